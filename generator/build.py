@@ -1,0 +1,99 @@
+"""The build pipeline, top to bottom: read, assemble, render, write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.config import load_config
+from generator.content import load_content
+from generator.errors import Problem, SiteError
+from generator.markup import MarkdownRenderer
+from generator.render import render_site
+from generator.site import Selection, assemble
+from generator.theme import Theme, locate_theme, make_environment
+from generator.urls import Urls
+from generator.write import Asset, WriteReport, check_outputs, write_output
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What a `digest build` was asked to do."""
+
+    site_dir: Path
+    output_dir: Path | None = None
+    base_url: str | None = None
+    drafts: bool = False
+    future: bool = False
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    articles: int
+    pages: int
+    assets: int
+    report: WriteReport
+    seconds: float
+    warnings: tuple[Problem, ...] = field(default=())
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Build the site described by `options`; raise SiteError listing every problem."""
+    started = time.perf_counter()
+    site_dir = options.site_dir
+    out_dir = output_dir(options)
+    overrides = {"base_url": options.base_url} if options.base_url else {}
+    config = load_config(site_dir, overrides)
+    urls = Urls(config.base_url, config.permalink)
+    theme = locate_theme(site_dir)
+
+    content = load_content(site_dir, config.tz, urls, MarkdownRenderer(urls.base_path))
+    selection = Selection(drafts=options.drafts, future=options.future, now=build_time())
+    site = assemble(content.articles, config, urls, selection)
+    pages = render_site(site, make_environment(theme, urls, config.tz))
+    assets = collect_assets(site_dir, theme, content.assets)
+    check_outputs(pages, assets)
+    report = write_output(out_dir, pages, assets)
+
+    return BuildResult(
+        articles=len(site.articles),
+        pages=len(pages),
+        assets=len(assets),
+        report=report,
+        seconds=time.perf_counter() - started,
+        warnings=content.warnings,
+    )
+
+
+def output_dir(options: BuildOptions) -> Path:
+    """The output folder, refused when writing there could delete the site's own files."""
+    site_dir = options.site_dir.resolve()
+    out = (options.output_dir or site_dir / "output").resolve()
+    guarded = [site_dir / "content", site_dir / "layouts"]
+    if out == site_dir or site_dir.is_relative_to(out) or any(out.is_relative_to(g) for g in guarded):
+        raise SiteError([Problem(str(out), None, "the output folder must not contain the site "
+                                 "or lie inside content/ or layouts/; choose another --output")])
+    return out
+
+
+def build_time() -> dt.datetime:
+    """Now, or SOURCE_DATE_EPOCH when set (for reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC)
+
+
+def collect_assets(site_dir: Path, theme: Theme, content_files: Sequence[str]) -> list[Asset]:
+    """Theme static files (a site's own override the default theme's), then content files."""
+    static: dict[str, Asset] = {}
+    for folder in theme.static_dirs:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            file = path.relative_to(folder).as_posix()
+            static[file] = Asset(file, path, f"{path.parent.parent.name}/static/{file}")
+    content = [Asset(f, site_dir / "content" / f, f"content/{f}") for f in content_files]
+    return [*static.values(), *content]

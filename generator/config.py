@@ -1,0 +1,114 @@
+"""site.yaml -> SiteConfig, validated once at the start of every command."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from generator.errors import Problem, SiteError
+from generator.yamlfile import YamlError, load_mapping
+
+CONFIG_FILE = "site.yaml"
+PERMALINK_FIELDS = ("year", "month", "day", "slug")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The settings of one site; every field is a `site.yaml` key."""
+
+    title: str = "News Digest"
+    description: str = ""
+    base_url: str = "http://localhost:8000/"
+    language: str = "en"
+    timezone: str = "UTC"
+    author: str = ""
+    permalink: str = "/{year}/{month}/{day}/{slug}/"
+    page_size: int = 10
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def load_config(site_dir: Path, overrides: dict[str, Any] | None = None) -> SiteConfig:
+    """Read `site_dir/site.yaml`, apply `overrides` (from the command line), validate."""
+    path = site_dir / CONFIG_FILE
+    if not path.is_file():
+        raise SiteError([Problem(CONFIG_FILE, None, f"no {CONFIG_FILE} in {site_dir}")])
+    try:
+        data, lines = load_mapping(path.read_text(encoding="utf-8"))
+    except YamlError as exc:
+        raise SiteError([Problem(CONFIG_FILE, exc.line, str(exc))]) from None
+    except UnicodeDecodeError:
+        raise SiteError([Problem(CONFIG_FILE, None, "not UTF-8 text")]) from None
+    data.update(overrides or {})
+    return config_from_mapping(data, lines)
+
+
+def config_from_mapping(data: dict[str, Any], lines: dict[str, int] | None = None) -> SiteConfig:
+    """Validate a mapping of settings; raise SiteError naming every bad key."""
+    lines = lines or {}
+    known = {f.name: f for f in dataclasses.fields(SiteConfig)}
+    problems: list[Problem] = []
+
+    def problem(key: str, message: str) -> None:
+        problems.append(Problem(CONFIG_FILE, lines.get(key), message))
+
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        field = known.get(key)
+        if field is None:
+            problem(key, f"unknown key {key!r}; known keys: {', '.join(known)}")
+            continue
+        expected = type(field.default)
+        if value is None:
+            continue
+        if type(value) is not expected:
+            problem(key, f"{key} must be {expected.__name__}, got {type(value).__name__}")
+            continue
+        message = _check_value(key, value)
+        if message:
+            problem(key, message)
+            continue
+        values[key] = value
+    if problems:
+        raise SiteError(problems)
+    if "base_url" in values:
+        values["base_url"] = values["base_url"].rstrip("/") + "/"
+    return SiteConfig(**values)
+
+
+def _check_value(key: str, value: Any) -> str | None:
+    """What is wrong with one well-typed value, or None."""
+    if key == "base_url" and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
+        return f"base_url must be an absolute http(s) URL, got {value!r}"
+    if key == "page_size" and value < 1:
+        return "page_size must be at least 1"
+    if key == "timezone":
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            return f"unknown timezone {value!r}; use an IANA name such as Europe/Paris or UTC"
+    if key == "permalink":
+        return _check_permalink(value)
+    return None
+
+
+def _check_permalink(pattern: str) -> str | None:
+    if not (pattern.startswith("/") and pattern.endswith("/")):
+        return f"permalink must start and end with '/', got {pattern!r}"
+    names = _PLACEHOLDER.findall(pattern)
+    unknown = [n for n in names if n not in PERMALINK_FIELDS]
+    if unknown:
+        return f"permalink has unknown field {{{unknown[0]}}}; use {PERMALINK_FIELDS}"
+    if "slug" not in names:
+        return "permalink must contain {slug} so that every article has its own page"
+    fixed = _PLACEHOLDER.sub("x", pattern)
+    if any(part in (".", "..") for part in fixed.split("/")) or "\\" in fixed:
+        return f"permalink must stay inside the output folder, got {pattern!r}"
+    return None

@@ -1,0 +1,317 @@
+"""Reading content/: Markdown files with YAML front matter -> Article values.
+
+Each file is read and checked on its own; every problem in every file is
+collected so that one run reports them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from generator.dates import date_from_filename, parse_date
+from generator.errors import Problem, SiteError
+from generator.markup import MarkdownRenderer, first_paragraph_text
+from generator.slugs import slugify
+from generator.urls import Urls
+from generator.yamlfile import YamlError, load_mapping
+
+ARTICLE_SUFFIX = ".md"
+_FENCE = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
+_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+_ID_NAMESPACE = uuid.UUID("6f1c1f2e-6d1a-4d55-9a0e-3c1f0d9b7a10")
+KNOWN_KEYS = frozenset(
+    "title date tags categories summary description id source author updated lastmod "
+    "draft slug".split()
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a story came from: a name, a URL, or both."""
+
+    name: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article, fully read; nothing about it changes after loading."""
+
+    path: str
+    title: str
+    date: dt.datetime
+    updated: dt.datetime | None
+    tags: tuple[str, ...]
+    summary: str
+    id: str
+    id_pinned: bool
+    source: Source | None
+    author: str | None
+    draft: bool
+    slug: str
+    url: str
+    body_html: str
+    extra: Mapping[str, Any]
+
+    @property
+    def folder(self) -> str:
+        """The article's folder relative to content/ ('' at the top)."""
+        parent = str(PurePosixPath(self.path).parent.relative_to("content"))
+        return "" if parent == "." else parent
+
+    @property
+    def is_uuid(self) -> bool:
+        return bool(_UUID.match(self.id))
+
+
+@dataclass(frozen=True)
+class LoadedContent:
+    """Everything read from content/: articles, other files, warnings."""
+
+    articles: tuple[Article, ...]
+    assets: tuple[str, ...]
+    warnings: tuple[Problem, ...]
+
+
+def load_content(
+    site_dir: Path, tz: ZoneInfo, urls: Urls, renderer: MarkdownRenderer
+) -> LoadedContent:
+    """Read every article under `site_dir/content`; raise SiteError listing all problems."""
+    root = site_dir / "content"
+    if not root.is_dir():
+        raise SiteError([Problem("content", None, f"no content/ folder in {site_dir}")])
+    articles: list[Article] = []
+    assets: list[str] = []
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    for path in _walk(root):
+        relative = path.relative_to(site_dir).as_posix()
+        if path.suffix != ARTICLE_SUFFIX:
+            assets.append(path.relative_to(root).as_posix())
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(relative, None, f"not UTF-8 text (byte {exc.start})"))
+            continue
+        article, found = parse_article(relative, text, tz, urls, renderer)
+        problems.extend(p for p in found if not p.message.startswith("warning: "))
+        warnings.extend(p for p in found if p.message.startswith("warning: "))
+        if article is not None:
+            articles.append(article)
+    if problems:
+        raise SiteError(problems)
+    return LoadedContent(tuple(articles), tuple(assets), tuple(warnings))
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    """Files under `root` in a stable order, skipping hidden files and folders."""
+    for path in sorted(root.rglob("*")):
+        parts = path.relative_to(root).parts
+        if path.is_file() and not any(part.startswith(".") for part in parts):
+            yield path
+
+
+def split_front_matter(text: str) -> tuple[str, str, int]:
+    """Split a file into (front matter, body, line number where the body starts).
+
+    Raises ValueError when the file does not open with a `---` fenced block.
+    """
+    text = text.removeprefix("\ufeff")
+    opening = _FENCE.match(text)
+    if opening is None:
+        raise ValueError("no front matter: the file must start with a line '---'")
+    closing = _CLOSE.search(text, opening.end())
+    if closing is None:
+        raise ValueError("front matter is not closed by a line '---'")
+    meta = text[opening.end() : closing.start()]
+    body = text[closing.end() :].lstrip("\r\n")
+    body_line = text.count("\n", 0, len(text) - len(body)) + 1
+    return meta, body, body_line
+
+
+def parse_article(
+    path: str, text: str, tz: ZoneInfo, urls: Urls, renderer: MarkdownRenderer
+) -> tuple[Article | None, list[Problem]]:
+    """Read one article; return it (None if unusable) and its problems.
+
+    Problems whose message starts with 'warning: ' do not stop the build.
+    """
+    try:
+        meta_text, body, _ = split_front_matter(text)
+        meta, lines = load_mapping(meta_text)
+    except YamlError as exc:
+        line = exc.line + 1 if exc.line is not None else None  # +1 for the opening '---'
+        return None, [Problem(path, line, str(exc))]
+    except ValueError as exc:
+        return None, [Problem(path, 1, str(exc))]
+    reader = _FieldReader(path, meta, {k: v + 1 for k, v in lines.items()})
+    name = PurePosixPath(path).name
+
+    title = reader.text("title", required=True)
+    date = reader.date("date", tz) or date_from_filename(name, tz)
+    if date is None and "date" not in meta:
+        reader.error("date", "missing required field 'date' (or a YYYY-MM-DD- file name prefix)")
+    updated = reader.date("updated", tz) or reader.date("lastmod", tz)
+    tags = reader.tags("tags") + reader.tags("categories")
+    summary = reader.text("summary") or reader.text("description")
+    source = reader.source("source")
+    author = reader.text("author")
+    draft = reader.flag("draft")
+    slug = reader.slug("slug")
+    explicit_id = reader.text("id")
+    if reader.problems or title is None or date is None:
+        return None, reader.problems
+
+    folder = str(PurePosixPath(path).parent.relative_to("content"))
+    body_html = renderer.render(body, "" if folder == "." else folder)
+    warnings: list[Problem] = []
+    article_id = explicit_id or derived_id(path)
+    if explicit_id is None:
+        warnings.append(
+            Problem(path, 1, f"warning: no 'id'; using {article_id}, add 'id: {article_id}' to pin it")
+        )
+    slug = slug or slugify(title) or slugify(PurePosixPath(path).stem) or article_id[:8]
+    article = Article(
+        path=path,
+        title=title,
+        date=date,
+        updated=updated,
+        tags=_unique_tags(tags),
+        summary=summary or first_paragraph_text(body_html),
+        id=article_id,
+        id_pinned=explicit_id is not None,
+        source=source,
+        author=author,
+        draft=draft,
+        slug=slug,
+        url=urls.article(date.astimezone(tz), slug),
+        body_html=body_html,
+        extra=MappingProxyType({k: v for k, v in meta.items() if k not in KNOWN_KEYS}),
+    )
+    return article, warnings
+
+
+def derived_id(path: str) -> str:
+    """A stable id for an article that has none: a UUID from its file path."""
+    return str(uuid.uuid5(_ID_NAMESPACE, path))
+
+
+def _unique_tags(tags: list[str]) -> tuple[str, ...]:
+    """Tags in their given order, without repeats that differ only in case."""
+    seen: set[str] = set()
+    unique = []
+    for tag in tags:
+        key = slugify(tag)
+        if key not in seen:
+            seen.add(key)
+            unique.append(tag)
+    return tuple(unique)
+
+
+class _FieldReader:
+    """Typed access to front matter values that records a Problem per bad field."""
+
+    def __init__(self, path: str, meta: dict[str, Any], lines: dict[str, int]) -> None:
+        self.path = path
+        self.meta = meta
+        self.lines = lines
+        self.problems: list[Problem] = []
+
+    def error(self, key: str, message: str) -> None:
+        self.problems.append(Problem(self.path, self.lines.get(key, 1), message))
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        value = self.meta.get(key)
+        if value is None:
+            if required:
+                self.error(key, f"missing required field {key!r}")
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.error(key, f"{key} must be text, got {type(value).__name__}")
+            return None
+        value = " ".join(str(value).split())
+        if required and not value:
+            self.error(key, f"{key} must not be empty")
+        return value or None
+
+    def date(self, key: str, tz: ZoneInfo) -> dt.datetime | None:
+        value = self.meta.get(key)
+        if value is None:
+            return None
+        try:
+            return parse_date(value, tz)
+        except ValueError as exc:
+            self.error(key, f"{key}: {exc}")
+            return None
+
+    def flag(self, key: str) -> bool:
+        value = self.meta.get(key, False)
+        if not isinstance(value, bool):
+            self.error(key, f"{key} must be true or false, got {value!r}")
+            return False
+        return value
+
+    def tags(self, key: str) -> list[str]:
+        value = self.meta.get(key)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = value.split(",")
+        if not isinstance(value, list) or not all(
+            isinstance(v, str | int | float) and not isinstance(v, bool) for v in value
+        ):
+            self.error(key, f"{key} must be a list of names or a comma-separated string")
+            return []
+        names = [" ".join(str(v).split()) for v in value]
+        for name in names:
+            if name and not slugify(name):
+                self.error(key, f"tag {name!r} has no letters or digits to make a URL from")
+        return [name for name in names if name]
+
+    def slug(self, key: str) -> str | None:
+        value = self.text(key)
+        if value is None:
+            return None
+        if "/" in value or "\\" in value or ".." in value or "\0" in value or "%" in value:
+            self.error(key, f"slug must be one path segment without '/', '\\', '..' or '%': {value!r}")
+            return None
+        slug = slugify(value)
+        if not slug:
+            self.error(key, f"slug {value!r} has no letters or digits")
+        return slug or None
+
+    def source(self, key: str) -> Source | None:
+        value = self.meta.get(key)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = value.strip()
+            if _is_url(value):
+                return Source(name=urlsplit(value).hostname or value, url=value)
+            return Source(name=value) if value else None
+        if isinstance(value, dict) and set(value) <= {"name", "url"}:
+            name, url = value.get("name"), value.get("url")
+            if (name is None or isinstance(name, str)) and (url is None or isinstance(url, str)):
+                if url is not None and not _is_url(url):
+                    self.error(key, f"source url must be an http(s) URL, got {url!r}")
+                    return None
+                if name or url:
+                    return Source(name=name or urlsplit(url or "").hostname or "", url=url)
+        self.error(key, "source must be a name, a URL, or a mapping with 'name' and 'url'")
+        return None
+
+
+def _is_url(text: str) -> bool:
+    parts = urlsplit(text)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)

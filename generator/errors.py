@@ -1,0 +1,31 @@
+"""Problems found in a site's input, and the exception that carries them.
+
+A problem names the file and, where known, the line: `path:line: message`,
+the form editors and terminals turn into a link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One error or warning about one input file."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+class SiteError(Exception):
+    """The site cannot be built; `problems` lists every reason found."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(sorted(problems, key=lambda p: (p.path, p.line or 0, p.message)))
+        super().__init__("\n".join(str(p) for p in self.problems))

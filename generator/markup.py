@@ -1,0 +1,74 @@
+"""Markdown -> HTML for article bodies, with links resolved for the site.
+
+Inside an article, a relative link or image (`map.svg`) points next to the
+article's source file, which is where the build copies it; a root-relative
+one (`/2025/03/map.svg`) is relative to the site. Both become paths under the
+site's base path, so the site works when published under a sub-path.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+
+EXTENSIONS = ("extra", "sane_lists")
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def resolve_link(target: str, folder: str, base_path: str) -> str:
+    """Where a link written in an article under `content/folder` really points."""
+    if not target or target.startswith(("#", "//", "?")) or _SCHEME.match(target):
+        return target
+    if target.startswith("/"):
+        return base_path + target.lstrip("/")
+    joined = posixpath.normpath(posixpath.join(folder, target))
+    if joined == ".." or joined.startswith("../"):
+        return target
+    trailing = "/" if target.endswith("/") and joined != "." else ""
+    return base_path + ("" if joined == "." else joined) + trailing
+
+
+class _LinkResolver(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, base_path: str) -> None:
+        super().__init__(md)
+        self.base_path = base_path
+        self.folder = ""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value is not None:
+                    element.set(attribute, resolve_link(value, self.folder, self.base_path))
+
+
+class MarkdownRenderer:
+    """One reusable Markdown converter (building one costs more than using it)."""
+
+    def __init__(self, base_path: str) -> None:
+        self._md = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
+        self._links = _LinkResolver(self._md, base_path)
+        self._md.treeprocessors.register(self._links, "digest-links", 0)
+
+    def render(self, text: str, folder: str) -> str:
+        """HTML for `text`, an article body stored in `content/<folder>/`."""
+        self._links.folder = folder
+        try:
+            return self._md.reset().convert(text)
+        finally:
+            self._md.reset()
+
+
+def first_paragraph_text(body_html: str) -> str:
+    """The plain text of the first paragraph of `body_html`, or ''."""
+    match = _FIRST_PARAGRAPH.search(body_html)
+    if match is None:
+        return ""
+    return " ".join(html.unescape(_TAG.sub("", match.group(1))).split())

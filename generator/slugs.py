@@ -1,0 +1,20 @@
+"""Turning titles and tag names into URL path segments."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NOT_WORD = re.compile(r"[\W_]+")
+_APOSTROPHES = re.compile(r"['\u2019]")
+
+
+def slugify(text: str) -> str:
+    """A lower-case, hyphen-separated slug that keeps letters of every script.
+
+    `North Korea` -> `north-korea`; `東京` -> `東京`; `Café au lait!` ->
+    `café-au-lait`; `Japan's` -> `japans`. The result may be empty when `text` has no letters or
+    digits; callers decide the fallback.
+    """
+    normal = _APOSTROPHES.sub("", unicodedata.normalize("NFKC", text).casefold())
+    return _NOT_WORD.sub("-", normal).strip("-")

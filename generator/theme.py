@@ -1,0 +1,78 @@
+"""Where templates and theme assets come from, and the Jinja2 environment.
+
+A site's own `layouts/` comes first, file by file; anything it lacks comes
+from the default theme shipped inside the package, so a site folder with no
+`layouts/` at all still builds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import jinja2
+
+from generator.slugs import slugify
+from generator.urls import Urls
+
+STATIC = "static"
+
+
+def default_theme_dir() -> Path:
+    """The default theme: bundled in the package, or layouts/ of a source checkout."""
+    bundled = Path(__file__).parent / "theme"
+    if bundled.is_dir():
+        return bundled
+    return Path(__file__).resolve().parent.parent / "layouts"  # editable install
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Template folders (first wins) and static folders (last wins)."""
+
+    template_dirs: tuple[Path, ...]
+
+    @property
+    def static_dirs(self) -> tuple[Path, ...]:
+        return tuple(d / STATIC for d in reversed(self.template_dirs) if (d / STATIC).is_dir())
+
+
+def locate_theme(site_dir: Path) -> Theme:
+    own = site_dir / "layouts"
+    default = default_theme_dir()
+    dirs = [own] if own.is_dir() else []
+    if not dirs or own.resolve() != default.resolve():
+        dirs.append(default)
+    return Theme(tuple(dirs))
+
+
+def make_environment(theme: Theme, urls: Urls, tz: ZoneInfo) -> jinja2.Environment:
+    """A Jinja2 environment with autoescaping and the site's helpers."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(
+        href=urls.href,
+        absolute=urls.absolute,
+        tag_href=lambda name: urls.href(urls.tag(slugify(name))),
+    )
+    env.filters.update(
+        date=lambda moment, fmt="long": format_date(moment.astimezone(tz), fmt),
+        isodate=lambda moment: moment.astimezone(tz).isoformat(),
+    )
+    return env
+
+
+def format_date(moment: dt.datetime, style: str) -> str:
+    """`long`: 12 March 2025; `short`: 12 Mar 2025; anything else: a strftime format."""
+    if style == "long":
+        return f"{moment.day} {moment:%B %Y}"
+    if style == "short":
+        return f"{moment.day} {moment:%b %Y}"
+    return moment.strftime(style)

@@ -1,0 +1,58 @@
+"""Every URL and output path of the site, in one place.
+
+A page's `url` is site-relative and unquoted, such as `2025/03/12/slug/` or
+`tags/north-korea/page/2/` ('' is the home page). `href` turns it into a
+link for a page (root-relative, under the base path) and `absolute` into a
+full URL for feeds, canonical links and the sitemap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+TAGS = "tags/"
+
+
+@dataclass(frozen=True)
+class Urls:
+    """URL rules of one site, from its base URL and permalink pattern."""
+
+    base_url: str
+    permalink: str
+
+    @property
+    def base_path(self) -> str:
+        """The path the site is published under: '/' or e.g. '/digest/'."""
+        return urlsplit(self.base_url).path or "/"
+
+    def article(self, date: dt.datetime, slug: str) -> str:
+        path = self.permalink.format(
+            year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}", slug=slug
+        )
+        return path.lstrip("/")
+
+    def tag(self, slug: str) -> str:
+        return f"{TAGS}{slug}/"
+
+    def tags_index(self) -> str:
+        return TAGS
+
+    def href(self, url: str) -> str:
+        """A link to `url` for use inside the site's pages."""
+        return self.base_path + quote(url)
+
+    def absolute(self, url: str) -> str:
+        """The full URL of `url`, for feeds, canonical links and sitemaps."""
+        return self.base_url + quote(url)
+
+
+def paginated(url: str, number: int) -> str:
+    """The URL of page `number` of the list at `url` (page 1 is `url` itself)."""
+    return url if number == 1 else f"{url}page/{number}/"
+
+
+def output_file(url: str) -> str:
+    """The file that serves `url`: a folder URL is served by its index.html."""
+    return url + "index.html" if url == "" or url.endswith("/") else url

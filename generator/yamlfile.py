@@ -1,0 +1,55 @@
+"""Safe YAML loading that also reports the line of each top-level key.
+
+Only the safe loader is used (the C one where available): front matter and
+site.yaml are data, never code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+try:
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+
+class YamlError(ValueError):
+    """Invalid YAML; `line` is 1-based within the parsed text, when known."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def load_mapping(text: str) -> tuple[dict[str, Any], dict[str, int]]:
+    """Parse `text` as a YAML mapping; return it and the 1-based line of each key.
+
+    An empty document is an empty mapping. Anything else that is not a
+    mapping with string keys raises YamlError.
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise YamlError(f"invalid YAML: {exc.problem or exc.context}", line) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"invalid YAML: {exc}", None) from None
+    finally:
+        loader.dispose()  # type: ignore[no-untyped-call]
+    if data is None:
+        return {}, {}
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        raise YamlError("expected a mapping of `key: value` lines", 1)
+    lines: dict[str, int] = {}
+    for key_node, _ in node.value:
+        key = key_node.value
+        if not isinstance(key, str) or key_node.tag != "tag:yaml.org,2002:str":
+            raise YamlError(f"key {key!r} must be a string", key_node.start_mark.line + 1)
+        lines[key] = key_node.start_mark.line + 1
+    return data, lines
