@@ -74,9 +74,21 @@ def output_dir(options: BuildOptions) -> Path:
     site_dir = options.site_dir.resolve()
     out = (options.output_dir or site_dir / "output").resolve()
     guarded = [site_dir / "content", site_dir / "layouts"]
-    if out == site_dir or site_dir.is_relative_to(out) or any(out.is_relative_to(g) for g in guarded):
-        raise SiteError([Problem(str(out), None, "the output folder must not contain the site "
-                                 "or lie inside content/ or layouts/; choose another --output")])
+    if (
+        out == site_dir
+        or site_dir.is_relative_to(out)
+        or any(out.is_relative_to(g) for g in guarded)
+    ):
+        raise SiteError(
+            [
+                Problem(
+                    str(out),
+                    None,
+                    "the output folder must not contain the site "
+                    "or lie inside content/ or layouts/; choose another --output",
+                )
+            ]
+        )
     return out
 
 

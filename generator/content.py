@@ -30,8 +30,21 @@ _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _ID_NAMESPACE = uuid.UUID("6f1c1f2e-6d1a-4d55-9a0e-3c1f0d9b7a10")
 KNOWN_KEYS = frozenset(
-    "title date tags categories summary description id source author updated lastmod "
-    "draft slug".split()
+    {
+        "title",
+        "date",
+        "tags",
+        "categories",
+        "summary",
+        "description",
+        "id",
+        "source",
+        "author",
+        "updated",
+        "lastmod",
+        "draft",
+        "slug",
+    }
 )
 
 
@@ -179,7 +192,9 @@ def parse_article(
     article_id = explicit_id or derived_id(path)
     if explicit_id is None:
         warnings.append(
-            Problem(path, 1, f"warning: no 'id'; using {article_id}, add 'id: {article_id}' to pin it")
+            Problem(
+                path, 1, f"warning: no 'id'; using {article_id}, add 'id: {article_id}' to pin it"
+            )
         )
     slug = slug or slugify(title) or slugify(PurePosixPath(path).stem) or article_id[:8]
     article = Article(
@@ -284,7 +299,9 @@ class _FieldReader:
         if value is None:
             return None
         if "/" in value or "\\" in value or ".." in value or "\0" in value or "%" in value:
-            self.error(key, f"slug must be one path segment without '/', '\\', '..' or '%': {value!r}")
+            self.error(
+                key, f"slug must be one path segment without '/', '\\', '..' or '%': {value!r}"
+            )
             return None
         slug = slugify(value)
         if not slug:

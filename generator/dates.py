@@ -38,7 +38,8 @@ def date_from_filename(name: str, tz: ZoneInfo) -> dt.datetime | None:
     if match is None:
         return None
     try:
-        return dt.datetime(*map(int, match.groups()), tzinfo=tz)
+        year, month, day = (int(part) for part in match.groups())
+        return dt.datetime(year, month, day, tzinfo=tz)
     except ValueError:
         return None
 
@@ -53,4 +54,6 @@ def _parse_string(text: str) -> dt.datetime:
             return dt.datetime.strptime(text, fmt)
         except ValueError:
             continue
-    raise ValueError(f"cannot read {text!r} as a date; use ISO 8601, e.g. 2025-03-12T09:15:00+09:00")
+    raise ValueError(
+        f"cannot read {text!r} as a date; use ISO 8601, e.g. 2025-03-12T09:15:00+09:00"
+    )

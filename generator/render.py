@@ -65,7 +65,9 @@ def render_site(site: Site, env: jinja2.Environment) -> list[Page]:
     try:
         return list(_pages(site, env))
     except jinja2.TemplateSyntaxError as exc:
-        raise SiteError([Problem(exc.filename or exc.name or "layouts", exc.lineno, exc.message or "")])
+        raise SiteError(
+            [Problem(exc.filename or exc.name or "layouts", exc.lineno, exc.message or "")]
+        ) from None
     except jinja2.TemplateError as exc:
         raise SiteError([Problem("layouts", None, f"template error: {exc}")]) from exc
 

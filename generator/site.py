@@ -98,8 +98,12 @@ def index_tags(articles: tuple[Article, ...], urls: Urls) -> tuple[Tag, ...]:
             files = sorted({a.path for a in members[slug]})
             listed = " and ".join(repr(n) for n in sorted(names))
             problems.append(
-                Problem(files[0], None, f"tags {listed} share the URL tags/{slug}/ (used in "
-                        f"{', '.join(files)}); use one spelling")
+                Problem(
+                    files[0],
+                    None,
+                    f"tags {listed} share the URL tags/{slug}/ (used in "
+                    f"{', '.join(files)}); use one spelling",
+                )
             )
     if problems:
         raise SiteError(problems)

@@ -47,8 +47,12 @@ def check_outputs(pages: Sequence[Page], assets: Sequence[Asset]) -> None:
             files = sorted({file for file, _ in claims})
             sources = sorted({origin for _, origin in claims})
             problems.append(
-                Problem(sources[0], None, f"output {' / '.join(files)} would be written by "
-                        f"{' and '.join(sources)}; give one of them another slug or path")
+                Problem(
+                    sources[0],
+                    None,
+                    f"output {' / '.join(files)} would be written by "
+                    f"{' and '.join(sources)}; give one of them another slug or path",
+                )
             )
     for file, origin in [(p.file, p.origin) for p in pages] + [(a.file, a.origin) for a in assets]:
         parts = PurePosixPath(file).parts
@@ -101,7 +105,7 @@ def _make_folder(out_dir: Path, folder: PurePosixPath) -> None:
 def _remove_others(out_dir: Path, keep: set[str]) -> int:
     """Delete files under `out_dir` not in `keep`, then folders left empty."""
     removed = 0
-    for root, dirs, files in os.walk(out_dir, topdown=False):
+    for root, _, files in os.walk(out_dir, topdown=False):
         folder = Path(root)
         for name in files:
             path = folder / name

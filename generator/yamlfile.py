@@ -10,10 +10,7 @@ from typing import Any
 
 import yaml
 
-try:
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
-except AttributeError:  # PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+_Loader: type[yaml.CSafeLoader | yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlError(ValueError):
@@ -41,7 +38,7 @@ def load_mapping(text: str) -> tuple[dict[str, Any], dict[str, int]]:
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}", None) from None
     finally:
-        loader.dispose()  # type: ignore[no-untyped-call]
+        loader.dispose()
     if data is None:
         return {}, {}
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
