@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.config import SiteConfig
 from generator.content import Article
@@ -53,6 +53,7 @@ def assemble(
     articles = tuple(articles)
     _check_unique_ids(articles)
     published = newest_first(a for a in articles if _is_published(a, selection))
+    published = with_tag_names(published, canonical_tag_names(published))
     return Site(config=config, urls=urls, articles=published, tags=index_tags(published, urls))
 
 
@@ -79,41 +80,53 @@ def _check_unique_ids(articles: Iterable[Article]) -> None:
         raise SiteError(problems)
 
 
-def index_tags(articles: tuple[Article, ...], urls: Urls) -> tuple[Tag, ...]:
-    """Group `articles` (newest first) by tag slug; tags sorted by name.
+def canonical_tag_names(articles: Iterable[Article]) -> dict[str, str]:
+    """The display name of each tag slug: its most used spelling (ties: the first sorted).
 
-    Spellings that differ only in case are one tag, shown in its most used
-    spelling. Different names that make the same slug are an error.
+    Spellings that differ only in case are one tag; different names that make
+    the same slug are an error naming the files that use them.
     """
-    members: dict[str, list[Article]] = defaultdict(list)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    files: dict[str, set[str]] = defaultdict(set)
     for article in articles:
         for name in article.tags:
             slug = slugify(name)
-            members[slug].append(article)
             spellings[slug][name] += 1
+            files[slug].add(article.path)
     problems = []
     for slug, names in spellings.items():
         if len({name.casefold() for name in names}) > 1:
-            files = sorted({a.path for a in members[slug]})
+            paths = sorted(files[slug])
             listed = " and ".join(repr(n) for n in sorted(names))
             problems.append(
                 Problem(
-                    files[0],
+                    paths[0],
                     None,
-                    f"tags {listed} share the URL tags/{slug}/ (used in "
-                    f"{', '.join(files)}); use one spelling",
+                    f"tags {listed} share the URL tags/{slug}/ (used in {', '.join(paths)}); "
+                    "use one spelling",
                 )
             )
     if problems:
         raise SiteError(problems)
+    return {slug: min(names, key=lambda n: (-names[n], n)) for slug, names in spellings.items()}
+
+
+def with_tag_names(articles: tuple[Article, ...], names: dict[str, str]) -> tuple[Article, ...]:
+    """The articles with each tag spelled by its display name."""
+    return tuple(
+        replace(article, tags=tuple(names[slugify(tag)] for tag in article.tags))
+        for article in articles
+    )
+
+
+def index_tags(articles: tuple[Article, ...], urls: Urls) -> tuple[Tag, ...]:
+    """Group `articles` (newest first) by tag; tags sorted by name."""
+    members: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        for name in article.tags:
+            members[name].append(article)
     tags = [
-        Tag(
-            name=min(names, key=lambda n: (-names[n], n)),
-            slug=slug,
-            url=urls.tag(slug),
-            articles=tuple(members[slug]),
-        )
-        for slug, names in spellings.items()
+        Tag(name=name, slug=slugify(name), url=urls.tag(slugify(name)), articles=tuple(group))
+        for name, group in members.items()
     ]
     return tuple(sorted(tags, key=lambda t: (t.name.casefold(), t.slug)))

@@ -32,9 +32,12 @@ def load_mapping(text: str) -> tuple[dict[str, Any], dict[str, int]]:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # The context (e.g. the start of an unclosed list or quote) is where a
+        # person has to look; the problem mark is where the parser gave up.
+        mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 if mark is not None else None
-        raise YamlError(f"invalid YAML: {exc.problem or exc.context}", line) from None
+        what = " ".join(part for part in (exc.problem, exc.context) if part)
+        raise YamlError(f"invalid YAML: {what}", line) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}", None) from None
     finally:

@@ -1,0 +1,52 @@
+"""Golden sites: small example sites built and compared file by file with a committed tree.
+
+After a deliberate change to the output, regenerate the expected trees with
+`pytest tests/test_golden.py --update-golden` and review the diff in git.
+"""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import run_digest
+
+GOLDEN = Path(__file__).parent / "golden"
+SITES = sorted(p.name for p in GOLDEN.iterdir() if (p / "site").is_dir())
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def describe_differences(expected: dict[str, bytes], actual: dict[str, bytes]) -> str:
+    lines = [f"missing: {name}" for name in sorted(expected.keys() - actual.keys())]
+    lines += [f"unexpected: {name}" for name in sorted(actual.keys() - expected.keys())]
+    for name in sorted(expected.keys() & actual.keys()):
+        if expected[name] != actual[name]:
+            diff = difflib.unified_diff(
+                expected[name].decode("utf-8", "replace").splitlines(),
+                actual[name].decode("utf-8", "replace").splitlines(),
+                f"expected/{name}",
+                f"actual/{name}",
+                lineterm="",
+            )
+            lines.extend(diff)
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("name", SITES)
+def test_golden_site(name: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    out = tmp_path / "out"
+    result = run_digest("build", "--site", GOLDEN / name / "site", "--output", out)
+    assert result.returncode == 0, result.stderr
+    expected_dir = GOLDEN / name / "expected"
+    if request.config.getoption("--update-golden"):
+        shutil.rmtree(expected_dir, ignore_errors=True)
+        shutil.copytree(out, expected_dir)
+    differences = describe_differences(tree(expected_dir), tree(out))
+    assert not differences, (
+        f"golden site {name!r} differs (rerun with --update-golden if intended):\n{differences}"
+    )

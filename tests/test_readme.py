@@ -1,0 +1,50 @@
+"""The README stays true: it documents every setting, front matter field and build option."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from conftest import REPO, run_digest
+
+from generator.config import SiteConfig
+from generator.content import KNOWN_KEYS
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def table_keys(heading: str) -> set[str]:
+    """The `code` names in the first column of the table under `heading`."""
+    section = README.split(heading, 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"^\| `([^`]+)`", section, re.MULTILINE))
+
+
+def test_every_site_yaml_key_is_documented_with_its_default() -> None:
+    documented = table_keys("## Configuration: `site.yaml`")
+    assert documented == {f.name for f in dataclasses.fields(SiteConfig)}
+    for field in dataclasses.fields(SiteConfig):
+        default = f"`{field.default}`" if field.default != "" else '`""`'
+        assert f"| `{field.name}` | {default} |" in README
+
+
+def test_every_front_matter_field_is_documented() -> None:
+    documented = table_keys("## Articles")
+    aliases = {"description", "lastmod", "categories"}
+    assert documented == KNOWN_KEYS - aliases
+    for alias in aliases:
+        assert f"`{alias}`" in README
+
+
+def test_every_build_option_is_documented() -> None:
+    help_text = run_digest("build", "--help").stdout
+    options = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]+)", help_text))
+    assert {"--site", "--output", "--base-url"} <= options
+    for option in options:
+        assert f"`{option}" in README, option
+
+
+def test_the_two_commands_are_the_ones_ci_runs() -> None:
+    ci = (REPO / ".ci/run").read_text()
+    test_command = ci.strip().splitlines()[-1]
+    assert test_command in README
+    assert ".venv/bin/digest build" in README
