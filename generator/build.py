@@ -12,6 +12,7 @@ from pathlib import Path
 from generator.config import load_config
 from generator.content import load_content
 from generator.errors import Problem, SiteError
+from generator.feeds import render_feeds
 from generator.markup import MarkdownRenderer
 from generator.render import render_site
 from generator.site import Selection, assemble
@@ -54,7 +55,7 @@ def build(options: BuildOptions) -> BuildResult:
     content = load_content(site_dir, config.tz, urls, MarkdownRenderer(urls.base_path))
     selection = Selection(drafts=options.drafts, future=options.future, now=build_time())
     site = assemble(content.articles, config, urls, selection)
-    pages = render_site(site, make_environment(theme, urls, config.tz))
+    pages = render_site(site, make_environment(theme, urls, config.tz)) + render_feeds(site)
     assets = collect_assets(site_dir, theme, content.assets)
     check_outputs(pages, assets)
     report = write_output(out_dir, pages, assets)

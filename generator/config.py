@@ -14,6 +14,7 @@ from generator.yamlfile import YamlError, load_mapping
 
 CONFIG_FILE = "site.yaml"
 PERMALINK_FIELDS = ("year", "month", "day", "slug")
+FEED_CONTENT = ("full", "summary")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -29,6 +30,9 @@ class SiteConfig:
     author: str = ""
     permalink: str = "/{year}/{month}/{day}/{slug}/"
     page_size: int = 10
+    feed_items: int = 50
+    feed_content: str = "full"
+    id_domain: str = ""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -87,8 +91,12 @@ def _check_value(key: str, value: Any) -> str | None:
     """What is wrong with one well-typed value, or None."""
     if key == "base_url" and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
         return f"base_url must be an absolute http(s) URL, got {value!r}"
-    if key == "page_size" and value < 1:
-        return "page_size must be at least 1"
+    if key in ("page_size", "feed_items") and value < 1:
+        return f"{key} must be at least 1"
+    if key == "feed_content" and value not in FEED_CONTENT:
+        return f"feed_content must be one of {', '.join(FEED_CONTENT)}, got {value!r}"
+    if key == "id_domain" and not re.fullmatch(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?", value):
+        return f"id_domain must be a lower-case domain name such as news.example.org, got {value!r}"
     if key == "timezone":
         try:
             ZoneInfo(value)

@@ -61,6 +61,7 @@ def make_environment(theme: Theme, urls: Urls, tz: ZoneInfo) -> jinja2.Environme
         href=urls.href,
         absolute=urls.absolute,
         tag_href=lambda name: urls.href(urls.tag(slugify(name))),
+        feed_href=lambda kind, page="": urls.href(urls.feed(page, kind)),
     )
     env.filters.update(
         date=lambda moment, fmt="long": format_date(moment.astimezone(tz), fmt),

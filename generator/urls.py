@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 TAGS = "tags/"
+FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,10 @@ class Urls:
 
     def tags_index(self) -> str:
         return TAGS
+
+    def feed(self, page: str, kind: str) -> str:
+        """The feed of kind `rss`, `atom` or `json` for the list page at `page`."""
+        return page + FEED_FILES[kind]
 
     def href(self, url: str) -> str:
         """A link to `url` for use inside the site's pages."""
