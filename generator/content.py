@@ -21,6 +21,7 @@ from generator.dates import date_from_filename, parse_date
 from generator.errors import Problem, SiteError
 from generator.markup import MarkdownRenderer, first_paragraph_text
 from generator.slugs import slugify
+from generator.text import printable
 from generator.urls import Urls
 from generator.yamlfile import YamlError, load_mapping
 
@@ -187,7 +188,7 @@ def parse_article(
         return None, reader.problems
 
     folder = str(PurePosixPath(path).parent.relative_to("content"))
-    body_html = renderer.render(body, "" if folder == "." else folder)
+    body_html = renderer.render(printable(body), "" if folder == "." else folder)
     warnings: list[Problem] = []
     article_id = explicit_id or derived_id(path)
     if explicit_id is None:
@@ -255,7 +256,7 @@ class _FieldReader:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.error(key, f"{key} must be text, got {type(value).__name__}")
             return None
-        value = " ".join(str(value).split())
+        value = " ".join(printable(str(value)).split())
         if required and not value:
             self.error(key, f"{key} must not be empty")
         return value or None
@@ -288,7 +289,7 @@ class _FieldReader:
         ):
             self.error(key, f"{key} must be a list of names or a comma-separated string")
             return []
-        names = [" ".join(str(v).split()) for v in value]
+        names = [" ".join(printable(str(v)).split()) for v in value]
         for name in names:
             if name and not slugify(name):
                 self.error(key, f"tag {name!r} has no letters or digits to make a URL from")
@@ -313,7 +314,7 @@ class _FieldReader:
         if value is None:
             return None
         if isinstance(value, str):
-            value = value.strip()
+            value = " ".join(printable(value).split())
             if _is_url(value):
                 return Source(name=urlsplit(value).hostname or value, url=value)
             return Source(name=value) if value else None
@@ -324,6 +325,7 @@ class _FieldReader:
                     self.error(key, f"source url must be an http(s) URL, got {url!r}")
                     return None
                 if name or url:
+                    name = " ".join(printable(name or "").split())
                     return Source(name=name or urlsplit(url or "").hostname or "", url=url)
         self.error(key, "source must be a name, a URL, or a mapping with 'name' and 'url'")
         return None

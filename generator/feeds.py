@@ -27,8 +27,6 @@ from generator.errors import Problem, SiteError
 from generator.render import Page
 from generator.site import Site
 
-# Characters XML 1.0 does not allow, even escaped.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")(/(?!/)[^"]*)"')
 _EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _ATOM = "{http://www.w3.org/2005/Atom}"
@@ -45,11 +43,6 @@ class Feed:
     articles: tuple[Article, ...]
     formats: tuple[str, ...]
     origin: str
-
-
-def xml_text(text: str) -> str:
-    """`text` without the characters XML 1.0 forbids."""
-    return _NOT_XML.sub("", text)
 
 
 def site_feeds(site: Site) -> list[Feed]:
@@ -137,11 +130,11 @@ def _xml_feed(site: Site, feed: Feed, kind: str) -> bytes:
         generator.load_extension("dc", atom=False)
     else:
         generator.register_extension("via", _NoFeedExtension, _ViaLink, atom=True, rss=False)
-    generator.title(xml_text(feed.title))
-    generator.description(xml_text(feed.description))
+    generator.title(feed.title)
+    generator.description(feed.description)
     generator.language(config.language)
     generator.id(urls.absolute(urls.feed(feed.page, kind)))
-    generator.author({"name": xml_text(config.author or config.title)})
+    generator.author({"name": config.author or config.title})
     generator.generator("digest", __version__, "https://pypi.org/project/digest/")
     generator.link(href=urls.absolute(urls.feed(feed.page, kind)), rel="self")
     generator.link(href=urls.absolute(feed.page), rel="alternate")  # last: RSS's <link>
@@ -149,31 +142,31 @@ def _xml_feed(site: Site, feed: Feed, kind: str) -> bytes:
     id_domain = config.id_domain or urlsplit(config.base_url).hostname or "localhost"
     for article in feed.articles:
         entry = generator.add_entry(order="append")
-        entry.title(xml_text(article.title))
+        entry.title(article.title)
         entry.link(href=urls.absolute(article.url))
         entry.published(article.date)
         entry.updated(article.updated or article.date)
-        summary = xml_text(article.summary or article.title)
-        body = xml_text(absolute_links(article.body_html, config.base_url))
+        summary = article.summary or article.title
+        body = absolute_links(article.body_html, config.base_url)
         source = article.source if article.source is not None and article.source.url else None
         for tag in article.tags:
-            entry.category(term=xml_text(tag))
+            entry.category(term=tag)
         if kind == "rss":
-            entry.guid(xml_text(article.id), permalink=False)
+            entry.guid(article.id, permalink=False)
             entry.description(summary)
             if config.feed_content == "full":
                 entry.content(body)  # with a description set, this is <content:encoded>
             if article.author:
-                entry.dc.dc_creator(xml_text(article.author))
+                entry.dc.dc_creator(article.author)
             if source:
-                entry.source(url=source.url, title=xml_text(source.name))
+                entry.source(url=source.url, title=source.name)
         else:
             entry.id(atom_id(article, id_domain))
             entry.summary(summary)
             if config.feed_content == "full":
                 entry.content(body, type="html")
             if article.author:
-                entry.author({"name": xml_text(article.author)})
+                entry.author({"name": article.author})
             if source:
                 entry.via.url = source.url
     data: bytes = (
