@@ -50,18 +50,28 @@ def load_config(site_dir: Path, overrides: dict[str, Any] | None = None) -> Site
         raise SiteError([Problem(CONFIG_FILE, exc.line, str(exc))]) from None
     except UnicodeDecodeError:
         raise SiteError([Problem(CONFIG_FILE, None, "not UTF-8 text")]) from None
-    data.update(overrides or {})
-    return config_from_mapping(data, lines)
+    overrides = overrides or {}
+    data.update(overrides)
+    lines = {key: line for key, line in lines.items() if key not in overrides}
+    return config_from_mapping(data, lines, {key: "command line" for key in overrides})
 
 
-def config_from_mapping(data: dict[str, Any], lines: dict[str, int] | None = None) -> SiteConfig:
-    """Validate a mapping of settings; raise SiteError naming every bad key."""
-    lines = lines or {}
+def config_from_mapping(
+    data: dict[str, Any],
+    lines: dict[str, int] | None = None,
+    origins: dict[str, str] | None = None,
+) -> SiteConfig:
+    """Validate a mapping of settings; raise SiteError naming every bad key.
+
+    `lines` gives the site.yaml line of each key; `origins` names where a key
+    came from when it is not site.yaml (a command-line option).
+    """
+    lines, origins = lines or {}, origins or {}
     known = {f.name: f for f in dataclasses.fields(SiteConfig)}
     problems: list[Problem] = []
 
     def problem(key: str, message: str) -> None:
-        problems.append(Problem(CONFIG_FILE, lines.get(key), message))
+        problems.append(Problem(origins.get(key, CONFIG_FILE), lines.get(key), message))
 
     values: dict[str, Any] = {}
     for key, value in data.items():
@@ -89,8 +99,8 @@ def config_from_mapping(data: dict[str, Any], lines: dict[str, int] | None = Non
 
 def _check_value(key: str, value: Any) -> str | None:
     """What is wrong with one well-typed value, or None."""
-    if key == "base_url" and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
-        return f"base_url must be an absolute http(s) URL, got {value!r}"
+    if key == "base_url" and not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", value):
+        return f"base_url must be an absolute http(s) URL without query or fragment, got {value!r}"
     if key in ("page_size", "feed_items") and value < 1:
         return f"{key} must be at least 1"
     if key == "feed_content" and value not in FEED_CONTENT:
@@ -114,6 +124,10 @@ def _check_permalink(pattern: str) -> str | None:
     unknown = [n for n in names if n not in PERMALINK_FIELDS]
     if unknown:
         return f"permalink has unknown field {{{unknown[0]}}}; use {PERMALINK_FIELDS}"
+    try:
+        pattern.format(**dict.fromkeys(PERMALINK_FIELDS, "x"))
+    except (ValueError, KeyError, IndexError):
+        return f"permalink has an unmatched brace: {pattern!r}"
     if "slug" not in names:
         return "permalink must contain {slug} so that every article has its own page"
     fixed = _PLACEHOLDER.sub("x", pattern)

@@ -174,7 +174,7 @@ def parse_article(
 
     title = reader.text("title", required=True)
     date = reader.date("date", tz) or date_from_filename(name, tz)
-    if date is None and "date" not in meta:
+    if date is None and meta.get("date") is None:
         reader.error("date", "missing required field 'date' (or a YYYY-MM-DD- file name prefix)")
     updated = reader.date("updated", tz) or reader.date("lastmod", tz)
     tags = reader.tags("tags") + reader.tags("categories")

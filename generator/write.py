@@ -19,6 +19,8 @@ from pathlib import Path, PurePosixPath
 from generator.errors import Problem, SiteError
 from generator.render import Page
 
+TEMPORARY_PREFIX = ".digest-tmp-"
+
 
 @dataclass(frozen=True)
 class Asset:
@@ -80,7 +82,7 @@ def _write_if_changed(out_dir: Path, file: str, data: bytes) -> bool:
     elif target.is_dir():
         shutil.rmtree(target)  # a folder of an older build stands where this file goes
     _make_folder(out_dir, PurePosixPath(file).parent)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".digest-tmp-")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMPORARY_PREFIX)
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
@@ -103,15 +105,24 @@ def _make_folder(out_dir: Path, folder: PurePosixPath) -> None:
 
 
 def _remove_others(out_dir: Path, keep: set[str]) -> int:
-    """Delete files under `out_dir` not in `keep`, then folders left empty."""
+    """Delete files under `out_dir` not in `keep`, then folders left empty.
+
+    Hidden files and folders (`.git` of a deploy checkout, `.well-known`) are
+    left alone, except temporary files of an interrupted build.
+    """
     removed = 0
-    for root, _, files in os.walk(out_dir, topdown=False):
+    folders = []
+    for root, dirs, files in os.walk(out_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
         folder = Path(root)
+        folders.append(folder)
         for name in files:
             path = folder / name
-            if path.relative_to(out_dir).as_posix() not in keep:
+            hidden = name.startswith(".") and not name.startswith(TEMPORARY_PREFIX)
+            if not hidden and path.relative_to(out_dir).as_posix() not in keep:
                 path.unlink()
                 removed += 1
+    for folder in reversed(folders):  # deepest first
         if folder != out_dir and not any(folder.iterdir()):
             folder.rmdir()
     return removed

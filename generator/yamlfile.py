@@ -48,8 +48,10 @@ def load_mapping(text: str) -> tuple[dict[str, Any], dict[str, int]]:
         raise YamlError("expected a mapping of `key: value` lines", 1)
     lines: dict[str, int] = {}
     for key_node, _ in node.value:
-        key = key_node.value
+        key, line = key_node.value, key_node.start_mark.line + 1
         if not isinstance(key, str) or key_node.tag != "tag:yaml.org,2002:str":
-            raise YamlError(f"key {key!r} must be a string", key_node.start_mark.line + 1)
-        lines[key] = key_node.start_mark.line + 1
+            raise YamlError(f"key {key!r} must be a string", line)
+        if key in lines:
+            raise YamlError(f"duplicate key {key!r} (first on line {lines[key]})", line)
+        lines[key] = line
     return data, lines

@@ -1,0 +1,158 @@
+"""Site + templates -> pages: pagination, which pages exist, template errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SiteMaker, article
+
+from generator.build import BuildOptions, build
+from generator.config import load_config
+from generator.content import load_content
+from generator.errors import SiteError
+from generator.markup import MarkdownRenderer
+from generator.render import Page, Pager, paginate, render_site
+from generator.site import Selection, assemble
+from generator.theme import locate_theme, make_environment
+from generator.urls import Urls
+
+CONFIG = "title: Test Digest\nbase_url: {base}\ntimezone: UTC\npage_size: {size}\n"
+ARTICLES = {
+    "content/2025/03/a.md": article("Alpha", "2025-03-12T09:00:00Z", tags="[Japan, Trade]", id="a"),
+    "content/2025/03/b.md": article("Beta", "2025-03-13T09:00:00Z", tags="[japan]", id="b"),
+}
+
+
+def render(site_dir: Path) -> list[Page]:
+    """The pages of `site_dir`, made by the same pieces a build uses."""
+    config = load_config(site_dir)
+    urls = Urls(config.base_url, config.permalink)
+    content = load_content(site_dir, config.tz, urls, MarkdownRenderer(urls.base_path))
+    site = assemble(content.articles, config, urls, Selection())
+    return render_site(site, make_environment(locate_theme(site_dir), urls, config.tz))
+
+
+def small_site(make_site: SiteMaker, size: int = 10, base: str = "https://example.org/") -> Path:
+    return make_site(ARTICLES, config=CONFIG.format(base=base, size=size))
+
+
+def html(pages: list[Page], url: str) -> str:
+    [found] = [p for p in pages if p.url == url]
+    return found.data.decode()
+
+
+# paginate
+
+
+def test_no_items_still_make_one_empty_page() -> None:
+    assert paginate([], 10, "") == [
+        Pager(items=(), number=1, count=1, url="", newer=None, older=None)
+    ]
+
+
+def test_25_items_in_pages_of_10() -> None:
+    pagers = paginate(list(range(25)), 10, "")
+    assert [(p.number, p.count, p.url, p.newer, p.older) for p in pagers] == [
+        (1, 3, "", None, "page/2/"),
+        (2, 3, "page/2/", "", "page/3/"),
+        (3, 3, "page/3/", "page/2/", None),
+    ]
+    assert [p.items for p in pagers] == [
+        tuple(range(10)),
+        tuple(range(10, 20)),
+        tuple(range(20, 25)),
+    ]
+
+
+@pytest.mark.parametrize(("count", "pages"), [(1, 1), (10, 1), (11, 2), (20, 2), (21, 3)])
+def test_page_count(count: int, pages: int) -> None:
+    assert len(paginate(list(range(count)), 10, "tags/japan/")) == pages
+
+
+def test_pages_of_a_tag_are_under_its_url() -> None:
+    urls = [(p.url, p.newer, p.older) for p in paginate([1, 2], 1, "tags/japan/")]
+    assert urls == [
+        ("tags/japan/", None, "tags/japan/page/2/"),
+        ("tags/japan/page/2/", "tags/japan/", None),
+    ]
+
+
+# render_site
+
+
+def test_every_kind_of_page_is_rendered(make_site: SiteMaker) -> None:
+    pages = render(small_site(make_site))
+    assert [(p.url, p.file, p.origin) for p in pages] == [
+        ("", "index.html", "home page"),
+        ("2025/03/13/beta/", "2025/03/13/beta/index.html", "content/2025/03/b.md"),
+        ("2025/03/12/alpha/", "2025/03/12/alpha/index.html", "content/2025/03/a.md"),
+        ("tags/japan/", "tags/japan/index.html", "tag 'Japan'"),
+        ("tags/trade/", "tags/trade/index.html", "tag 'Trade'"),
+        ("tags/", "tags/index.html", "tags index"),
+        ("404.html", "404.html", "404 page"),
+    ]
+    home = html(pages, "")
+    assert home.index('href="/2025/03/13/beta/"') < home.index('href="/2025/03/12/alpha/"')
+    alpha = html(pages, "2025/03/12/alpha/")
+    assert "<title>Alpha · Test Digest</title>" in alpha
+    assert '<link rel="canonical" href="https://example.org/2025/03/12/alpha/">' in alpha
+    assert "<p>Body text.</p>" in alpha
+    assert '<a href="/tags/japan/">Japan</a>' in alpha
+    assert "2 articles tagged Japan." in html(pages, "tags/japan/")
+    assert "Page not found" in html(pages, "404.html")
+
+
+def test_pages_follow_page_size_and_base_path(make_site: SiteMaker) -> None:
+    pages = render(small_site(make_site, size=1, base="https://example.org/news/"))
+    assert [p.url for p in pages if "page/" in p.url] == ["page/2/", "tags/japan/page/2/"]
+    assert '<a href="/news/page/2/" rel="next">Older →</a>' in html(pages, "")
+    assert '<a href="/news/tags/japan/" rel="prev">← Newer</a>' in html(pages, "tags/japan/page/2/")
+
+
+def test_empty_site_has_a_home_tags_and_404_page(make_site: SiteMaker) -> None:
+    pages = render(make_site())
+    assert [p.url for p in pages] == ["", "tags/", "404.html"]
+    assert "No articles yet." in html(pages, "")
+
+
+def test_template_syntax_error_names_the_file_and_line(make_site: SiteMaker) -> None:
+    site = small_site(make_site)
+    layout = '{% extends "base.html" %}\n{% block main %}\n{% if pager %}\n{% endblock %}\n'
+    (site / "layouts").mkdir()
+    (site / "layouts" / "list.html").write_text(layout)
+    with pytest.raises(SiteError) as caught:
+        render(site)
+    [problem] = caught.value.problems
+    assert (problem.path, problem.line) == (str(site / "layouts" / "list.html"), 4)
+    assert "Encountered unknown tag 'endblock'" in problem.message
+
+
+def test_template_runtime_error_is_a_site_error(make_site: SiteMaker) -> None:
+    site = small_site(make_site)
+    (site / "layouts").mkdir()
+    (site / "layouts" / "404.html").write_text("{{ nowhere() }}\n")
+    with pytest.raises(SiteError) as caught:
+        render(site)
+    assert str(caught.value) == "layouts: template error: 'nowhere' is undefined"
+
+
+def test_build_writes_the_rendered_site(make_site: SiteMaker, tmp_path: Path) -> None:
+    site = small_site(make_site)
+    out = tmp_path / "public"
+    result = build(BuildOptions(site_dir=site, output_dir=out))
+    assert (result.articles, result.assets, result.warnings) == (2, 2, ())
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert result.report.written == len(written) == result.pages + result.assets
+    assert [f for f in written if f.endswith((".html", ".css", ".svg"))] == [
+        "2025/03/12/alpha/index.html",
+        "2025/03/13/beta/index.html",
+        "404.html",
+        "favicon.svg",
+        "index.html",
+        "style.css",
+        "tags/index.html",
+        "tags/japan/index.html",
+        "tags/trade/index.html",
+    ]
+    assert build(BuildOptions(site_dir=site, output_dir=out)).report.written == 0

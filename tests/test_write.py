@@ -1,0 +1,152 @@
+"""Pages and assets -> the output folder, and the checks before anything is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SiteMaker, write_files
+
+from generator.build import BuildOptions, output_dir
+from generator.errors import SiteError
+from generator.render import Page
+from generator.write import Asset, WriteReport, check_outputs, write_output
+
+
+def page(url: str, text: str = "html", origin: str = "test") -> Page:
+    return Page(url=url, data=text.encode(), origin=origin)
+
+
+def files_in(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_text() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*")}
+
+
+def test_pages_and_assets_are_written(tmp_path: Path) -> None:
+    source = tmp_path / "map.svg"
+    source.write_text("<svg/>")
+    out = tmp_path / "out"
+    report = write_output(
+        out,
+        [page("", "home"), page("2025/03/12/a/", "a"), page("404.html", "missing")],
+        [Asset("2025/03/map.svg", source, "content/2025/03/map.svg")],
+    )
+    assert report == WriteReport(written=4, unchanged=0, removed=0)
+    assert files_in(out) == {
+        "index.html": "home",
+        "2025/03/12/a/index.html": "a",
+        "404.html": "missing",
+        "2025/03/map.svg": "<svg/>",
+    }
+
+
+def test_identical_second_write_touches_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    pages = [page("", "home"), page("tags/japan/", "japan")]
+    write_output(out, pages, [])
+    before = mtimes(out)
+    assert write_output(out, pages, []) == WriteReport(written=0, unchanged=2, removed=0)
+    assert mtimes(out) == before
+
+
+def test_changed_page_is_rewritten_and_others_kept(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_output(out, [page("", "home"), page("tags/", "tags")], [])
+    before = mtimes(out)
+    report = write_output(out, [page("", "home, updated"), page("tags/", "tags")], [])
+    assert report == WriteReport(written=1, unchanged=1, removed=0)
+    assert files_in(out) == {"index.html": "home, updated", "tags/index.html": "tags"}
+    assert mtimes(out)["tags/index.html"] == before["tags/index.html"]
+
+
+def test_stale_files_and_empty_folders_are_removed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_output(out, [page(""), page("page/2/"), page("tags/old/"), page("tags/")], [])
+    (out / "tags" / "stray.txt").write_text("left over")
+    report = write_output(out, [page(""), page("tags/")], [])
+    assert report == WriteReport(written=0, unchanged=2, removed=3)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
+        "index.html",
+        "tags",
+        "tags/index.html",
+    ]
+
+
+def test_a_folder_of_an_older_build_gives_way_to_a_file(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_output(out, [page("feed/")], [])
+    write_output(out, [page("feed", "now a file")], [])
+    assert files_in(out) == {"feed": "now a file"}
+
+
+def test_outputs_differing_only_in_case_are_refused() -> None:
+    pages = [
+        page("2025/03/12/Seoul/", origin="content/a.md"),
+        page("2025/03/12/seoul/", origin="content/b.md"),
+    ]
+    with pytest.raises(SiteError) as caught:
+        check_outputs(pages, [])
+    assert str(caught.value) == (
+        "content/a.md: output 2025/03/12/Seoul/index.html / 2025/03/12/seoul/index.html "
+        "would be written by content/a.md and content/b.md; give one of them another slug or path"
+    )
+
+
+def test_asset_colliding_with_a_page_is_refused() -> None:
+    asset = Asset("About/index.html", Path("x"), "content/About/index.html")
+    with pytest.raises(SiteError) as caught:
+        check_outputs([page("about/", origin="content/about.md")], [asset])
+    assert str(caught.value).startswith(
+        "content/About/index.html: output About/index.html / about/index.html would be written "
+        "by content/About/index.html and content/about.md;"
+    )
+
+
+def test_distinct_outputs_pass() -> None:
+    check_outputs([page(""), page("tags/")], [Asset("style.css", Path("s"), "layouts")])
+
+
+@pytest.mark.parametrize("url", ["../escape/", "2025/../../escape.html", "/etc/passwd"])
+def test_output_paths_leaving_the_output_folder_are_refused(url: str) -> None:
+    with pytest.raises(SiteError) as caught:
+        check_outputs([page(url, origin="content/x.md")], [])
+    file = url + "index.html" if url.endswith("/") else url
+    assert str(caught.value) == f"content/x.md: output path {file!r} leaves the output folder"
+
+
+@pytest.mark.parametrize("output", [".", "content", "content/out", "layouts/x", ".."])
+def test_output_folder_must_not_hold_the_site(make_site: SiteMaker, output: str) -> None:
+    site = make_site()
+    with pytest.raises(SiteError) as caught:
+        output_dir(BuildOptions(site_dir=site, output_dir=site / output))
+    assert str(caught.value) == (
+        f"{(site / output).resolve()}: the output folder must not contain the site or lie "
+        "inside content/ or layouts/; choose another --output"
+    )
+
+
+def test_output_folder_defaults_to_site_output(make_site: SiteMaker, tmp_path: Path) -> None:
+    site = make_site()
+    assert output_dir(BuildOptions(site_dir=site)) == (site / "output").resolve()
+    elsewhere = tmp_path / "public"
+    assert output_dir(BuildOptions(site_dir=site, output_dir=elsewhere)) == elsewhere.resolve()
+
+
+def test_hidden_files_of_a_deploy_checkout_survive(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_files(out, {".git/HEAD": "ref", ".well-known/security.txt": "x", ".nojekyll": ""})
+    (out / ".git/refs/tags").mkdir(parents=True)
+    write_files(out, {"old/index.html": "stale", "sub/.digest-tmp-abc": "partial"})
+    report = write_output(out, [page("")], [])
+    assert report.removed == 2
+    assert sorted(files_in(out)) == [
+        ".git/HEAD",
+        ".nojekyll",
+        ".well-known/security.txt",
+        "index.html",
+    ]
