@@ -27,7 +27,7 @@ from generator.errors import Problem, SiteError
 from generator.render import Page
 from generator.site import Site
 
-_ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")(/(?!/)[^"]*)"')
+_LOCAL_LINK = re.compile(r'(\s(?:href|src)=")((?:/(?!/)|#)[^"]*)"')
 _EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _ATOM = "{http://www.w3.org/2005/Atom}"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -94,11 +94,21 @@ def atom_id(article: Article, id_domain: str) -> str:
     return f"tag:{id_domain},{day}:{quote(article.id, safe='')}"
 
 
-def absolute_links(html: str, base_url: str) -> str:
-    """`html` with root-relative `href`/`src` made absolute, as feed readers need."""
-    parts = urlsplit(base_url)
+def absolute_links(html: str, page_url: str) -> str:
+    """`html` of the page at absolute `page_url` with every local `href`/`src` absolute.
+
+    Feed readers show items away from the site, so a root-relative link gets
+    the site's origin and a `#fragment` (a footnote) the page's own URL.
+    """
+    parts = urlsplit(page_url)
     origin = f"{parts.scheme}://{parts.netloc}"
-    return _ROOT_RELATIVE.sub(lambda m: f'{m.group(1)}{origin}{m.group(2)}"', html)
+
+    def absolute(match: re.Match[str]) -> str:
+        target = match.group(2)
+        prefix = page_url if target.startswith("#") else origin
+        return f'{match.group(1)}{prefix}{target}"'
+
+    return _LOCAL_LINK.sub(absolute, html)
 
 
 def newest_date(articles: tuple[Article, ...]) -> dt.datetime:
@@ -147,7 +157,7 @@ def _xml_feed(site: Site, feed: Feed, kind: str) -> bytes:
         entry.published(article.date)
         entry.updated(article.updated or article.date)
         summary = article.summary or article.title
-        body = absolute_links(article.body_html, config.base_url)
+        body = absolute_links(article.body_html, urls.absolute(article.url))
         source = article.source if article.source is not None and article.source.url else None
         for tag in article.tags:
             entry.category(term=tag)
@@ -199,7 +209,7 @@ def _json_item(article: Article, site: Site) -> dict[str, object]:
         "date_published": article.date.isoformat(),
     }
     if site.config.feed_content == "full":
-        item["content_html"] = absolute_links(article.body_html, site.config.base_url)
+        item["content_html"] = absolute_links(article.body_html, site.urls.absolute(article.url))
     else:
         item["content_text"] = article.summary
     if article.updated:

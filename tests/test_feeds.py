@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import json
+import re
 from pathlib import Path
 
 import feedparser
@@ -267,3 +268,28 @@ def test_missing_id_warns_and_duplicate_id_fails(make_site: SiteMaker) -> None:
 def test_a_malformed_feed_stops_the_build(kind: str, data: bytes) -> None:
     with pytest.raises(SiteError, match=r"feed\.xml is not a valid feed"):
         check_feed(Page(url="feed.xml", data=data, origin="site feed"), kind, 0)
+
+
+def test_links_inside_items_are_absolute(make_site: SiteMaker) -> None:
+    body = "See [the map](map.svg), [home](/) and a note.[^1]\n\n[^1]: A footnote.\n"
+    out = build(make_site({"content/x/a.md": article("Links", id="l", body=body)}, CONFIG))
+    html = parse(out / "atom.xml").entries[0].content[0].value
+    page = "https://example.org/news/2025/03/12/links/"
+    assert 'href="https://example.org/news/x/map.svg"' in html
+    assert 'href="https://example.org/news/"' in html
+    assert f'href="{page}#fn:1"' in html
+    assert not re.search(r'(href|src)="(?!https://)', html)
+
+
+GOLDEN_FEEDS = sorted((REPO / "tests/golden").glob("*/expected/**/*.xml"))
+
+
+@pytest.mark.parametrize(
+    "path", GOLDEN_FEEDS, ids=lambda p: str(p.relative_to(REPO / "tests/golden"))
+)
+def test_golden_feeds_parse_cleanly(path: Path) -> None:
+    feed = parse(path)
+    assert feed.version in ("rss20", "atom10")
+    assert feed.feed.title and feed.feed.link.startswith("https://")
+    for entry in feed.entries:
+        assert entry.id and entry.link.startswith(feed.feed.link.split("/tags/")[0])
