@@ -55,7 +55,8 @@ def build(options: BuildOptions) -> BuildResult:
     content = load_content(site_dir, config.tz, urls, MarkdownRenderer(urls.base_path))
     selection = Selection(drafts=options.drafts, future=options.future, now=build_time())
     site = assemble(content.articles, config, urls, selection)
-    pages = render_site(site, make_environment(theme, urls, config.tz)) + render_feeds(site)
+    env = make_environment(theme, config, urls)
+    pages = render_site(site, env) + render_feeds(site, env)
     assets = collect_assets(site_dir, theme, content.assets)
     check_outputs(pages, assets)
     report = write_output(out_dir, pages, assets)
@@ -66,7 +67,7 @@ def build(options: BuildOptions) -> BuildResult:
         assets=len(assets),
         report=report,
         seconds=time.perf_counter() - started,
-        warnings=content.warnings,
+        warnings=content.warnings + site.warnings,
     )
 
 

@@ -15,6 +15,7 @@ from generator.yamlfile import YamlError, load_mapping
 CONFIG_FILE = "site.yaml"
 PERMALINK_FIELDS = ("year", "month", "day", "slug")
 FEED_CONTENT = ("full", "summary")
+DIGEST_PERIODS = ("daily", "weekly")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -33,6 +34,8 @@ class SiteConfig:
     feed_items: int = 50
     feed_content: str = "full"
     id_domain: str = ""
+    digest_period: str = "daily"
+    tag_aliases: tuple[tuple[str, str], ...] = ()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -79,7 +82,7 @@ def config_from_mapping(
         if field is None:
             problem(key, f"unknown key {key!r}; known keys: {', '.join(known)}")
             continue
-        expected = type(field.default)
+        expected = dict if key == "tag_aliases" else type(field.default)
         if value is None:
             continue
         if type(value) is not expected:
@@ -94,6 +97,8 @@ def config_from_mapping(
         raise SiteError(problems)
     if "base_url" in values:
         values["base_url"] = values["base_url"].rstrip("/") + "/"
+    if "tag_aliases" in values:
+        values["tag_aliases"] = tuple(sorted(values["tag_aliases"].items()))
     return SiteConfig(**values)
 
 
@@ -107,6 +112,13 @@ def _check_value(key: str, value: Any) -> str | None:
         return f"feed_content must be one of {', '.join(FEED_CONTENT)}, got {value!r}"
     if key == "id_domain" and not re.fullmatch(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?", value):
         return f"id_domain must be a lower-case domain name such as news.example.org, got {value!r}"
+    if key == "digest_period" and value not in DIGEST_PERIODS:
+        return f"digest_period must be one of {', '.join(DIGEST_PERIODS)}, got {value!r}"
+    if key == "tag_aliases" and not all(
+        isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
+        for k, v in value.items()
+    ):
+        return "tag_aliases must map tag names to tag names, e.g. `DPRK: North Korea`"
     if key == "timezone":
         try:
             ZoneInfo(value)

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from generator.dates import date_from_filename, parse_date
 from generator.errors import Problem, SiteError
 from generator.markup import MarkdownRenderer, first_paragraph_text
-from generator.slugs import slugify
+from generator.slugs import slugify, unique_by_slug
 from generator.text import printable
 from generator.urls import Urls
 from generator.yamlfile import YamlError, load_mapping
@@ -45,6 +45,7 @@ KNOWN_KEYS = frozenset(
         "lastmod",
         "draft",
         "slug",
+        "aliases",
     }
 )
 
@@ -75,6 +76,8 @@ class Article:
     slug: str
     url: str
     body_html: str
+    words: int
+    aliases: tuple[str, ...]
     extra: Mapping[str, Any]
 
     @property
@@ -86,6 +89,11 @@ class Article:
     @property
     def is_uuid(self) -> bool:
         return bool(_UUID.match(self.id))
+
+    @property
+    def reading_minutes(self) -> int:
+        """Minutes to read the body at 220 words a minute, at least 1."""
+        return max(1, round(self.words / 220))
 
 
 @dataclass(frozen=True)
@@ -184,6 +192,7 @@ def parse_article(
     draft = reader.flag("draft")
     slug = reader.slug("slug")
     explicit_id = reader.text("id")
+    aliases = reader.aliases("aliases")
     if reader.problems or title is None or date is None:
         return None, reader.problems
 
@@ -203,7 +212,7 @@ def parse_article(
         title=title,
         date=date,
         updated=updated,
-        tags=_unique_tags(tags),
+        tags=unique_by_slug(tags),
         summary=summary or first_paragraph_text(body_html),
         id=article_id,
         id_pinned=explicit_id is not None,
@@ -213,6 +222,8 @@ def parse_article(
         slug=slug,
         url=urls.article(date.astimezone(tz), slug),
         body_html=body_html,
+        words=len(body.split()),
+        aliases=aliases,
         extra=MappingProxyType({k: v for k, v in meta.items() if k not in KNOWN_KEYS}),
     )
     return article, warnings
@@ -221,18 +232,6 @@ def parse_article(
 def derived_id(path: str) -> str:
     """A stable id for an article that has none: a UUID from its file path."""
     return str(uuid.uuid5(_ID_NAMESPACE, path))
-
-
-def _unique_tags(tags: list[str]) -> tuple[str, ...]:
-    """Tags in their given order, without repeats that differ only in case."""
-    seen: set[str] = set()
-    unique = []
-    for tag in tags:
-        key = slugify(tag)
-        if key not in seen:
-            seen.add(key)
-            unique.append(tag)
-    return tuple(unique)
 
 
 class _FieldReader:
@@ -308,6 +307,28 @@ class _FieldReader:
         if not slug:
             self.error(key, f"slug {value!r} has no letters or digits")
         return slug or None
+
+    def aliases(self, key: str) -> tuple[str, ...]:
+        """Old site-relative URLs of the article: `/2019/old-name/` -> `2019/old-name/`."""
+        value = self.meta.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.error(key, f"{key} must be a list of paths such as /2019/old-name/")
+            return ()
+        urls = []
+        for path in value:
+            url = path.strip().lstrip("/")
+            parts = url.split("/")
+            if not url or "\\" in url or "\0" in url or "%" in url or "://" in path:
+                self.error(key, f"alias {path!r} must be a path inside the site, like /2019/old/")
+            elif any(part in (".", "..") for part in parts) or "" in parts[:-1]:
+                self.error(key, f"alias {path!r} must not contain '.', '..' or '//'")
+            else:
+                urls.append(url if url.endswith("/") or "." in parts[-1] else url + "/")
+        return tuple(urls)
 
     def source(self, key: str) -> Source | None:
         value = self.meta.get(key)

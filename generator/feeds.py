@@ -1,9 +1,9 @@
-"""Site -> RSS 2.0, Atom 1.0 and JSON Feed 1.1 files, site-wide and per tag.
+"""Site -> RSS 2.0, Atom 1.0 and JSON Feed 1.1 files: site-wide, per tag, and digests.
 
 Feed readers are unforgiving, so every feed is checked by parsing it back
-before the build may write it. Ids come from the articles' `id` and never
-from URLs, and dates come from the articles, never from the clock: an
-unchanged site gives byte-identical feeds.
+before the build may write it. Ids come from the articles' `id` (or the
+digest's period) and never from URLs, and dates come from the content, never
+from the clock: an unchanged site gives byte-identical feeds.
 """
 
 from __future__ import annotations
@@ -17,81 +17,158 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+import jinja2
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
 from generator import __version__
-from generator.content import Article
+from generator.content import Article, Source
+from generator.digests import Digest
 from generator.errors import Problem, SiteError
-from generator.render import Page
+from generator.render import Page, template_errors
 from generator.site import Site
 
 _LOCAL_LINK = re.compile(r'(\s(?:href|src)=")((?:/(?!/)|#)[^"]*)"')
 _EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _ATOM = "{http://www.w3.org/2005/Atom}"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+DIGEST_TEMPLATE = "digest_feed.html"
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One entry of a feed, in terms every format can express."""
+
+    guid: str
+    atom_id: str
+    title: str
+    link: str
+    published: dt.datetime
+    updated: dt.datetime
+    summary: str
+    content_html: str | None
+    author: str | None = None
+    categories: tuple[str, ...] = ()
+    source: Source | None = None
 
 
 @dataclass(frozen=True)
 class Feed:
-    """One subscribable list of articles and the URLs it is published at."""
+    """One subscribable list and the page it belongs to (`page` is that page's URL)."""
 
     title: str
     description: str
     page: str
-    articles: tuple[Article, ...]
+    items: tuple[FeedItem, ...]
     formats: tuple[str, ...]
     origin: str
 
 
-def site_feeds(site: Site) -> list[Feed]:
-    """The site-wide feed and one feed per tag, each with its newest articles."""
-    limit = site.config.feed_items
-    description = site.config.description or site.config.title
+def render_feeds(site: Site, env: jinja2.Environment) -> list[Page]:
+    """Every feed file of the site, each checked by parsing it back."""
+    pages = []
+    with template_errors():
+        feeds = site_feeds(site, env)
+    for feed in feeds:
+        for kind in feed.formats:
+            url = site.urls.feed(feed.page, kind)
+            data = _json_feed(site, feed) if kind == "json" else _xml_feed(site, feed, kind)
+            page = Page(url=url, data=data, origin=feed.origin)
+            check_feed(page, kind, len(feed.items))
+            pages.append(page)
+    return pages
+
+
+def site_feeds(site: Site, env: jinja2.Environment) -> list[Feed]:
+    """The site-wide feed, one per tag, and the digest feed, each with its newest items."""
+    config, limit = site.config, site.config.feed_items
     feeds = [
         Feed(
-            site.config.title,
-            description,
+            config.title,
+            config.description or config.title,
             "",
-            site.articles[:limit],
+            tuple(article_item(a, site) for a in site.articles[:limit]),
             ("rss", "atom", "json"),
             "site feed",
         )
     ]
     feeds += [
         Feed(
-            f"{site.config.title}: {tag.name}",
-            f"Articles tagged {tag.name} on {site.config.title}",
+            f"{config.title}: {tag.name}",
+            f"Articles tagged {tag.name} on {config.title}",
             tag.url,
-            tag.articles[:limit],
+            tuple(article_item(a, site) for a in tag.articles[:limit]),
             ("rss", "atom"),
             f"tag {tag.name!r}",
         )
         for tag in site.tags
     ]
+    template = env.get_template(DIGEST_TEMPLATE)
+    feeds.append(
+        Feed(
+            f"{config.title}: {config.digest_period} digest",
+            f"One item per {'day' if config.digest_period == 'daily' else 'week'} "
+            f"with all of its articles, from {config.title}",
+            site.urls.digests_index(),
+            tuple(digest_item(d, site, template) for d in site.digests[:limit]),
+            ("rss", "atom"),
+            "digest feed",
+        )
+    )
     return feeds
 
 
-def render_feeds(site: Site) -> list[Page]:
-    """Every feed file of the site, each checked by parsing it back."""
-    pages = []
-    for feed in site_feeds(site):
-        for kind in feed.formats:
-            url = site.urls.feed(feed.page, kind)
-            data = _json_feed(site, feed) if kind == "json" else _xml_feed(site, feed, kind)
-            page = Page(url=url, data=data, origin=feed.origin)
-            check_feed(page, kind, len(feed.articles))
-            pages.append(page)
-    return pages
+def article_item(article: Article, site: Site) -> FeedItem:
+    config, link = site.config, site.urls.absolute(article.url)
+    return FeedItem(
+        guid=article.id,
+        atom_id=atom_id(article, id_domain(site)),
+        title=article.title,
+        link=link,
+        published=article.date,
+        updated=article.updated or article.date,
+        summary=article.summary or article.title,
+        content_html=absolute_links(article.body_html, link)
+        if config.feed_content == "full"
+        else None,
+        author=article.author,
+        categories=article.tags,
+        source=article.source if article.source is not None and article.source.url else None,
+    )
 
 
-def atom_id(article: Article, id_domain: str) -> str:
+def digest_item(digest: Digest, site: Site, template: jinja2.Template) -> FeedItem:
+    """A whole digest as one item; its id names the period, so it never changes."""
+    link = site.urls.absolute(digest.url)
+    html = template.render(site=site.config, url=digest.url, digest=digest)
+    count = len(digest.articles)
+    headlines = "; ".join(a.title for a in digest.articles[:3])
+    digest_id = f"tag:{id_domain(site)},{digest.start.isoformat()}:digest/{digest.key}"
+    return FeedItem(
+        guid=digest_id,
+        atom_id=digest_id,
+        title=digest.title,
+        link=link,
+        published=max(a.date for a in digest.articles),
+        updated=digest.updated,
+        summary=f"{count} article{'s' * (count != 1)}: {headlines}",
+        content_html=absolute_links(html, link),
+        categories=tuple(g.tag for g in digest.groups if g.tag),
+    )
+
+
+def id_domain(site: Site) -> str:
+    """The authority of the site's `tag:` ids."""
+    return site.config.id_domain or urlsplit(site.config.base_url).hostname or "localhost"
+
+
+def atom_id(article: Article, domain: str) -> str:
     """The Atom id of an article: `urn:uuid:` for a UUID, else a `tag:` URI (RFC 4151)."""
     if article.is_uuid:
         return f"urn:uuid:{article.id.lower()}"
     day = article.date.astimezone(dt.UTC).date().isoformat()
-    return f"tag:{id_domain},{day}:{quote(article.id, safe='')}"
+    return f"tag:{domain},{day}:{quote(article.id, safe='')}"
 
 
 def absolute_links(html: str, page_url: str) -> str:
@@ -111,9 +188,9 @@ def absolute_links(html: str, page_url: str) -> str:
     return _LOCAL_LINK.sub(absolute, html)
 
 
-def newest_date(articles: tuple[Article, ...]) -> dt.datetime:
-    """When the feed last changed: its newest `updated` or `date`."""
-    return max((a.updated or a.date for a in articles), default=_EMPTY_FEED_DATE)
+def newest_date(items: tuple[FeedItem, ...]) -> dt.datetime:
+    """When the feed last changed: its newest item's update."""
+    return max((item.updated for item in items), default=_EMPTY_FEED_DATE)
 
 
 class _ViaLink(BaseEntryExtension):  # type: ignore[misc]
@@ -148,37 +225,33 @@ def _xml_feed(site: Site, feed: Feed, kind: str) -> bytes:
     generator.generator("digest", __version__, "https://pypi.org/project/digest/")
     generator.link(href=urls.absolute(urls.feed(feed.page, kind)), rel="self")
     generator.link(href=urls.absolute(feed.page), rel="alternate")  # last: RSS's <link>
-    generator.updated(newest_date(feed.articles))
-    id_domain = config.id_domain or urlsplit(config.base_url).hostname or "localhost"
-    for article in feed.articles:
+    generator.updated(newest_date(feed.items))
+    for item in feed.items:
         entry = generator.add_entry(order="append")
-        entry.title(article.title)
-        entry.link(href=urls.absolute(article.url))
-        entry.published(article.date)
-        entry.updated(article.updated or article.date)
-        summary = article.summary or article.title
-        body = absolute_links(article.body_html, urls.absolute(article.url))
-        source = article.source if article.source is not None and article.source.url else None
-        for tag in article.tags:
-            entry.category(term=tag)
+        entry.title(item.title)
+        entry.link(href=item.link)
+        entry.published(item.published)
+        entry.updated(item.updated)
+        for category in item.categories:
+            entry.category(term=category)
         if kind == "rss":
-            entry.guid(article.id, permalink=False)
-            entry.description(summary)
-            if config.feed_content == "full":
-                entry.content(body)  # with a description set, this is <content:encoded>
-            if article.author:
-                entry.dc.dc_creator(article.author)
-            if source:
-                entry.source(url=source.url, title=source.name)
+            entry.guid(item.guid, permalink=False)
+            entry.description(item.summary)
+            if item.content_html is not None:
+                entry.content(item.content_html)  # beside a description: <content:encoded>
+            if item.author:
+                entry.dc.dc_creator(item.author)
+            if item.source is not None:
+                entry.source(url=item.source.url, title=item.source.name)
         else:
-            entry.id(atom_id(article, id_domain))
-            entry.summary(summary)
-            if config.feed_content == "full":
-                entry.content(body, type="html")
-            if article.author:
-                entry.author({"name": article.author})
-            if source:
-                entry.via.url = source.url
+            entry.id(item.atom_id)
+            entry.summary(item.summary)
+            if item.content_html is not None:
+                entry.content(item.content_html, type="html")
+            if item.author:
+                entry.author({"name": item.author})
+            if item.source is not None:
+                entry.via.url = item.source.url
     data: bytes = (
         generator.rss_str(pretty=True) if kind == "rss" else generator.atom_str(pretty=True)
     )
@@ -195,32 +268,32 @@ def _json_feed(site: Site, feed: Feed) -> bytes:
         "description": feed.description,
         "language": config.language,
         "authors": [{"name": config.author or config.title}],
-        "items": [_json_item(article, site) for article in feed.articles],
+        "items": [_json_item(item) for item in feed.items],
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _json_item(article: Article, site: Site) -> dict[str, object]:
-    item: dict[str, object] = {
-        "id": article.id,
-        "url": site.urls.absolute(article.url),
-        "title": article.title,
-        "summary": article.summary,
-        "date_published": article.date.isoformat(),
+def _json_item(item: FeedItem) -> dict[str, object]:
+    entry: dict[str, object] = {
+        "id": item.guid,
+        "url": item.link,
+        "title": item.title,
+        "summary": item.summary,
+        "date_published": item.published.isoformat(),
     }
-    if site.config.feed_content == "full":
-        item["content_html"] = absolute_links(article.body_html, site.urls.absolute(article.url))
+    if item.content_html is not None:
+        entry["content_html"] = item.content_html
     else:
-        item["content_text"] = article.summary
-    if article.updated:
-        item["date_modified"] = article.updated.isoformat()
-    if article.source is not None and article.source.url:
-        item["external_url"] = article.source.url
-    if article.author:
-        item["authors"] = [{"name": article.author}]
-    if article.tags:
-        item["tags"] = list(article.tags)
-    return item
+        entry["content_text"] = item.summary
+    if item.updated != item.published:
+        entry["date_modified"] = item.updated.isoformat()
+    if item.source is not None:
+        entry["external_url"] = item.source.url
+    if item.author:
+        entry["authors"] = [{"name": item.author}]
+    if item.categories:
+        entry["tags"] = list(item.categories)
+    return entry
 
 
 def check_feed(page: Page, kind: str, expected_items: int) -> None:

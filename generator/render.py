@@ -6,26 +6,36 @@ template sees, and leaves writing to write.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+from xml.sax.saxutils import escape
 
 import jinja2
 
+from generator.content import Article
 from generator.errors import Problem, SiteError
 from generator.site import Site
-from generator.urls import output_file, paginated
+from generator.urls import Urls, output_file, paginated
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Page:
-    """One output file: where it goes, what it holds, and what it was made from."""
+    """One output file: where it goes, what it holds, and what it was made from.
+
+    `listed` pages go into the sitemap, with `lastmod` when the page shows
+    articles (their newest date).
+    """
 
     url: str
     data: bytes
     origin: str
+    listed: bool = False
+    lastmod: dt.datetime | None = None
 
     @property
     def file(self) -> str:
@@ -61,29 +71,99 @@ def paginate(items: Sequence[T], size: int, url: str) -> list[Pager[T]]:
 
 
 def render_site(site: Site, env: jinja2.Environment) -> list[Page]:
-    """Every HTML page of the site."""
+    """Every HTML page of the site, with its sitemap and robots.txt."""
+    with template_errors():
+        pages = list(_pages(site, env))
+    return [*pages, sitemap(pages, site.urls), robots(site.urls)]
+
+
+@contextmanager
+def template_errors() -> Iterator[None]:
+    """Report a broken template as a SiteError naming its file and line."""
     try:
-        return list(_pages(site, env))
+        yield
     except jinja2.TemplateSyntaxError as exc:
-        raise SiteError(
-            [Problem(exc.filename or exc.name or "layouts", exc.lineno, exc.message or "")]
-        ) from None
+        where = exc.filename or exc.name or "layouts"
+        raise SiteError([Problem(where, exc.lineno, exc.message or "")]) from None
     except jinja2.TemplateError as exc:
         raise SiteError([Problem("layouts", None, f"template error: {exc}")]) from exc
 
 
 def _pages(site: Site, env: jinja2.Environment) -> Iterator[Page]:
-    def page(template: str, url: str, origin: str, **context: Any) -> Page:
+    def page(
+        template: str, url: str, origin: str, shows: Iterable[Article], **context: Any
+    ) -> Page:
         html = env.get_template(template).render(site=site.config, url=url, **context)
-        return Page(url=url, data=html.encode("utf-8"), origin=origin)
+        return Page(url, html.encode("utf-8"), origin, listed=True, lastmod=newest(shows))
 
-    size = site.config.page_size
+    size, urls = site.config.page_size, site.urls
+    latest = site.digests[0] if site.digests else None
     for pager in paginate(site.articles, size, ""):
-        yield page("list.html", pager.url, "home page", pager=pager, tag=None)
+        digest = latest if pager.number == 1 else None
+        yield page(
+            "list.html", pager.url, "home page", pager.items, pager=pager, latest_digest=digest
+        )
     for article in site.articles:
-        yield page("article.html", article.url, article.path, article=article)
+        links = site.links[article.path]
+        yield page(
+            "article.html", article.url, article.path, [article], article=article, links=links
+        )
     for tag in site.tags:
         for pager in paginate(tag.articles, size, tag.url):
-            yield page("list.html", pager.url, f"tag {tag.name!r}", pager=pager, tag=tag)
-    yield page("tags.html", site.urls.tags_index(), "tags index", tags=site.tags)
-    yield page("404.html", "404.html", "404 page")
+            yield page(
+                "list.html", pager.url, f"tag {tag.name!r}", pager.items, pager=pager, tag=tag
+            )
+    yield page("tags.html", urls.tags_index(), "tags index", site.articles, tags=site.tags)
+    for digest in site.digests:
+        yield page(
+            "digest.html", digest.url, f"digest {digest.key}", digest.articles, digest=digest
+        )
+    for digests in paginate(site.digests, size, urls.digests_index()):
+        shows = [a for d in digests.items for a in d.articles]
+        yield page("digests.html", digests.url, "digest index", shows, pager=digests)
+    yield page("archive.html", urls.archive(), "archive", site.articles, years=site.archive)
+    for year in site.archive:
+        shows = [a for m in year.months for a in m.articles]
+        yield page("archive.html", year.url, f"archive {year.year}", shows, year=year)
+        for month in year.months:
+            yield page(
+                "archive.html", month.url, f"archive {month.url}", month.articles, month=month
+            )
+    yield page(
+        "sources.html", urls.sources_index(), "sources index", site.articles, sources=site.sources
+    )
+    for source in site.sources:
+        for pager in paginate(source.articles, size, source.url):
+            origin = f"source {source.name!r}"
+            yield page("list.html", pager.url, origin, pager.items, pager=pager, source=source)
+    for redirect in site.redirects:
+        html = env.get_template("redirect.html").render(
+            site=site.config, url=redirect.url, target=redirect.target
+        )
+        yield Page(redirect.url, html.encode("utf-8"), redirect.origin)
+    html = env.get_template("404.html").render(site=site.config, url="404.html")
+    yield Page("404.html", html.encode("utf-8"), "404 page")
+
+
+def newest(articles: Iterable[Article]) -> dt.datetime | None:
+    """The newest date or update among `articles`, or None."""
+    return max((a.updated or a.date for a in articles), default=None)
+
+
+def sitemap(pages: Iterable[Page], urls: Urls) -> Page:
+    """sitemap.xml: every listed page, with its last modification when known."""
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for page in sorted((p for p in pages if p.listed), key=lambda p: p.url):
+        lastmod = f"<lastmod>{page.lastmod.isoformat()}</lastmod>" if page.lastmod else ""
+        lines.append(f"  <url><loc>{escape(urls.absolute(page.url))}</loc>{lastmod}</url>")
+    lines.append("</urlset>\n")
+    return Page("sitemap.xml", "\n".join(lines).encode("utf-8"), "sitemap")
+
+
+def robots(urls: Urls) -> Page:
+    """robots.txt: everything may be crawled; here is the sitemap."""
+    text = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute('sitemap.xml')}\n"
+    return Page("robots.txt", text.encode("utf-8"), "robots.txt")

@@ -1,19 +1,26 @@
-"""Articles -> Site: what gets published, in which order, under which tags.
+"""Articles -> Site: what gets published, in which order, and every index of it.
 
 Everything here is pure: it takes loaded articles and returns new values.
+The indexes themselves (digests, archive, sources, related articles) live
+in their own modules; this one puts them together.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 
+from generator.archive import SourcePage, Year, build_archive, index_sources
 from generator.config import SiteConfig
 from generator.content import Article
+from generator.digests import Digest, build_digests
+from generator.duplicates import possible_duplicates
 from generator.errors import Problem, SiteError
-from generator.slugs import slugify
+from generator.related import ArticleLinks, link_articles
+from generator.slugs import slugify, unique_by_slug
 from generator.urls import Urls
 
 
@@ -37,13 +44,28 @@ class Selection:
 
 
 @dataclass(frozen=True)
+class Redirect:
+    """An old URL that now points at `target`."""
+
+    url: str
+    target: str
+    origin: str
+
+
+@dataclass(frozen=True)
 class Site:
-    """The published site: its settings, articles newest first, tags by name."""
+    """The published site: its settings, articles newest first, and their indexes."""
 
     config: SiteConfig
     urls: Urls
     articles: tuple[Article, ...]
     tags: tuple[Tag, ...]
+    digests: tuple[Digest, ...]
+    archive: tuple[Year, ...]
+    sources: tuple[SourcePage, ...]
+    links: Mapping[str, ArticleLinks]
+    redirects: tuple[Redirect, ...]
+    warnings: tuple[Problem, ...]
 
 
 def assemble(
@@ -53,8 +75,50 @@ def assemble(
     articles = tuple(articles)
     _check_unique_ids(articles)
     published = newest_first(a for a in articles if _is_published(a, selection))
+    published = with_tag_aliases(published, config.tag_aliases)
     published = with_tag_names(published, canonical_tag_names(published))
-    return Site(config=config, urls=urls, articles=published, tags=index_tags(published, urls))
+    tags = index_tags(published, urls)
+    return Site(
+        config=config,
+        urls=urls,
+        articles=published,
+        tags=tags,
+        digests=build_digests(published, config.digest_period, config.tz, urls),
+        archive=build_archive(published, config.tz, urls),
+        sources=index_sources(published, urls),
+        links=MappingProxyType(link_articles(published, {t.name: t.articles for t in tags})),
+        redirects=redirects(published, tags, config.tag_aliases, urls),
+        warnings=tuple(possible_duplicates(published)),
+    )
+
+
+def with_tag_aliases(
+    articles: tuple[Article, ...], aliases: tuple[tuple[str, str], ...]
+) -> tuple[Article, ...]:
+    """The articles with every aliased tag (`DPRK`) replaced by its canonical name."""
+    if not aliases:
+        return articles
+    canonical = {slugify(variant): name for variant, name in aliases}
+    return tuple(
+        replace(article, tags=unique_by_slug(canonical.get(slugify(t), t) for t in article.tags))
+        for article in articles
+    )
+
+
+def redirects(
+    articles: Iterable[Article],
+    tags: Iterable[Tag],
+    aliases: tuple[tuple[str, str], ...],
+    urls: Urls,
+) -> tuple[Redirect, ...]:
+    """Redirect pages: each article's old paths, and each aliased tag's old page."""
+    moved = [Redirect(old, a.url, a.path) for a in articles for old in a.aliases]
+    existing = {tag.slug for tag in tags}
+    for variant, name in aliases:
+        old, new = slugify(variant), slugify(name)
+        if old != new and new in existing:
+            moved.append(Redirect(urls.tag(old), urls.tag(new), f"tag_aliases {variant!r}"))
+    return tuple(moved)
 
 
 def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _NOT_WORD = re.compile(r"[\W_]+")
 _APOSTROPHES = re.compile(r"['\u2019]")
@@ -18,3 +19,11 @@ def slugify(text: str) -> str:
     """
     normal = _APOSTROPHES.sub("", unicodedata.normalize("NFKC", text).casefold())
     return _NOT_WORD.sub("-", normal).strip("-")
+
+
+def unique_by_slug(names: Iterable[str]) -> tuple[str, ...]:
+    """`names` in order, without later ones that make the same slug as an earlier one."""
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(slugify(name), name)
+    return tuple(seen.values())

@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import jinja2
 
+from generator.config import SiteConfig
+from generator.metadata import json_ld, news_article
 from generator.slugs import slugify
 from generator.urls import Urls
 
@@ -48,8 +49,9 @@ def locate_theme(site_dir: Path) -> Theme:
     return Theme(tuple(dirs))
 
 
-def make_environment(theme: Theme, urls: Urls, tz: ZoneInfo) -> jinja2.Environment:
+def make_environment(theme: Theme, config: SiteConfig, urls: Urls) -> jinja2.Environment:
     """A Jinja2 environment with autoescaping and the site's helpers."""
+    tz = config.tz
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
         autoescape=True,
@@ -60,8 +62,11 @@ def make_environment(theme: Theme, urls: Urls, tz: ZoneInfo) -> jinja2.Environme
     env.globals.update(
         href=urls.href,
         absolute=urls.absolute,
+        tag_url=lambda name: urls.tag(slugify(name)),
         tag_href=lambda name: urls.href(urls.tag(slugify(name))),
         feed_href=lambda kind, page="": urls.href(urls.feed(page, kind)),
+        month_name=lambda month: dt.date(2000, month, 1).strftime("%B"),
+        article_json_ld=lambda article: json_ld(news_article(article, config, urls)),
     )
     env.filters.update(
         date=lambda moment, fmt="long": format_date(moment.astimezone(tz), fmt),

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 TAGS = "tags/"
+DIGESTS = "digest/"
+ARCHIVE = "archive/"
+SOURCES = "sources/"
 FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
 
 
@@ -39,6 +42,23 @@ class Urls:
 
     def tags_index(self) -> str:
         return TAGS
+
+    def digest(self, key: str) -> str:
+        return f"{DIGESTS}{key}/"
+
+    def digests_index(self) -> str:
+        return DIGESTS
+
+    def archive(self, year: int | None = None, month: int | None = None) -> str:
+        if year is None:
+            return ARCHIVE
+        return f"{ARCHIVE}{year:04d}/" + ("" if month is None else f"{month:02d}/")
+
+    def source(self, slug: str) -> str:
+        return f"{SOURCES}{slug}/"
+
+    def sources_index(self) -> str:
+        return SOURCES
 
     def feed(self, page: str, kind: str) -> str:
         """The feed of kind `rss`, `atom` or `json` for the list page at `page`."""

@@ -57,7 +57,8 @@ def sample_articles() -> list[dict[str, object]]:
 
 def test_every_sample_feed_parses_cleanly(sample: Path) -> None:
     feeds = sorted(sample.rglob("feed.xml")) + sorted(sample.rglob("atom.xml"))
-    assert len(feeds) == 2 * (1 + len(list((sample / "tags").glob("*/index.html"))))
+    tags = (sample / "tags/index.html").read_text().count('class="count"')
+    assert len(feeds) == 2 * (1 + tags + 1)  # site, tags, digest
     for path in feeds:
         assert parse(path).entries, path
     parsed = json.loads((sample / "feed.json").read_text())
@@ -123,6 +124,8 @@ def test_tag_feed_holds_only_that_tag(sample: Path) -> None:
 def test_pages_announce_their_feeds(sample: Path) -> None:
     for page in sample.rglob("*.html"):
         html = page.read_text()
+        if 'http-equiv="refresh"' in html:
+            continue  # a redirect page
         assert 'type="application/rss+xml" title="Korea &amp; Region Briefing (RSS)"' in html
         assert 'href="/atom.xml"' in html and 'href="/feed.json"' in html
     tag_page = (sample / "tags/russia/index.html").read_text()
@@ -281,7 +284,11 @@ def test_links_inside_items_are_absolute(make_site: SiteMaker) -> None:
     assert not re.search(r'(href|src)="(?!https://)', html)
 
 
-GOLDEN_FEEDS = sorted((REPO / "tests/golden").glob("*/expected/**/*.xml"))
+GOLDEN_FEEDS = sorted(
+    path
+    for path in (REPO / "tests/golden").glob("*/expected/**/*.xml")
+    if path.name in ("feed.xml", "atom.xml")
+)
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,7 @@ def render(site_dir: Path) -> list[Page]:
     urls = Urls(config.base_url, config.permalink)
     content = load_content(site_dir, config.tz, urls, MarkdownRenderer(urls.base_path))
     site = assemble(content.articles, config, urls, Selection())
-    return render_site(site, make_environment(locate_theme(site_dir), urls, config.tz))
+    return render_site(site, make_environment(locate_theme(site_dir), config, urls))
 
 
 def small_site(make_site: SiteMaker, size: int = 10, base: str = "https://example.org/") -> Path:
@@ -90,7 +90,16 @@ def test_every_kind_of_page_is_rendered(make_site: SiteMaker) -> None:
         ("tags/japan/", "tags/japan/index.html", "tag 'Japan'"),
         ("tags/trade/", "tags/trade/index.html", "tag 'Trade'"),
         ("tags/", "tags/index.html", "tags index"),
+        ("digest/2025-03-13/", "digest/2025-03-13/index.html", "digest 2025-03-13"),
+        ("digest/2025-03-12/", "digest/2025-03-12/index.html", "digest 2025-03-12"),
+        ("digest/", "digest/index.html", "digest index"),
+        ("archive/", "archive/index.html", "archive"),
+        ("archive/2025/", "archive/2025/index.html", "archive 2025"),
+        ("archive/2025/03/", "archive/2025/03/index.html", "archive archive/2025/03/"),
+        ("sources/", "sources/index.html", "sources index"),
         ("404.html", "404.html", "404 page"),
+        ("sitemap.xml", "sitemap.xml", "sitemap"),
+        ("robots.txt", "robots.txt", "robots.txt"),
     ]
     home = html(pages, "")
     assert home.index('href="/2025/03/13/beta/"') < home.index('href="/2025/03/12/alpha/"')
@@ -105,14 +114,27 @@ def test_every_kind_of_page_is_rendered(make_site: SiteMaker) -> None:
 
 def test_pages_follow_page_size_and_base_path(make_site: SiteMaker) -> None:
     pages = render(small_site(make_site, size=1, base="https://example.org/news/"))
-    assert [p.url for p in pages if "page/" in p.url] == ["page/2/", "tags/japan/page/2/"]
+    assert [p.url for p in pages if "page/" in p.url] == [
+        "page/2/",
+        "tags/japan/page/2/",
+        "digest/page/2/",
+    ]
     assert '<a href="/news/page/2/" rel="next">Older →</a>' in html(pages, "")
     assert '<a href="/news/tags/japan/" rel="prev">← Newer</a>' in html(pages, "tags/japan/page/2/")
 
 
 def test_empty_site_has_a_home_tags_and_404_page(make_site: SiteMaker) -> None:
     pages = render(make_site())
-    assert [p.url for p in pages] == ["", "tags/", "404.html"]
+    assert [p.url for p in pages] == [
+        "",
+        "tags/",
+        "digest/",
+        "archive/",
+        "sources/",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+    ]
     assert "No articles yet." in html(pages, "")
 
 
@@ -148,8 +170,15 @@ def test_build_writes_the_rendered_site(make_site: SiteMaker, tmp_path: Path) ->
         "2025/03/12/alpha/index.html",
         "2025/03/13/beta/index.html",
         "404.html",
+        "archive/2025/03/index.html",
+        "archive/2025/index.html",
+        "archive/index.html",
+        "digest/2025-03-12/index.html",
+        "digest/2025-03-13/index.html",
+        "digest/index.html",
         "favicon.svg",
         "index.html",
+        "sources/index.html",
         "style.css",
         "tags/index.html",
         "tags/japan/index.html",

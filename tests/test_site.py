@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from types import MappingProxyType
+from dataclasses import replace
 
 import pytest
+from factories import make_article, utc
 
 from generator.config import SiteConfig
 from generator.content import Article
@@ -21,24 +22,8 @@ AT_NOW = Selection(now=NOW)
 
 def make(name: str, day: int, *tags: str, draft: bool = False, article_id: str = "") -> Article:
     """An article `content/<name>.md` dated 2025-03-<day> 09:00 UTC."""
-    date = dt.datetime(2025, 3, day, 9, tzinfo=dt.UTC)
-    return Article(
-        path=f"content/{name}.md",
-        title=name.title(),
-        date=date,
-        updated=None,
-        tags=tags,
-        summary="",
-        id=article_id or f"id-{name}",
-        id_pinned=True,
-        source=None,
-        author=None,
-        draft=draft,
-        slug=name,
-        url=URLS.article(date, name),
-        body_html="<p>Body.</p>",
-        extra=MappingProxyType({}),
-    )
+    article = make_article(name, utc(2025, 3, day), *tags)
+    return replace(article, summary="", draft=draft, id=article_id or article.id)
 
 
 def site_of(*articles: Article, selection: Selection = AT_NOW) -> Site:

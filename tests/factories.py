@@ -1,0 +1,44 @@
+"""Article values for unit tests, without going through files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import MappingProxyType
+
+from generator.content import Article, Source
+from generator.urls import Urls
+
+URLS = Urls("https://example.org/", "/{year}/{month}/{day}/{slug}/")
+
+
+def make_article(
+    name: str,
+    date: dt.datetime,
+    *tags: str,
+    title: str = "",
+    source: Source | None = None,
+) -> Article:
+    """An article `content/<name>.md` with the given date and tags."""
+    return Article(
+        path=f"content/{name}.md",
+        title=title or name.title(),
+        date=date,
+        updated=None,
+        tags=tags,
+        summary=f"Summary of {name}.",
+        id=f"id-{name}",
+        id_pinned=True,
+        source=source,
+        author=None,
+        draft=False,
+        slug=name,
+        url=URLS.article(date, name),
+        body_html="<p>Body.</p>",
+        words=2,
+        aliases=(),
+        extra=MappingProxyType({}),
+    )
+
+
+def utc(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=dt.UTC)
