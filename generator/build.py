@@ -52,7 +52,8 @@ def build(options: BuildOptions) -> BuildResult:
     urls = Urls(config.base_url, config.permalink)
     theme = locate_theme(site_dir)
 
-    content = load_content(site_dir, config.tz, urls, MarkdownRenderer(urls.base_path))
+    renderer = MarkdownRenderer(urls.base_path, safe=not config.unsafe_html)
+    content = load_content(site_dir, config, urls, renderer)
     selection = Selection(drafts=options.drafts, future=options.future, now=build_time())
     site = assemble(content.articles, config, urls, selection)
     env = make_environment(theme, config, urls)

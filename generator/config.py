@@ -36,6 +36,8 @@ class SiteConfig:
     id_domain: str = ""
     digest_period: str = "daily"
     tag_aliases: tuple[tuple[str, str], ...] = ()
+    unsafe_html: bool = False
+    max_article_bytes: int = 5_000_000
 
     @property
     def tz(self) -> ZoneInfo:
@@ -106,7 +108,7 @@ def _check_value(key: str, value: Any) -> str | None:
     """What is wrong with one well-typed value, or None."""
     if key == "base_url" and not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", value):
         return f"base_url must be an absolute http(s) URL without query or fragment, got {value!r}"
-    if key in ("page_size", "feed_items") and value < 1:
+    if key in ("page_size", "feed_items", "max_article_bytes") and value < 1:
         return f"{key} must be at least 1"
     if key == "feed_content" and value not in FEED_CONTENT:
         return f"feed_content must be one of {', '.join(FEED_CONTENT)}, got {value!r}"

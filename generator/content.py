@@ -7,9 +7,10 @@ collected so that one run reports them all.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -17,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from generator.config import SiteConfig
 from generator.dates import date_from_filename, parse_date
 from generator.errors import Problem, SiteError
 from generator.markup import MarkdownRenderer, first_paragraph_text
@@ -106,7 +108,7 @@ class LoadedContent:
 
 
 def load_content(
-    site_dir: Path, tz: ZoneInfo, urls: Urls, renderer: MarkdownRenderer
+    site_dir: Path, config: SiteConfig, urls: Urls, renderer: MarkdownRenderer
 ) -> LoadedContent:
     """Read every article under `site_dir/content`; raise SiteError listing all problems."""
     root = site_dir / "content"
@@ -115,33 +117,68 @@ def load_content(
     articles: list[Article] = []
     assets: list[str] = []
     problems: list[Problem] = []
-    warnings: list[Problem] = []
-    for path in _walk(root):
+    for path in content_files(root, problems):
         relative = path.relative_to(site_dir).as_posix()
         if path.suffix != ARTICLE_SUFFIX:
             assets.append(path.relative_to(root).as_posix())
             continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            problems.append(Problem(relative, None, f"not UTF-8 text (byte {exc.start})"))
-            continue
-        article, found = parse_article(relative, text, tz, urls, renderer)
-        problems.extend(p for p in found if not p.message.startswith("warning: "))
-        warnings.extend(p for p in found if p.message.startswith("warning: "))
-        if article is not None:
-            articles.append(article)
-    if problems:
-        raise SiteError(problems)
-    return LoadedContent(tuple(articles), tuple(assets), tuple(warnings))
+        text = read_article_file(path, relative, config.max_article_bytes, problems)
+        if text is not None:
+            article, found = parse_article(relative, text, config.tz, urls, renderer)
+            problems.extend(found)
+            if article is not None:
+                articles.append(article)
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        raise SiteError(errors)
+    warnings = tuple(p for p in problems if p.warning)
+    return LoadedContent(tuple(articles), tuple(assets), warnings)
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    """Files under `root` in a stable order, skipping hidden files and folders."""
-    for path in sorted(root.rglob("*")):
-        parts = path.relative_to(root).parts
-        if path.is_file() and not any(part.startswith(".") for part in parts):
-            yield path
+def content_files(root: Path, problems: list[Problem]) -> list[Path]:
+    """Files under `root` in a stable order, without hidden ones.
+
+    A symbolic link is followed only to a file inside `root`; any other link
+    is skipped with a warning, so nothing outside content/ is ever published.
+    """
+    found = []
+    top = root.resolve()
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        for name in [d for d in dirs if (here / d).is_symlink() and not d.startswith(".")]:
+            where = (here / name).relative_to(root.parent).as_posix()
+            problems.append(Problem(where, None, "skipped: a link to a folder", warning=True))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here / d).is_symlink())
+        for name in sorted(files):
+            path = here / name
+            if name.startswith("."):
+                continue
+            if path.is_symlink() and not path.resolve().is_relative_to(top):
+                where = path.relative_to(root.parent).as_posix()
+                message = "skipped: a link to a file outside content/"
+                problems.append(Problem(where, None, message, warning=True))
+                continue
+            if path.is_file():
+                found.append(path)
+    return sorted(found)
+
+
+def read_article_file(path: Path, relative: str, limit: int, problems: list[Problem]) -> str | None:
+    """The text of an article file, or None after recording why it cannot be used."""
+    size = path.stat().st_size
+    if size > limit:
+        message = f"file is {size:,} bytes, over the limit of {limit:,} (max_article_bytes)"
+        problems.append(Problem(relative, None, message))
+        return None
+    data = path.read_bytes()
+    if b"\0" in data:
+        problems.append(Problem(relative, None, "binary file, not a Markdown article"))
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(relative, None, f"not UTF-8 text (byte {exc.start})"))
+        return None
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:
@@ -167,7 +204,7 @@ def parse_article(
 ) -> tuple[Article | None, list[Problem]]:
     """Read one article; return it (None if unusable) and its problems.
 
-    Problems whose message starts with 'warning: ' do not stop the build.
+    Problems marked as warnings do not stop the build.
     """
     try:
         meta_text, body, _ = split_front_matter(text)
@@ -202,9 +239,7 @@ def parse_article(
     article_id = explicit_id or derived_id(path)
     if explicit_id is None:
         warnings.append(
-            Problem(
-                path, 1, f"warning: no 'id'; using {article_id}, add 'id: {article_id}' to pin it"
-            )
+            Problem(path, 1, f"no 'id'; using {article_id}, add 'id: {article_id}' to pin it", True)
         )
     slug = slug or slugify(title) or slugify(PurePosixPath(path).stem) or article_id[:8]
     article = Article(

@@ -35,4 +35,4 @@ def possible_duplicates(articles: Iterable[Article]) -> list[Problem]:
 
 
 def _warning(one: Article, other: Article, reason: str) -> Problem:
-    return Problem(one.path, None, f"warning: possible duplicate of {other.path} ({reason})")
+    return Problem(one.path, None, f"possible duplicate of {other.path} ({reason})", warning=True)

@@ -1,5 +1,10 @@
 """Markdown -> HTML for article bodies, with links resolved for the site.
 
+Raw HTML in an article is untrusted: unless the site sets `unsafe_html`, the
+result goes through an allow-list sanitizer (nh3) that keeps ordinary markup
+(links, images, tables, figures, quotes, footnotes) and drops scripts, event
+handlers and `javascript:`/`data:` URLs.
+
 Inside an article, a relative link or image (`map.svg`) points next to the
 article's source file, which is where the build copies it; a root-relative
 one (`/2025/03/map.svg`) is relative to the site. Both become paths under the
@@ -14,12 +19,34 @@ import re
 import xml.etree.ElementTree as etree
 
 import markdown
+import nh3
 from markdown.treeprocessors import Treeprocessor
 
 EXTENSIONS = ("extra", "sane_lists")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_EVERYWHERE = {"id", "class", "title", "lang", "dir"}
+ALLOWED_ATTRIBUTES = {
+    **{tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()},
+    "*": _EVERYWHERE,
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "th": {"style", "colspan", "rowspan", "scope", "align"},
+    "td": {"style", "colspan", "rowspan", "align"},
+    "time": {"datetime"},
+}
+
+
+def sanitize(html: str) -> str:
+    """`html` with only allow-listed tags, attributes and URL schemes left."""
+    return nh3.clean(
+        html,
+        attributes=ALLOWED_ATTRIBUTES,
+        link_rel=None,
+        filter_style_properties={"text-align"},
+        url_schemes={"http", "https", "mailto", "tel"},
+    )
 
 
 def resolve_link(target: str, folder: str, base_path: str) -> str:
@@ -52,7 +79,8 @@ class _LinkResolver(Treeprocessor):
 class MarkdownRenderer:
     """One reusable Markdown converter (building one costs more than using it)."""
 
-    def __init__(self, base_path: str) -> None:
+    def __init__(self, base_path: str, safe: bool = True) -> None:
+        self._safe = safe
         self._md = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
         self._links = _LinkResolver(self._md, base_path)
         self._md.treeprocessors.register(self._links, "digest-links", 0)
@@ -61,9 +89,10 @@ class MarkdownRenderer:
         """HTML for `text`, an article body stored in `content/<folder>/`."""
         self._links.folder = folder
         try:
-            return self._md.reset().convert(text)
+            html = self._md.reset().convert(text)
         finally:
             self._md.reset()
+        return sanitize(html) if self._safe else html
 
 
 def first_paragraph_text(body_html: str) -> str:

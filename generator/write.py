@@ -1,25 +1,30 @@
-"""Pages and assets -> the output folder.
+"""Pages and assets -> the output folder, all at once or not at all.
 
-Nothing is written until every page has been rendered, so a build that
-fails leaves the previous output as it was. A file whose bytes have not
-changed is not touched (its mtime stays, and a sync after the build uploads
-nothing); files that are no longer part of the site are removed.
+The new site is put together in a staging folder beside the output folder,
+then the two are swapped in one atomic step (Linux's renameat2 exchange), so
+a build that fails or is killed at any moment leaves the previous complete
+site in place. A file whose bytes have not changed is the old file itself
+(hard-linked), so it keeps its mtime and a sync after the build uploads
+nothing. Hidden files of the output folder (`.git` of a deploy checkout,
+`.well-known`) are carried over; everything else not in the new site goes.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import shutil
-import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from stat import S_ISREG
 
 from generator.errors import Problem, SiteError
 from generator.render import Page
 
-TEMPORARY_PREFIX = ".digest-tmp-"
+STAGING_SUFFIX = ".digest-staging"
 
 
 @dataclass(frozen=True)
@@ -65,64 +70,135 @@ def check_outputs(pages: Sequence[Page], assets: Sequence[Asset]) -> None:
 
 
 def write_output(out_dir: Path, pages: Sequence[Page], assets: Sequence[Asset]) -> WriteReport:
-    """Make `out_dir` hold exactly `pages` and `assets`, touching only what changed."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    outputs = [(p.file, p.data) for p in pages] + [(a.file, a.source.read_bytes()) for a in assets]
-    written = sum(_write_if_changed(out_dir, file, data) for file, data in outputs)
-    removed = _remove_others(out_dir, {file for file, _ in outputs})
+    """Make `out_dir` hold exactly `pages` and `assets` (and its hidden files), atomically."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise SiteError([Problem(str(out_dir), None, "the output path is a file, not a folder")])
+    staging = staging_dir(out_dir)
+    shutil.rmtree(staging, ignore_errors=True)  # left by a build that was killed
+    staging.mkdir(parents=True)
+    try:
+        outputs = [(p.file, p.data) for p in pages]
+        outputs += [(a.file, a.source.read_bytes()) for a in assets]
+        root = staging.resolve()
+        written = sum(_stage(root, out_dir, file, data) for file, data in outputs)
+        removed = _carry_hidden_files(out_dir, staging, {file for file, _ in outputs})
+        _keep_folder_times(out_dir, staging)
+        _swap(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # after the swap: the previous site
     return WriteReport(written=written, unchanged=len(outputs) - written, removed=removed)
 
 
-def _write_if_changed(out_dir: Path, file: str, data: bytes) -> bool:
-    """Write `data` to `out_dir/file` through a temporary file; False if it holds it already."""
-    target = out_dir / file
-    if target.is_file():
-        if target.stat().st_size == len(data) and target.read_bytes() == data:
-            return False
-    elif target.is_dir():
-        shutil.rmtree(target)  # a folder of an older build stands where this file goes
-    _make_folder(out_dir, PurePosixPath(file).parent)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMPORARY_PREFIX)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def staging_dir(out_dir: Path) -> Path:
+    """Where the next site is put together: beside `out_dir`, on the same file system."""
+    return out_dir.with_name(f".{out_dir.name}{STAGING_SUFFIX}")
+
+
+def _stage(staging: Path, out_dir: Path, file: str, data: bytes) -> bool:
+    """Place `data` at `staging/file`; reuse the old file if unchanged. True if written."""
+    target, old = staging / file, out_dir / file
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.resolve().is_relative_to(staging):
+        raise SiteError([Problem(file, None, "output path leaves the output folder")])
+    if _holds(old, data) and _link(old, target):
+        return False
+    target.write_bytes(data)
+    os.chmod(target, 0o644)
     return True
 
 
-def _make_folder(out_dir: Path, folder: PurePosixPath) -> None:
-    """Create `out_dir/folder`, replacing files of an older build that stand in its way."""
-    current = out_dir
-    for part in folder.parts:
-        current = current / part
-        if current.is_file() or current.is_symlink():
-            current.unlink()
-    current.mkdir(parents=True, exist_ok=True)
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether `path` is a regular file (not a link) with exactly these bytes."""
+    try:
+        stat = path.lstat()
+    except OSError:
+        return False
+    return S_ISREG(stat.st_mode) and stat.st_size == len(data) and path.read_bytes() == data
 
 
-def _remove_others(out_dir: Path, keep: set[str]) -> int:
-    """Delete files under `out_dir` not in `keep`, then folders left empty.
+def _link(source: Path, target: Path) -> bool:
+    """Hard-link `source` at `target` (copy with its times where links are refused)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        try:
+            shutil.copy2(source, target)
+        except OSError:
+            return False
+    return True
 
-    Hidden files and folders (`.git` of a deploy checkout, `.well-known`) are
-    left alone, except temporary files of an interrupted build.
-    """
+
+def _carry_hidden_files(out_dir: Path, staging: Path, keep: set[str]) -> int:
+    """Link hidden files of the old output into `staging`; count old files not kept."""
     removed = 0
-    folders = []
+    if not out_dir.is_dir():
+        return removed
     for root, dirs, files in os.walk(out_dir):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
         folder = Path(root)
-        folders.append(folder)
+        relative = folder.relative_to(out_dir)
+        in_hidden = any(part.startswith(".") for part in relative.parts)
         for name in files:
             path = folder / name
-            hidden = name.startswith(".") and not name.startswith(TEMPORARY_PREFIX)
-            if not hidden and path.relative_to(out_dir).as_posix() not in keep:
-                path.unlink()
+            if in_hidden or name.startswith("."):
+                (staging / relative).mkdir(parents=True, exist_ok=True)
+                _link(path, staging / relative / name)
+            elif (relative / name).as_posix() not in keep:
                 removed += 1
-    for folder in reversed(folders):  # deepest first
-        if folder != out_dir and not any(folder.iterdir()):
-            folder.rmdir()
+        for name in dirs:
+            if (in_hidden or name.startswith(".")) and not (folder / name).is_symlink():
+                (staging / relative / name).mkdir(parents=True, exist_ok=True)
     return removed
+
+
+def _keep_folder_times(out_dir: Path, staging: Path) -> None:
+    """Give each staged folder whose entries did not change the old folder's times."""
+    for root, _, _ in os.walk(staging):
+        folder = Path(root)
+        old = out_dir / folder.relative_to(staging)
+        try:
+            if sorted(os.listdir(old)) == sorted(os.listdir(folder)):
+                stat = old.stat()
+                os.utime(folder, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        except OSError:
+            continue  # a folder the old site did not have
+
+
+def _swap(staging: Path, out_dir: Path) -> None:
+    """Put `staging` in place of `out_dir` in one step; `staging` then holds the old site."""
+    if not out_dir.exists():
+        staging.rename(out_dir)
+        return
+    if _exchange(staging, out_dir):
+        return
+    # No atomic exchange here (not Linux, or a file system without it): two
+    # renames, leaving a moment without an output folder.
+    previous = out_dir.with_name(f".{out_dir.name}.digest-previous")
+    shutil.rmtree(previous, ignore_errors=True)
+    out_dir.rename(previous)
+    staging.rename(out_dir)
+    previous.rename(staging)
+
+
+def _exchange(one: Path, other: Path) -> bool:
+    """Swap two paths atomically with renameat2(RENAME_EXCHANGE); False if unsupported."""
+    renameat2 = getattr(_LIBC, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(one), at_fdcwd, os.fsencode(other), rename_exchange)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(other))
+
+
+def _load_libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+_LIBC = _load_libc()

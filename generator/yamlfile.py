@@ -11,6 +11,8 @@ from typing import Any
 import yaml
 
 _Loader: type[yaml.CSafeLoader | yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_DEPTH = 32
+MAX_VALUES = 10_000  # counting every use of an alias, so a billion laughs stays out
 
 
 class YamlError(ValueError):
@@ -30,6 +32,8 @@ def load_mapping(text: str) -> tuple[dict[str, Any], dict[str, int]]:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_size(node)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         # The context (e.g. the start of an unclosed list or quote) is where a
@@ -55,3 +59,34 @@ def load_mapping(text: str) -> tuple[dict[str, Any], dict[str, int]]:
             raise YamlError(f"duplicate key {key!r} (first on line {lines[key]})", line)
         lines[key] = line
     return data, lines
+
+
+def _check_size(root: yaml.Node) -> None:
+    """Refuse documents nested too deeply or that expand to too many values.
+
+    Aliases make the node graph a DAG whose expansion can be exponential;
+    sizes are computed once per node, without expanding anything.
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, children_done = stack.pop()
+        if depth > MAX_DEPTH:
+            raise YamlError(f"values nested more than {MAX_DEPTH} deep", node.start_mark.line + 1)
+        children = _children(node)
+        if children_done:
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[id(node)] > MAX_VALUES:
+                line = node.start_mark.line + 1
+                raise YamlError(f"more than {MAX_VALUES:,} values (aliases included)", line)
+        elif id(node) not in sizes:
+            stack.append((node, depth, True))
+            stack.extend((child, depth + 1, False) for child in children if id(child) not in sizes)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []

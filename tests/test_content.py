@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import SiteMaker, article
 
+from generator.config import SiteConfig
 from generator.content import (
     Article,
     Source,
@@ -39,7 +40,7 @@ def read(
     """The article in `text`, which must have no problems besides warnings."""
     found, reported = parse(text, path, tz, renderer)
     assert found is not None, [str(p) for p in reported]
-    assert all(p.message.startswith("warning: ") for p in reported)
+    assert all(p.warning for p in reported)
     return found
 
 
@@ -51,7 +52,7 @@ def problems(text: str, path: str = PATH) -> list[str]:
 
 
 def load(site: Path, tz: ZoneInfo = UTC) -> tuple[Article, ...]:
-    return load_content(site, tz, URLS, RENDERER).articles
+    return load_content(site, SiteConfig(timezone=tz.key), URLS, RENDERER).articles
 
 
 # front matter
@@ -377,14 +378,14 @@ def test_hidden_files_are_skipped_and_other_files_are_assets(make_site: SiteMake
             "content/2025/.notes/y.md": "broken",
         }
     )
-    loaded = load_content(site, UTC, URLS, RENDERER)
+    loaded = load_content(site, SiteConfig(), URLS, RENDERER)
     assert [a.path for a in loaded.articles] == ["content/2025/03/x.md"]
     assert loaded.assets == ("2025/03/map.svg", "about.txt")
     assert loaded.warnings == ()
 
 
 def test_missing_id_is_a_warning_not_an_error(make_site: SiteMaker) -> None:
-    loaded = load_content(make_site({"content/x.md": article("X")}), UTC, URLS, RENDERER)
+    loaded = load_content(make_site({"content/x.md": article("X")}), SiteConfig(), URLS, RENDERER)
     assert [a.title for a in loaded.articles] == ["X"]
     assert [(w.path, w.line) for w in loaded.warnings] == [("content/x.md", 1)]
 

@@ -28,7 +28,7 @@ def render(site_dir: Path) -> list[Page]:
     """The pages of `site_dir`, made by the same pieces a build uses."""
     config = load_config(site_dir)
     urls = Urls(config.base_url, config.permalink)
-    content = load_content(site_dir, config.tz, urls, MarkdownRenderer(urls.base_path))
+    content = load_content(site_dir, config, urls, MarkdownRenderer(urls.base_path))
     site = assemble(content.articles, config, urls, Selection())
     return render_site(site, make_environment(locate_theme(site_dir), config, urls))
 
