@@ -28,6 +28,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_CONTENT
+    except OSError as exc:  # the file system, not the site and not a bug
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -31,6 +31,7 @@ ARTICLE_SUFFIX = ".md"
 _FENCE = re.compile(r"---[ \t]*\r?\n")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+_NOT_IN_SLUG = ("/", "\\", "%", "\0")
 _ID_NAMESPACE = uuid.UUID("6f1c1f2e-6d1a-4d55-9a0e-3c1f0d9b7a10")
 KNOWN_KEYS = frozenset(
     {
@@ -330,13 +331,13 @@ class _FieldReader:
         return [name for name in names if name]
 
     def slug(self, key: str) -> str | None:
+        raw = self.meta.get(key)
+        if (isinstance(raw, str) and any(c in raw for c in _NOT_IN_SLUG)) or ".." in str(raw):
+            message = f"slug must be one path segment without '/', '\\', '..', '%' or NUL: {raw!r}"
+            self.error(key, message)
+            return None
         value = self.text(key)
         if value is None:
-            return None
-        if "/" in value or "\\" in value or ".." in value or "\0" in value or "%" in value:
-            self.error(
-                key, f"slug must be one path segment without '/', '\\', '..' or '%': {value!r}"
-            )
             return None
         slug = slugify(value)
         if not slug:

@@ -121,7 +121,7 @@ def test_all_problems_of_one_file_are_reported() -> None:
         f"{PATH}:2: date: cannot read 'soon' as a date; use ISO 8601, e.g. "
         "2025-03-12T09:15:00+09:00",
         f"{PATH}:3: draft must be true or false, got 'maybe'",
-        f"{PATH}:4: slug must be one path segment without '/', '\\', '..' or '%': 'a/b'",
+        f"{PATH}:4: slug must be one path segment without '/', '\\', '..', '%' or NUL: 'a/b'",
     ]
 
 
@@ -308,9 +308,9 @@ def test_slug(title: str, meta: dict[str, str], path: str, slug: str) -> None:
 @pytest.mark.parametrize(
     ("slug", "message"),
     [
-        ("../../x", "slug must be one path segment without '/', '\\', '..' or '%': '../../x'"),
-        ("a..b", "slug must be one path segment without '/', '\\', '..' or '%': 'a..b'"),
-        ("'50%'", "slug must be one path segment without '/', '\\', '..' or '%': '50%'"),
+        ("../../x", "slug must be one path segment without '/', '\\', '..', '%' or NUL: '../../x'"),
+        ("a..b", "slug must be one path segment without '/', '\\', '..', '%' or NUL: 'a..b'"),
+        ("'50%'", "slug must be one path segment without '/', '\\', '..', '%' or NUL: '50%'"),
         ("'!!!'", "slug '!!!' has no letters or digits"),
     ],
 )
