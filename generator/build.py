@@ -36,6 +36,7 @@ class BuildOptions:
 class BuildResult:
     articles: int
     pages: int
+    feeds: int
     assets: int
     report: WriteReport
     seconds: float
@@ -57,14 +58,17 @@ def build(options: BuildOptions) -> BuildResult:
     selection = Selection(drafts=options.drafts, future=options.future, now=build_time())
     site = assemble(content.articles, config, urls, selection)
     env = make_environment(theme, config, urls)
-    pages = render_site(site, env) + render_feeds(site, env)
+    html = render_site(site, env)
+    feeds = render_feeds(site, env)
+    pages = html + feeds
     assets = collect_assets(site_dir, theme, content.assets)
     check_outputs(pages, assets)
     report = write_output(out_dir, pages, assets)
 
     return BuildResult(
         articles=len(site.articles),
-        pages=len(pages),
+        pages=len(html),
+        feeds=len(feeds),
         assets=len(assets),
         report=report,
         seconds=time.perf_counter() - started,

@@ -1,18 +1,26 @@
-"""The `digest` command line: argument parsing and reporting only."""
+"""The `digest` command line: argument parsing and reporting only.
+
+Each command's work lives in its own module; this one turns arguments into
+calls and results into lines on the terminal. Exit codes: 0 success, 1 errors
+in the site (or an import that refused something), 2 a usage error, 3 a bug.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from generator import __version__
-from generator.build import BuildOptions, build
-from generator.errors import SiteError
+from generator.build import BuildOptions, BuildResult, build
+from generator.dates import parse_date
+from generator.errors import Problem, SiteError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+Parser = argparse.ArgumentParser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -23,9 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         count = len(exc.problems)
+        unchanged = "; output unchanged" if args.command == "build" else ""
         print(
-            f"{args.command} failed: {count} error{'s' * (count != 1)}; output unchanged",
-            file=sys.stderr,
+            f"{args.command} failed: {count} error{'s' * (count != 1)}{unchanged}", file=sys.stderr
         )
         return EXIT_CONTENT
     except OSError as exc:  # the file system, not the site and not a bug
@@ -58,50 +66,134 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=Path("."),
         metavar="DIR",
-        help="the site folder holding site.yaml, content/ and layouts/ "
-        "(default: the current folder)",
+        help="the site folder holding site.yaml, content/ and layouts/ (default: here)",
     )
     loudness = common.add_mutually_exclusive_group()
     loudness.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     loudness.add_argument("-v", "--verbose", action="store_true", help="print more detail")
 
-    build_cmd = commands.add_parser(
-        "build",
-        parents=[common],
-        help="build the site into output/",
-        description="Build the site into its output folder.",
-    )
-    build_cmd.add_argument(
-        "--output", type=Path, metavar="DIR", help="write the site here instead of SITE/output"
-    )
-    build_cmd.add_argument(
-        "--base-url", metavar="URL", help="publish under this URL instead of site.yaml's base_url"
-    )
+    def command(name: str, summary: str, run: Callable[[argparse.Namespace], int]) -> Parser:
+        sub = commands.add_parser(name, parents=[common], help=summary, description=summary)
+        sub.set_defaults(run=run)
+        return sub
+
+    build_cmd = command("build", "Build the site into its output folder.", _build)
+    build_cmd.add_argument("--output", type=Path, metavar="DIR", help="write here, not SITE/output")
+    build_cmd.add_argument("--base-url", metavar="URL", help="publish under this URL this time")
     build_cmd.add_argument("--drafts", action="store_true", help="include draft articles")
-    build_cmd.add_argument(
-        "--future", action="store_true", help="include articles dated in the future"
+    build_cmd.add_argument("--future", action="store_true", help="include future articles")
+
+    new_cmd = command("new", "Write a new draft article and print its path.", _new)
+    new_cmd.add_argument("title", help="the article's title")
+    new_cmd.add_argument("--tags", type=_names, default=(), metavar="A,B", help="its tags")
+    new_cmd.add_argument("--source", metavar="S", help="where the story came from: name or URL")
+
+    import_cmd = command(
+        "import", "Bring outside articles in: plain-text files, RSS or Atom.", _import
     )
-    build_cmd.set_defaults(run=_build)
+    import_cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files to import")
+    import_cmd.add_argument("--tags", type=_names, default=(), metavar="A,B", help="add tags")
+    import_cmd.add_argument("--date", type=_date, metavar="DATE", help="date every article")
+    import_cmd.add_argument("--draft", action="store_true", help="import as drafts")
+
+    check_cmd = command("check", "Check the whole site without writing anything.", _check)
+    check_cmd.add_argument("--strict", action="store_true", help="fail on warnings too")
+
+    serve_cmd = command("serve", "Build, serve, rebuild on change and reload the browser.", _serve)
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve_cmd.add_argument("--bind", default="127.0.0.1", help="address (default: 127.0.0.1)")
+    serve_cmd.add_argument("--no-drafts", action="store_true", help="hide drafts")
+    serve_cmd.add_argument(
+        "--output", type=Path, metavar="DIR", help="build here (default: a temporary folder)"
+    )
     return parser
 
 
-def _build(args: argparse.Namespace) -> int:
-    result = build(
-        BuildOptions(
-            site_dir=args.site,
-            output_dir=args.output,
-            base_url=args.base_url,
-            drafts=args.drafts,
-            future=args.future,
-        )
-    )
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in text.split(",") if name.strip())
+
+
+def _date(text: str) -> dt.datetime:
+    try:
+        return parse_date(text, dt.UTC)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _print_warnings(args: argparse.Namespace, warnings: Sequence[Problem]) -> None:
     if not args.quiet:
-        for warning in result.warnings:
+        for warning in warnings:
             print(str(warning), file=sys.stderr)
-        report = result.report
-        print(
-            f"built {result.articles} articles into {result.pages} pages and {result.assets} "
-            f"files in {result.seconds:.2f}s ({report.written} written, {report.unchanged} "
-            f"unchanged, {report.removed} removed; {len(result.warnings)} warnings)"
-        )
+
+
+def summary(result: BuildResult) -> str:
+    """The one line a build prints."""
+    report = result.report
+    return (
+        f"built {result.articles} articles: {result.pages} pages, {result.feeds} feeds, "
+        f"{result.assets} files in {result.seconds:.2f}s; {len(result.warnings)} warnings "
+        f"({report.written} written, {report.unchanged} unchanged, {report.removed} removed)"
+    )
+
+
+def _build(args: argparse.Namespace) -> int:
+    options = BuildOptions(
+        site_dir=args.site,
+        output_dir=args.output,
+        base_url=args.base_url,
+        drafts=args.drafts,
+        future=args.future,
+    )
+    result = build(options)
+    _print_warnings(args, result.warnings)
+    if not args.quiet:
+        print(summary(result))
+    return EXIT_OK
+
+
+# The commands below import their modules when run: feedparser and watchdog
+# take long to load, and `digest build` should not wait for them.
+
+
+def _new(args: argparse.Namespace) -> int:
+    from generator.authoring import new_article
+
+    path = new_article(args.site, args.title, args.tags, args.source)
+    print(path)
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from generator.importer import ImportOptions, import_paths
+
+    options = ImportOptions(tags=args.tags, date=args.date, draft=args.draft)
+    outcomes = import_paths(args.paths, args.site, options)
+    for outcome in outcomes:
+        if not args.quiet or outcome.action == "refused":
+            print(outcome, file=sys.stderr if outcome.action == "refused" else sys.stdout)
+    return EXIT_CONTENT if any(o.action == "refused" for o in outcomes) else EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from generator.check import check_site
+
+    warnings = check_site(args.site)
+    _print_warnings(args, warnings)
+    if not args.quiet:
+        print(f"check passed: {len(warnings)} warning{'s' * (len(warnings) != 1)}")
+    return EXIT_CONTENT if args.strict and warnings else EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from generator.serve import ServeOptions, serve
+
+    options = ServeOptions(
+        site_dir=args.site,
+        port=args.port,
+        bind=args.bind,
+        drafts=not args.no_drafts,
+        output_dir=args.output,
+        quiet=args.quiet,
+    )
+    serve(options)
     return EXIT_OK

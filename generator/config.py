@@ -38,6 +38,7 @@ class SiteConfig:
     tag_aliases: tuple[tuple[str, str], ...] = ()
     unsafe_html: bool = False
     max_article_bytes: int = 5_000_000
+    new_article_path: str = "{year}/{month}/{slug}.md"
 
     @property
     def tz(self) -> ZoneInfo:
@@ -128,6 +129,20 @@ def _check_value(key: str, value: Any) -> str | None:
             return f"unknown timezone {value!r}; use an IANA name such as Europe/Paris or UTC"
     if key == "permalink":
         return _check_permalink(value)
+    if key == "new_article_path":
+        return _check_new_article_path(value)
+    return None
+
+
+def _check_new_article_path(pattern: str) -> str | None:
+    if not pattern.endswith(".md") or "{slug}" not in pattern:
+        return f"new_article_path must contain {{slug}} and end with .md, got {pattern!r}"
+    try:
+        fixed = pattern.format(**dict.fromkeys(PERMALINK_FIELDS, "x"))
+    except (ValueError, KeyError, IndexError):
+        return f"new_article_path may use {PERMALINK_FIELDS} only, got {pattern!r}"
+    if pattern.startswith("/") or any(p in (".", "..", "") for p in fixed.split("/")):
+        return f"new_article_path must be a relative path inside content/, got {pattern!r}"
     return None
 
 
