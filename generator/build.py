@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.config import load_config
-from generator.content import load_content
+from generator.content import Progress, load_content, no_progress
 from generator.errors import Problem, SiteError
 from generator.feeds import render_feeds
 from generator.markup import MarkdownRenderer
-from generator.render import render_site
-from generator.site import Selection, assemble
+from generator.render import Page, render_site
+from generator.site import Selection, Site, assemble
 from generator.theme import Theme, locate_theme, make_environment
 from generator.urls import Urls
 from generator.write import Asset, WriteReport, check_outputs, write_output
@@ -30,6 +30,7 @@ class BuildOptions:
     base_url: str | None = None
     drafts: bool = False
     future: bool = False
+    progress: Progress = no_progress
 
 
 @dataclass(frozen=True)
@@ -42,36 +43,68 @@ class BuildResult:
     seconds: float
     warnings: tuple[Problem, ...] = field(default=())
 
+    def summary(self) -> str:
+        """The one line a build prints."""
+        report = self.report
+        return (
+            f"built {self.articles} articles: {self.pages} pages, {self.feeds} feeds, "
+            f"{self.assets} files in {self.seconds:.2f}s; {len(self.warnings)} warnings "
+            f"({report.written} written, {report.unchanged} unchanged, {report.removed} removed)"
+        )
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    """Everything a build would write, before it is written."""
+
+    site: Site
+    pages: tuple[Page, ...]
+    feeds: tuple[Page, ...]
+    assets: tuple[Asset, ...]
+    warnings: tuple[Problem, ...]
+
 
 def build(options: BuildOptions) -> BuildResult:
     """Build the site described by `options`; raise SiteError listing every problem."""
     started = time.perf_counter()
-    site_dir = options.site_dir
     out_dir = output_dir(options)
+    rendered = render(options)
+    options.progress("writing", 0, 1)
+    report = write_output(out_dir, rendered.pages + rendered.feeds, rendered.assets)
+    options.progress("done", 1, 1)
+    return BuildResult(
+        articles=len(rendered.site.articles),
+        pages=len(rendered.pages),
+        feeds=len(rendered.feeds),
+        assets=len(rendered.assets),
+        report=report,
+        seconds=time.perf_counter() - started,
+        warnings=rendered.warnings,
+    )
+
+
+def render(options: BuildOptions) -> RenderedSite:
+    """Read, assemble and render the site, and check its outputs; write nothing."""
+    site_dir = options.site_dir
     overrides = {"base_url": options.base_url} if options.base_url else {}
     config = load_config(site_dir, overrides)
     urls = Urls(config.base_url, config.permalink)
     theme = locate_theme(site_dir)
 
     renderer = MarkdownRenderer(urls.base_path, safe=not config.unsafe_html)
-    content = load_content(site_dir, config, urls, renderer)
+    content = load_content(site_dir, config, urls, renderer, options.progress)
     selection = Selection(drafts=options.drafts, future=options.future, now=build_time())
     site = assemble(content.articles, config, urls, selection)
     env = make_environment(theme, config, urls)
-    html = render_site(site, env)
+    pages = render_site(site, env)
     feeds = render_feeds(site, env)
-    pages = html + feeds
     assets = collect_assets(site_dir, theme, content.assets)
-    check_outputs(pages, assets)
-    report = write_output(out_dir, pages, assets)
-
-    return BuildResult(
-        articles=len(site.articles),
-        pages=len(html),
-        feeds=len(feeds),
-        assets=len(assets),
-        report=report,
-        seconds=time.perf_counter() - started,
+    check_outputs(pages + feeds, assets)
+    return RenderedSite(
+        site=site,
+        pages=tuple(pages),
+        feeds=tuple(feeds),
+        assets=tuple(assets),
         warnings=content.warnings + site.warnings,
     )
 

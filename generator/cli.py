@@ -8,14 +8,15 @@ in the site (or an import that refused something), 2 a usage error, 3 a bug.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from generator import __version__
-from generator.build import BuildOptions, BuildResult, build
+from generator.build import BuildOptions, build
+from generator.config import load_config
 from generator.dates import parse_date
 from generator.errors import Problem, SiteError
 
@@ -29,8 +30,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args))
     except SiteError as exc:
         for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        count = len(exc.problems)
+            print(f"{'' if problem.warning else 'error: '}{problem}", file=sys.stderr)
+        count = sum(not problem.warning for problem in exc.problems)
         unchanged = "; output unchanged" if args.command == "build" else ""
         print(
             f"{args.command} failed: {count} error{'s' * (count != 1)}{unchanged}", file=sys.stderr
@@ -93,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     import_cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files to import")
     import_cmd.add_argument("--tags", type=_names, default=(), metavar="A,B", help="add tags")
-    import_cmd.add_argument("--date", type=_date, metavar="DATE", help="date every article")
+    import_cmd.add_argument("--date", metavar="DATE", help="date every article (ISO 8601)")
     import_cmd.add_argument("--draft", action="store_true", help="import as drafts")
 
     check_cmd = command("check", "Check the whole site without writing anything.", _check)
@@ -113,27 +114,37 @@ def _names(text: str) -> tuple[str, ...]:
     return tuple(name.strip() for name in text.split(",") if name.strip())
 
 
-def _date(text: str) -> dt.datetime:
-    try:
-        return parse_date(text, dt.UTC)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
 def _print_warnings(args: argparse.Namespace, warnings: Sequence[Problem]) -> None:
     if not args.quiet:
         for warning in warnings:
             print(str(warning), file=sys.stderr)
 
 
-def summary(result: BuildResult) -> str:
-    """The one line a build prints."""
-    report = result.report
-    return (
-        f"built {result.articles} articles: {result.pages} pages, {result.feeds} feeds, "
-        f"{result.assets} files in {result.seconds:.2f}s; {len(result.warnings)} warnings "
-        f"({report.written} written, {report.unchanged} unchanged, {report.removed} removed)"
-    )
+class ProgressBar:
+    """A one-line progress bar on stderr, drawn only on a terminal and at most 10 times a second."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        # Nothing in the first half second, so that short builds stay quiet.
+        self.drawn_at = time.monotonic()
+        self.visible = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if stage == "done":
+            if self.visible:
+                sys.stderr.write("\r\033[K")
+            return
+        if now - self.drawn_at < 0.1 or (not self.visible and now - self.drawn_at < 0.5):
+            return
+        self.drawn_at, self.visible = now, True
+        width = 30
+        filled = width * done // max(total, 1)
+        bar = "#" * filled + "." * (width - filled)
+        sys.stderr.write(f"\r[{bar}] {stage} {done}/{total}\033[K")
+        sys.stderr.flush()
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -143,11 +154,12 @@ def _build(args: argparse.Namespace) -> int:
         base_url=args.base_url,
         drafts=args.drafts,
         future=args.future,
+        progress=ProgressBar(enabled=sys.stderr.isatty() and not args.quiet),
     )
     result = build(options)
     _print_warnings(args, result.warnings)
     if not args.quiet:
-        print(summary(result))
+        print(result.summary())
     return EXIT_OK
 
 
@@ -166,7 +178,14 @@ def _new(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from generator.importer import ImportOptions, import_paths
 
-    options = ImportOptions(tags=args.tags, date=args.date, draft=args.draft)
+    date = None
+    if args.date:
+        try:
+            date = parse_date(args.date, load_config(args.site).tz)
+        except ValueError as exc:
+            print(f"digest import: error: --date: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    options = ImportOptions(tags=args.tags, date=date, draft=args.draft)
     outcomes = import_paths(args.paths, args.site, options)
     for outcome in outcomes:
         if not args.quiet or outcome.action == "refused":

@@ -10,7 +10,7 @@ import datetime as dt
 import os
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -108,8 +108,19 @@ class LoadedContent:
     warnings: tuple[Problem, ...]
 
 
+Progress = Callable[[str, int, int], None]
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    """A progress report that shows nothing."""
+
+
 def load_content(
-    site_dir: Path, config: SiteConfig, urls: Urls, renderer: MarkdownRenderer
+    site_dir: Path,
+    config: SiteConfig,
+    urls: Urls,
+    renderer: MarkdownRenderer,
+    progress: Progress = no_progress,
 ) -> LoadedContent:
     """Read every article under `site_dir/content`; raise SiteError listing all problems."""
     root = site_dir / "content"
@@ -118,7 +129,9 @@ def load_content(
     articles: list[Article] = []
     assets: list[str] = []
     problems: list[Problem] = []
-    for path in content_files(root, problems):
+    files = content_files(root, problems)
+    for done, path in enumerate(files):
+        progress("reading", done, len(files))
         relative = path.relative_to(site_dir).as_posix()
         if path.suffix != ARTICLE_SUFFIX:
             assets.append(path.relative_to(root).as_posix())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+import pytest
 from conftest import REPO, run_digest
 
 from generator.config import SiteConfig
@@ -36,12 +37,15 @@ def test_every_front_matter_field_is_documented() -> None:
         assert f"`{alias}`" in README
 
 
-def test_every_build_option_is_documented() -> None:
-    help_text = run_digest("build", "--help").stdout
+@pytest.mark.parametrize("command", ["build", "new", "import", "check", "serve"])
+def test_every_command_and_option_is_documented(command: str) -> None:
+    help_text = run_digest(command, "--help").stdout
     options = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]+)", help_text))
-    assert {"--site", "--output", "--base-url"} <= options
+    assert "--site" in options
+    assert f"| `digest {command}" in README
+    section = README.split("## Command line", 1)[1].split("\n## ", 1)[0]
     for option in options:
-        assert f"`{option}" in README, option
+        assert f"`{option}" in section or f"{option} " in section, option
 
 
 def test_the_two_commands_are_the_ones_ci_runs() -> None:

@@ -1,0 +1,292 @@
+"""`digest serve`: build, serve over HTTP, rebuild on every save, reload open pages.
+
+The site is built into a temporary folder (or `--output`), never into the
+output folder you publish, so drafts shown while serving cannot leak into a
+deploy. Pages are served under the base URL's path, as they will be
+published. A small script is added to each HTML response (never to the built
+files): it listens on `/__digest/events` and reloads the page after a good
+rebuild, or shows the error of a failed one until the next good save.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import queue
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import traceback
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from types import FrameType
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from generator.build import BuildOptions, build
+from generator.config import CONFIG_FILE, load_config
+from generator.errors import SiteError
+from generator.urls import Urls
+
+EVENTS = "/__digest/events"
+SCRIPT = "/__digest/reload.js"
+QUIET_PERIOD = 0.1  # seconds to let a burst of file events settle before rebuilding
+RELOAD_JS = b"""(() => {
+  let seen = null;
+  const events = new EventSource("/__digest/events");
+  events.addEventListener("hello", (e) => {
+    if (seen !== null && seen !== e.data) location.reload();
+    seen = e.data;
+  });
+  events.addEventListener("reload", () => location.reload());
+  events.addEventListener("build-error", (e) => {
+    let box = document.getElementById("digest-build-error");
+    if (!box) {
+      box = document.createElement("pre");
+      box.id = "digest-build-error";
+      box.style.cssText = "position:fixed;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;" +
+        "margin:0;padding:1rem;background:#3b0d0d;color:#ffe4e4;font:14px/1.45 monospace;" +
+        "white-space:pre-wrap;z-index:2147483647;border-top:4px solid #ff6b6b";
+      document.body.append(box);
+    }
+    const note = "digest: the build failed; fix it and save to reload";
+    box.textContent = note + "\\n\\n" + JSON.parse(e.data);
+  });
+})();
+"""
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    site_dir: Path
+    port: int = 8000
+    bind: str = "127.0.0.1"
+    drafts: bool = True
+    output_dir: Path | None = None
+    quiet: bool = False
+
+
+class BuildState:
+    """The outcome of the latest build, and a way to wait for the next one."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self.version = 0
+        self.error: str | None = None
+
+    def publish(self, error: str | None) -> None:
+        with self._changed:
+            self.version += 1
+            self.error = error
+            self._changed.notify_all()
+
+    def wait_after(self, version: int, timeout: float) -> tuple[int, str | None]:
+        """The state once it is newer than `version`, or as it is after `timeout`."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.version != version, timeout)
+            return self.version, self.error
+
+
+def serve(options: ServeOptions) -> None:
+    """Serve until interrupted (Ctrl-C or SIGTERM)."""
+    site_dir = options.site_dir
+    base_path = Urls(load_config(site_dir).base_url, "/{slug}/").base_path
+    out_dir = options.output_dir or Path(tempfile.mkdtemp(prefix="digest-serve-"))
+    state = BuildState()
+    handler = _handler(out_dir, base_path, state)
+    server = http.server.ThreadingHTTPServer((options.bind, options.port), handler)
+    server.daemon_threads = True
+    host, port = str(server.server_address[0]), int(server.server_address[1])
+    local = BuildOptions(
+        site_dir=site_dir,
+        output_dir=out_dir,
+        base_url=f"http://{host}:{port}{base_path}",
+        drafts=options.drafts,
+        future=options.drafts,
+    )
+    changes: queue.Queue[str] = queue.Queue()
+    observer = _watch(site_dir, changes)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        _rebuild(local, state, options.quiet)
+        print(f"serving {local.base_url} (Ctrl-C to stop)", flush=True)
+        threading.Thread(
+            target=_rebuild_on_change, args=(changes, local, state, options.quiet), daemon=True
+        ).start()
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        observer.stop()
+        server.server_close()
+        if options.output_dir is None:
+            shutil.rmtree(out_dir, ignore_errors=True)
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _rebuild(options: BuildOptions, state: BuildState, quiet: bool) -> None:
+    try:
+        result = build(options)
+    except SiteError as exc:
+        message = str(exc)
+        print(f"build failed:\n{message}", file=sys.stderr, flush=True)
+        state.publish(message)
+        return
+    except Exception:  # keep serving; the next save may fix it
+        message = traceback.format_exc()
+        print(f"internal error (a bug in digest):\n{message}", file=sys.stderr, flush=True)
+        state.publish(message)
+        return
+    if not quiet:
+        print(result.summary(), flush=True)
+    state.publish(None)
+
+
+def _rebuild_on_change(
+    changes: queue.Queue[str], options: BuildOptions, state: BuildState, quiet: bool
+) -> None:
+    while True:
+        changed = changes.get()
+        try:
+            while True:  # a save often comes as several events
+                changes.get(timeout=QUIET_PERIOD)
+        except queue.Empty:
+            pass
+        if not quiet:
+            print(f"changed: {changed}", flush=True)
+        _rebuild(options, state, quiet)
+
+
+class _SiteChanges(FileSystemEventHandler):
+    """Puts the path of every change to content/, layouts/ or site.yaml in a queue."""
+
+    def __init__(self, site_dir: Path, changes: queue.Queue[str]) -> None:
+        self.watched = [site_dir.resolve() / "content", site_dir.resolve() / "layouts"]
+        self.config = site_dir.resolve() / CONFIG_FILE
+        self.changes = changes
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            if not raw:
+                continue
+            path = Path(str(raw)).resolve()
+            if path == self.config or any(path.is_relative_to(d) for d in self.watched):
+                self.changes.put(str(path))
+                return
+
+
+def _watch(site_dir: Path, changes: queue.Queue[str]) -> Any:
+    observer = Observer()
+    observer.schedule(_SiteChanges(site_dir, changes), str(site_dir), recursive=True)
+    observer.daemon = True
+    observer.start()
+    return observer
+
+
+def _handler(
+    out_dir: Path, base_path: str, state: BuildState
+) -> type[http.server.BaseHTTPRequestHandler]:
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(out_dir), **kwargs)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass  # keep the terminal for build output
+
+        def do_GET(self) -> None:
+            path = urlsplit(self.path).path
+            if path == EVENTS:
+                self._events()
+            elif path == SCRIPT:
+                self._send(200, "text/javascript", RELOAD_JS)
+            elif not path.startswith(base_path):
+                self.send_response(302)
+                self.send_header("Location", base_path)
+                self.end_headers()
+            else:
+                self._file(unquote(path[len(base_path) :]))
+
+        def _file(self, relative: str) -> None:
+            target = out_dir / relative
+            if target.is_dir():
+                if not relative.endswith("/") and relative:
+                    self.send_response(301)
+                    self.send_header("Location", f"{base_path}{relative}/")
+                    self.end_headers()
+                    return
+                target = target / "index.html"
+            inside = target.resolve().is_relative_to(out_dir.resolve())
+            if inside and target.is_file():
+                self._send(200, self.guess_type(str(target)), target.read_bytes())
+            elif state.error is not None:
+                self._send(500, "text/html", _error_page(state.error))
+            elif (out_dir / "404.html").is_file():
+                self._send(404, "text/html", (out_dir / "404.html").read_bytes())
+            else:
+                self._send(404, "text/plain", b"not found")
+
+        def _send(self, status: int, kind: str, body: bytes) -> None:
+            if kind == "text/html":
+                body = _with_reload_script(body)
+            self.send_response(status)
+            self.send_header(
+                "Content-Type", f"{kind}; charset=utf-8" if kind.startswith("text/") else kind
+            )
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _events(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            version, error = state.version, state.error
+            try:
+                self._event("hello", str(version))
+                if error is not None:
+                    self._event("build-error", json.dumps(error))
+                while True:
+                    newer, error = state.wait_after(version, timeout=15)
+                    if newer == version:
+                        self.wfile.write(b": still here\n\n")
+                        self.wfile.flush()
+                        continue
+                    version = newer
+                    if error is None:
+                        self._event("reload", str(version))
+                    else:
+                        self._event("build-error", json.dumps(error))
+            except (BrokenPipeError, ConnectionResetError):
+                return
+
+        def _event(self, name: str, data: str) -> None:
+            self.wfile.write(f"event: {name}\ndata: {data}\n\n".encode())
+            self.wfile.flush()
+
+    return Handler
+
+
+def _with_reload_script(html: bytes) -> bytes:
+    tag = f'<script src="{SCRIPT}"></script>'.encode()
+    at = html.rfind(b"</body>")
+    return html[:at] + tag + html[at:] if at != -1 else html + tag
+
+
+def _error_page(message: str) -> bytes:
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Build failed</title>'
+        f"</head><body><h1>The build failed</h1><pre>{escape(message)}</pre></body></html>"
+    ).encode()

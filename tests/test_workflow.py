@@ -1,0 +1,197 @@
+"""The authoring commands as a user runs them: new, check, serve (import: test_import.py)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO, SiteMaker, article, run_digest
+
+from generator.cli import ProgressBar
+
+# digest new
+
+
+def test_new_writes_a_dated_draft_with_a_fresh_uuid(make_site: SiteMaker) -> None:
+    site = make_site(config="title: T\ntimezone: Asia/Seoul\n")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1741800000"}  # 2025-03-12 17:20 UTC
+    command = [sys.executable, "-m", "generator", "new", "Talks Resume in Geneva", "--site"]
+    extra = ["--tags", "Diplomacy, Russia", "--source", "asianews.network"]
+    result = subprocess.run([*command, str(site), *extra], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    path = Path(result.stdout.strip())
+    assert path == site / "content/2025/03/talks-resume-in-geneva.md"
+    meta = yaml.safe_load(path.read_text().split("---")[1])
+    assert meta["title"] == "Talks Resume in Geneva"
+    assert meta["date"].isoformat() == "2025-03-13T02:20:00+09:00"
+    assert uuid.UUID(meta["id"]).version == 4
+    assert meta["tags"] == ["Diplomacy", "Russia"]
+    assert (meta["source"], meta["draft"]) == ("asianews.network", True)
+    again = subprocess.run([*command, str(site)], capture_output=True, text=True, env=env)
+    assert again.returncode == 1
+    assert "content/2025/03/talks-resume-in-geneva.md: already exists" in again.stderr
+    assert run_digest("build", "--site", site, "--drafts").returncode == 0
+    assert (site / "output/2025/03/13/talks-resume-in-geneva/index.html").is_file()
+
+
+def test_new_follows_new_article_path(make_site: SiteMaker) -> None:
+    site = make_site(config="title: T\nnew_article_path: 'news/{year}-{month}-{day}-{slug}.md'\n")
+    result = run_digest("new", "Hello", "--site", site)
+    assert re.fullmatch(r".*/content/news/\d{4}-\d\d-\d\d-hello\.md\n", result.stdout)
+
+
+# digest check
+
+
+def test_check_passes_on_the_sample_site_and_writes_nothing(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(REPO, site, ignore=shutil.ignore_patterns("output", ".venv", ".git", "tests"))
+    result = run_digest("check", "--site", site)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "check passed: 0 warnings\n"
+    assert not (site / "output").exists()
+
+
+def test_check_fails_on_a_broken_site_and_lists_everything(make_site: SiteMaker) -> None:
+    body = "See [gone](/2024/01/01/gone/), [fine](/tags/) and ![map](missing.svg).\n"
+    site = make_site(
+        {
+            "content/a.md": article("A", id="same", body=body),
+            "content/b.md": article("B", id="same"),
+            "content/c.md": "---\ntitle: C\ndate: 2025-01-01\n---\n",
+            "content/d.md": "---\ntitle: [D\n---\n",
+        }
+    )
+    result = run_digest("check", "--site", site)
+    assert result.returncode == 1
+    assert "error: content/d.md:2: invalid YAML" in result.stderr
+    (site / "content/d.md").unlink()
+    result = run_digest("check", "--site", site)
+    assert "error: content/a.md: id same is also used by content/b.md" in result.stderr
+    (site / "content/b.md").write_text(article("B", id="b"))
+    result = run_digest("check", "--site", site)
+    assert result.returncode == 1
+    assert "error: content/a.md:7: link /2024/01/01/gone/ points at no page" in result.stderr
+    assert "error: content/a.md:7: image /missing.svg points at no page" in result.stderr
+    assert "/tags/" not in result.stderr
+    assert "content/c.md:1: warning: no 'id'" in result.stderr
+    assert "content/c.md:1: warning: no summary and no first paragraph" in result.stderr
+    assert not (site / "output").exists()
+
+
+def test_check_warnings_fail_only_when_strict(make_site: SiteMaker) -> None:
+    site = make_site({"content/c.md": article("C")})
+    result = run_digest("check", "--site", site)
+    assert result.returncode == 0 and "check passed: 1 warning" in result.stdout
+    assert run_digest("check", "--site", site, "--strict").returncode == 1
+
+
+# digest serve
+
+
+class Server:
+    def __init__(self, process: subprocess.Popen[str], url: str) -> None:
+        self.process, self.url = process, url
+
+    def get(self, path: str = "") -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()
+
+
+@pytest.fixture
+def served(make_site: SiteMaker) -> Iterator[tuple[Server, Path]]:
+    files = {
+        "content/a.md": article("Alpha", id="a", body="First version."),
+        "content/d.md": article("Draft", id="d", draft="true"),
+    }
+    site = make_site(files, config="title: T\nbase_url: https://example.org/sub/\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--site", str(site), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    url = ""
+    deadline = time.monotonic() + 30
+    while not url and time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if match := re.search(r"serving (http://\S+)", line):
+            url = match.group(1)
+    assert url, "serve did not start"
+    yield Server(process, url), site
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=10)
+
+
+def test_serve_answers_under_the_base_path_with_drafts(served: tuple[Server, Path]) -> None:
+    server, site = served
+    assert server.url.endswith("/sub/")
+    status, home = server.get()
+    assert status == 200 and "Alpha" in home and "Draft" in home
+    assert '<script src="/__digest/reload.js"></script></body>' in home
+    assert server.get("2025/03/12/alpha/")[0] == 200
+    status, page = server.get("nowhere/")
+    assert status == 404 and "Page not found" in page
+    assert not (site / "output").exists()
+
+
+def wait_for(condition: object, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+def test_serve_rebuilds_reports_errors_and_recovers(served: tuple[Server, Path]) -> None:
+    server, site = served
+    with urllib.request.urlopen(server.url.rsplit("/sub/", 1)[0] + "/__digest/events") as events:
+        assert events.readline() == b"event: hello\n"
+        events.readline()
+        events.readline()
+        (site / "content/a.md").write_text(article("Alpha", id="a", body="Second version."))
+        assert events.readline() == b"event: reload\n"
+        assert "Second version." in server.get("2025/03/12/alpha/")[1]
+        events.readline()
+        events.readline()
+        (site / "content/a.md").write_text("---\ntitle: [broken\n---\n")
+        assert events.readline() == b"event: build-error\n"
+        assert b"content/a.md:2: invalid YAML" in events.readline()
+        assert "Second version." in server.get("2025/03/12/alpha/")[1]  # the last good site
+        events.readline()
+        (site / "content/a.md").write_text(article("Alpha", id="a", body="Third version."))
+        assert events.readline() == b"event: reload\n"
+    wait_for(lambda: "Third version." in server.get("2025/03/12/alpha/")[1])
+    root = server.url.rsplit("/sub/", 1)[0]
+    with urllib.request.urlopen(root + "/__digest/reload.js") as script:
+        assert b"new EventSource" in script.read()
+
+
+def test_progress_bar_draws_on_a_terminal_only(capsys: pytest.CaptureFixture[str]) -> None:
+    bar = ProgressBar(enabled=True)
+    bar.drawn_at -= 1
+    bar("reading", 5, 10)
+    assert capsys.readouterr().err == "\r[###############...............] reading 5/10\x1b[K"
+    bar("done", 1, 1)
+    assert capsys.readouterr().err == "\r\x1b[K"
+    quiet = ProgressBar(enabled=False)
+    quiet.drawn_at -= 1
+    quiet("reading", 5, 10)
+    assert capsys.readouterr().err == ""
