@@ -32,7 +32,12 @@ def _represent_datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.Nod
     return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
 
 
+def _represent_list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.Node:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True)
+
+
 _Dumper.add_representer(dt.datetime, _represent_datetime)
+_Dumper.add_representer(list, _represent_list)
 
 
 def front_matter(meta: Mapping[str, Any]) -> str:
@@ -42,7 +47,7 @@ def front_matter(meta: Mapping[str, Any]) -> str:
         Dumper=_Dumper,
         allow_unicode=True,
         sort_keys=False,
-        default_flow_style=None,
+        default_flow_style=False,
         width=10_000,
     )
     return f"---\n{text}---\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -54,7 +55,11 @@ def test_summary_line_and_second_build_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out"
     first = run_digest("build", "--site", REPO, "--output", out)
     assert first.returncode == 0
-    assert first.stdout.startswith("built 10 articles into ")
+    assert re.fullmatch(
+        r"built 10 articles: \d+ pages, 31 feeds, 3 files in [\d.]+s; 0 warnings "
+        r"\(\d+ written, 0 unchanged, 0 removed\)\n",
+        first.stdout,
+    )
     mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     second = run_digest("build", "--site", REPO, "--output", out)
     assert "0 written" in second.stdout

@@ -165,7 +165,7 @@ def test_build_writes_the_rendered_site(make_site: SiteMaker, tmp_path: Path) ->
     result = build(BuildOptions(site_dir=site, output_dir=out))
     assert (result.articles, result.assets, result.warnings) == (2, 2, ())
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert result.report.written == len(written) == result.pages + result.assets
+    assert result.report.written == len(written) == result.pages + result.feeds + result.assets
     assert [f for f in written if f.endswith((".html", ".css", ".svg"))] == [
         "2025/03/12/alpha/index.html",
         "2025/03/13/beta/index.html",
