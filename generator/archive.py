@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from generator.content import Article
-from generator.slugs import slugify
+from generator.slugs import most_used, slugify
 from generator.urls import Urls
 
 
@@ -34,7 +34,7 @@ class Year:
 
 @dataclass(frozen=True)
 class SourcePage:
-    """A source with its articles, newest first; `link` is its URL when all agree."""
+    """A source with its page and its articles, newest first."""
 
     name: str
     slug: str
@@ -66,7 +66,7 @@ def index_sources(articles: Iterable[Article], urls: Urls) -> tuple[SourcePage, 
         spellings[slug][article.source.name] += 1
     pages = [
         SourcePage(
-            name=min(names, key=lambda n: (-names[n], n)),
+            name=most_used(names),
             slug=slug,
             url=urls.source(slug),
             articles=tuple(members[slug]),

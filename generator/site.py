@@ -20,7 +20,7 @@ from generator.digests import Digest, build_digests
 from generator.duplicates import possible_duplicates
 from generator.errors import Problem, SiteError
 from generator.related import ArticleLinks, link_articles
-from generator.slugs import slugify, unique_by_slug
+from generator.slugs import most_used, slugify, unique_by_slug
 from generator.urls import Urls
 
 
@@ -172,7 +172,7 @@ def canonical_tag_names(articles: Iterable[Article]) -> dict[str, str]:
             )
     if problems:
         raise SiteError(problems)
-    return {slug: min(names, key=lambda n: (-names[n], n)) for slug, names in spellings.items()}
+    return {slug: most_used(names) for slug, names in spellings.items()}
 
 
 def with_tag_names(articles: tuple[Article, ...], names: dict[str, str]) -> tuple[Article, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -27,3 +28,8 @@ def unique_by_slug(names: Iterable[str]) -> tuple[str, ...]:
     for name in names:
         seen.setdefault(slugify(name), name)
     return tuple(seen.values())
+
+
+def most_used(spellings: Counter[str]) -> str:
+    """The spelling used most often; on a tie, the first in sorted order."""
+    return min(spellings, key=lambda name: (-spellings[name], name))
