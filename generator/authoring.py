@@ -8,7 +8,6 @@ ever overwrites a file.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,9 +18,9 @@ import yaml
 from generator.build import build_time
 from generator.config import SiteConfig, load_config
 from generator.errors import Problem, SiteError
+from generator.frontmatter import split_front_matter
 from generator.slugs import slugify
-
-_ID_LINE = re.compile(r"^id:[ \t]*['\"]?([^'\"\r\n#]+?)['\"]?[ \t]*$", re.MULTILINE)
+from generator.yamlfile import load_mapping
 
 
 class _Dumper(yaml.SafeDumper):
@@ -82,13 +81,15 @@ def write_article(path: Path, meta: Mapping[str, Any], body: str) -> None:
 
 
 def existing_ids(site_dir: Path) -> dict[str, Path]:
-    """The `id` of every article under content/, read from its front matter line."""
+    """The `id` of every article under content/ whose front matter can be read."""
     ids = {}
     for path in sorted((site_dir / "content").rglob("*.md")):
-        head = path.read_text(encoding="utf-8", errors="replace")[:4000]
-        match = _ID_LINE.search(head.split("\n---", 1)[0])
-        if match:
-            ids[match.group(1).strip()] = path
+        try:
+            meta, _ = load_mapping(split_front_matter(path.read_text(encoding="utf-8"))[0])
+        except (ValueError, UnicodeDecodeError):
+            continue  # a broken file is for `digest check` to report
+        if isinstance(meta.get("id"), str | int):
+            ids[str(meta["id"]).strip()] = path
     return ids
 
 

@@ -23,9 +23,10 @@ from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
 from generator import __version__
-from generator.content import Article, Source
+from generator.content import Article
 from generator.digests import Digest
 from generator.errors import Problem, SiteError
+from generator.frontmatter import Source
 from generator.render import Page, template_errors
 from generator.site import Site
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from types import MappingProxyType
 
-from generator.content import Article, Source
+from generator.content import Article
+from generator.frontmatter import Source
 from generator.urls import Urls
 
 URLS = Urls("https://example.org/", "/{year}/{month}/{day}/{slug}/")

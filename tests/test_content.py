@@ -10,15 +10,9 @@ import pytest
 from conftest import SiteMaker, article
 
 from generator.config import SiteConfig
-from generator.content import (
-    Article,
-    Source,
-    derived_id,
-    load_content,
-    parse_article,
-    split_front_matter,
-)
+from generator.content import Article, derived_id, load_content, parse_article
 from generator.errors import Problem, SiteError
+from generator.frontmatter import Source, split_front_matter
 from generator.markup import MarkdownRenderer, resolve_link
 from generator.urls import Urls
 

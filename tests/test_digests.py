@@ -9,9 +9,9 @@ import pytest
 from factories import URLS, make_article, utc
 
 from generator.archive import build_archive, index_sources
-from generator.content import Source
 from generator.digests import build_digests, group_by_main_tag, period_of
 from generator.duplicates import possible_duplicates
+from generator.frontmatter import Source
 from generator.related import WINDOW, link_articles
 
 SEOUL = ZoneInfo("Asia/Seoul")

@@ -9,7 +9,7 @@ import pytest
 from conftest import REPO, run_digest
 
 from generator.config import SiteConfig
-from generator.content import KNOWN_KEYS
+from generator.frontmatter import KNOWN_KEYS
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
