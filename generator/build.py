@@ -13,7 +13,7 @@ from generator.config import load_config
 from generator.content import Progress, load_content, no_progress
 from generator.errors import Problem, SiteError
 from generator.feeds import render_feeds
-from generator.markup import MarkdownRenderer
+from generator.parallel import default_jobs
 from generator.render import Page, render_site
 from generator.site import Selection, Site, assemble
 from generator.theme import Theme, locate_theme, make_environment
@@ -31,6 +31,7 @@ class BuildOptions:
     drafts: bool = False
     future: bool = False
     progress: Progress = no_progress
+    jobs: int = field(default_factory=default_jobs)
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,7 @@ def render(options: BuildOptions) -> RenderedSite:
     urls = Urls(config.base_url, config.permalink)
     theme = locate_theme(site_dir)
 
-    renderer = MarkdownRenderer(urls.base_path, safe=not config.unsafe_html)
-    content = load_content(site_dir, config, urls, renderer, options.progress)
+    content = load_content(site_dir, config, urls, options.jobs, options.progress)
     selection = Selection(drafts=options.drafts, future=options.future, now=build_time())
     site = assemble(content.articles, config, urls, selection)
     env = make_environment(theme, config, urls)

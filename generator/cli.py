@@ -19,6 +19,7 @@ from generator.build import BuildOptions, build
 from generator.config import load_config
 from generator.dates import parse_date
 from generator.errors import Problem, SiteError
+from generator.parallel import default_jobs
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 Parser = argparse.ArgumentParser
@@ -83,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--base-url", metavar="URL", help="publish under this URL this time")
     build_cmd.add_argument("--drafts", action="store_true", help="include draft articles")
     build_cmd.add_argument("--future", action="store_true", help="include future articles")
+    build_cmd.add_argument(
+        "--jobs", type=int, default=default_jobs(), metavar="N", help="processes (default: cores)"
+    )
 
     new_cmd = command("new", "Write a new draft article and print its path.", _new)
     new_cmd.add_argument("title", help="the article's title")
@@ -154,6 +158,7 @@ def _build(args: argparse.Namespace) -> int:
         base_url=args.base_url,
         drafts=args.drafts,
         future=args.future,
+        jobs=max(1, args.jobs),
         progress=ProgressBar(enabled=sys.stderr.isatty() and not args.quiet),
     )
     result = build(options)

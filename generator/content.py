@@ -7,13 +7,13 @@ collected so that one run reports them all.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from generator.dates import date_from_filename
 from generator.errors import Problem, SiteError
 from generator.frontmatter import KNOWN_KEYS, FieldReader, Source, split_front_matter
 from generator.markup import MarkdownRenderer, first_paragraph_text
+from generator.parallel import ordered_map
 from generator.slugs import slugify, unique_by_slug
 from generator.text import printable
 from generator.urls import Urls
@@ -30,6 +31,27 @@ from generator.yamlfile import YamlError, load_mapping
 ARTICLE_SUFFIX = ".md"
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _ID_NAMESPACE = uuid.UUID("6f1c1f2e-6d1a-4d55-9a0e-3c1f0d9b7a10")
+
+
+class FrozenMapping(Mapping[str, Any]):
+    """A read-only mapping that, unlike MappingProxyType, can travel between processes."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = dict(data)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"FrozenMapping({self._data!r})"
 
 
 @dataclass(frozen=True)
@@ -80,38 +102,64 @@ def no_progress(stage: str, done: int, total: int) -> None:
     """A progress report that shows nothing."""
 
 
+@dataclass(frozen=True)
+class ArticleReader:
+    """Turns one article file into an Article: picklable, so it can work in other processes."""
+
+    site_dir: Path
+    tz: ZoneInfo
+    urls: Urls
+    max_bytes: int
+    safe_html: bool
+
+    def read(self, path: Path) -> tuple[Article | None, list[Problem]]:
+        relative = path.relative_to(self.site_dir).as_posix()
+        problems: list[Problem] = []
+        text = read_article_file(path, relative, self.max_bytes, problems)
+        if text is None:
+            return None, problems
+        renderer = markdown_renderer(self.urls.base_path, self.safe_html)
+        return parse_article(relative, text, self.tz, self.urls, renderer)
+
+
+@functools.cache
+def markdown_renderer(base_path: str, safe: bool) -> MarkdownRenderer:
+    """One reusable Markdown converter per process (building one costs more than using it)."""
+    return MarkdownRenderer(base_path, safe)
+
+
 def load_content(
     site_dir: Path,
     config: SiteConfig,
     urls: Urls,
-    renderer: MarkdownRenderer,
+    jobs: int = 1,
     progress: Progress = no_progress,
 ) -> LoadedContent:
-    """Read every article under `site_dir/content`; raise SiteError listing all problems."""
+    """Read every article under `site_dir/content`; raise SiteError listing all problems.
+
+    Articles are read over `jobs` processes; the result does not depend on it.
+    """
     root = site_dir / "content"
     if not root.is_dir():
         raise SiteError([Problem("content", None, f"no content/ folder in {site_dir}")])
-    articles: list[Article] = []
-    assets: list[str] = []
     problems: list[Problem] = []
     files = content_files(root, problems)
-    for done, path in enumerate(files):
-        progress("reading", done, len(files))
-        relative = path.relative_to(site_dir).as_posix()
-        if path.suffix != ARTICLE_SUFFIX:
-            assets.append(path.relative_to(root).as_posix())
-            continue
-        text = read_article_file(path, relative, config.max_article_bytes, problems)
-        if text is not None:
-            article, found = parse_article(relative, text, config.tz, urls, renderer)
-            problems.extend(found)
-            if article is not None:
-                articles.append(article)
+    markdown = [path for path in files if path.suffix == ARTICLE_SUFFIX]
+    assets = tuple(p.relative_to(root).as_posix() for p in files if p.suffix != ARTICLE_SUFFIX)
+    reader = ArticleReader(
+        site_dir, config.tz, urls, config.max_article_bytes, not config.unsafe_html
+    )
+    articles = []
+    for done, (article, found) in enumerate(ordered_map(reader.read, markdown, jobs)):
+        progress("reading", done, len(markdown))
+        problems.extend(found)
+        if article is not None:
+            articles.append(article)
     errors = [p for p in problems if not p.warning]
     if errors:
         raise SiteError(errors)
     warnings = tuple(p for p in problems if p.warning)
-    return LoadedContent(tuple(articles), tuple(assets), warnings)
+    return LoadedContent(tuple(articles), assets, warnings)
 
 
 def content_files(root: Path, problems: list[Problem]) -> list[Path]:
@@ -220,7 +268,7 @@ def parse_article(
         body_html=body_html,
         words=len(body.split()),
         aliases=aliases,
-        extra=MappingProxyType({k: v for k, v in meta.items() if k not in KNOWN_KEYS}),
+        extra=FrozenMapping({k: v for k, v in meta.items() if k not in KNOWN_KEYS}),
     )
     return article, warnings
 

@@ -172,3 +172,19 @@ def test_installed_wheel_carries_the_default_theme(tmp_path: Path) -> None:
         assert f"generator/theme/{template}" in names
     assert "generator/theme/static/style.css" in names
     shutil.rmtree(tmp_path / "build", ignore_errors=True)
+
+
+def test_any_number_of_jobs_builds_the_same_site(make_site: SiteMaker, tmp_path: Path) -> None:
+    files = {
+        f"content/{n:03d}.md": article(f"Story {n}", id=f"s{n}", tags=f"[t{n % 5}]", mood=str(n))
+        for n in range(150)
+    }
+    site = make_site(files)
+    trees = []
+    for jobs in ["1", "2", "3"]:
+        out = tmp_path / f"out-{jobs}"
+        result = run_digest("build", "--site", site, "--output", out, "--jobs", jobs)
+        assert result.returncode == 0, result.stderr
+        trees.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    assert len(trees[0]) > 150
+    assert trees[0] == trees[1] == trees[2]

@@ -46,7 +46,7 @@ def problems(text: str, path: str = PATH) -> list[str]:
 
 
 def load(site: Path, tz: ZoneInfo = UTC) -> tuple[Article, ...]:
-    return load_content(site, SiteConfig(timezone=tz.key), URLS, RENDERER).articles
+    return load_content(site, SiteConfig(timezone=tz.key), URLS).articles
 
 
 # front matter
@@ -372,14 +372,14 @@ def test_hidden_files_are_skipped_and_other_files_are_assets(make_site: SiteMake
             "content/2025/.notes/y.md": "broken",
         }
     )
-    loaded = load_content(site, SiteConfig(), URLS, RENDERER)
+    loaded = load_content(site, SiteConfig(), URLS)
     assert [a.path for a in loaded.articles] == ["content/2025/03/x.md"]
     assert loaded.assets == ("2025/03/map.svg", "about.txt")
     assert loaded.warnings == ()
 
 
 def test_missing_id_is_a_warning_not_an_error(make_site: SiteMaker) -> None:
-    loaded = load_content(make_site({"content/x.md": article("X")}), SiteConfig(), URLS, RENDERER)
+    loaded = load_content(make_site({"content/x.md": article("X")}), SiteConfig(), URLS)
     assert [a.title for a in loaded.articles] == ["X"]
     assert [(w.path, w.line) for w in loaded.warnings] == [("content/x.md", 1)]
 

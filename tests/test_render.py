@@ -11,7 +11,6 @@ from generator.build import BuildOptions, build
 from generator.config import load_config
 from generator.content import load_content
 from generator.errors import SiteError
-from generator.markup import MarkdownRenderer
 from generator.render import Page, Pager, paginate, render_site
 from generator.site import Selection, assemble
 from generator.theme import locate_theme, make_environment
@@ -28,7 +27,7 @@ def render(site_dir: Path) -> list[Page]:
     """The pages of `site_dir`, made by the same pieces a build uses."""
     config = load_config(site_dir)
     urls = Urls(config.base_url, config.permalink)
-    content = load_content(site_dir, config, urls, MarkdownRenderer(urls.base_path))
+    content = load_content(site_dir, config, urls)
     site = assemble(content.articles, config, urls, Selection())
     return render_site(site, make_environment(locate_theme(site_dir), config, urls))
 
