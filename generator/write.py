@@ -79,10 +79,9 @@ def write_output(out_dir: Path, pages: Sequence[Page], assets: Sequence[Asset]) 
     try:
         outputs = [(p.file, p.data) for p in pages]
         outputs += [(a.file, a.source.read_bytes()) for a in assets]
-        root = staging.resolve()
-        written = sum(_stage(root, out_dir, file, data) for file, data in outputs)
+        stage = _Stager(staging, out_dir)
+        written = sum(stage(file, data) for file, data in outputs)
         removed = _carry_hidden_files(out_dir, staging, {file for file, _ in outputs})
-        _keep_folder_times(out_dir, staging)
         _swap(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # after the swap: the previous site
@@ -94,29 +93,43 @@ def staging_dir(out_dir: Path) -> Path:
     return out_dir.with_name(f".{out_dir.name}{STAGING_SUFFIX}")
 
 
-def _stage(staging: Path, out_dir: Path, file: str, data: bytes) -> bool:
-    """Place `data` at `staging/file`; reuse the old file if unchanged. True if written."""
-    target, old = staging / file, out_dir / file
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.parent.resolve().is_relative_to(staging):
-        raise SiteError([Problem(file, None, "output path leaves the output folder")])
-    if _holds(old, data) and _link(old, target):
-        return False
-    target.write_bytes(data)
-    os.chmod(target, 0o644)
-    return True
+class _Stager:
+    """Places files in the staging folder, reusing the old output's file when unchanged."""
+
+    def __init__(self, staging: Path, out_dir: Path) -> None:
+        self.root = str(staging.resolve())
+        self.old = str(out_dir)
+        self.folders = {self.root}
+
+    def __call__(self, file: str, data: bytes) -> bool:
+        """Place `data` at `file`; True if it was written, False if the old file was kept."""
+        target, old = f"{self.root}/{file}", f"{self.old}/{file}"
+        folder = os.path.dirname(target)
+        if folder not in self.folders:
+            os.makedirs(folder, exist_ok=True)
+            if not os.path.realpath(folder).startswith(self.root + os.sep):
+                raise SiteError([Problem(file, None, "output path leaves the output folder")])
+            self.folders.add(folder)
+        if _holds(old, data) and _link(old, target):
+            return False
+        with open(target, "wb") as stream:
+            stream.write(data)
+        return True
 
 
-def _holds(path: Path, data: bytes) -> bool:
+def _holds(path: str, data: bytes) -> bool:
     """Whether `path` is a regular file (not a link) with exactly these bytes."""
     try:
-        stat = path.lstat()
+        stat = os.lstat(path)
+        if not S_ISREG(stat.st_mode) or stat.st_size != len(data):
+            return False
+        with open(path, "rb") as stream:
+            return stream.read() == data
     except OSError:
         return False
-    return S_ISREG(stat.st_mode) and stat.st_size == len(data) and path.read_bytes() == data
 
 
-def _link(source: Path, target: Path) -> bool:
+def _link(source: str | Path, target: str | Path) -> bool:
     """Hard-link `source` at `target` (copy with its times where links are refused)."""
     try:
         os.link(source, target)
@@ -148,19 +161,6 @@ def _carry_hidden_files(out_dir: Path, staging: Path, keep: set[str]) -> int:
             if (in_hidden or name.startswith(".")) and not (folder / name).is_symlink():
                 (staging / relative / name).mkdir(parents=True, exist_ok=True)
     return removed
-
-
-def _keep_folder_times(out_dir: Path, staging: Path) -> None:
-    """Give each staged folder whose entries did not change the old folder's times."""
-    for root, _, _ in os.walk(staging):
-        folder = Path(root)
-        old = out_dir / folder.relative_to(staging)
-        try:
-            if sorted(os.listdir(old)) == sorted(os.listdir(folder)):
-                stat = old.stat()
-                os.utime(folder, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-        except OSError:
-            continue  # a folder the old site did not have
 
 
 def _swap(staging: Path, out_dir: Path) -> None:
