@@ -32,6 +32,7 @@ class BuildOptions:
     future: bool = False
     progress: Progress = no_progress
     jobs: int = field(default_factory=default_jobs)
+    cache: bool = True
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def render(options: BuildOptions) -> RenderedSite:
     urls = Urls(config.base_url, config.permalink)
     theme = locate_theme(site_dir)
 
-    content = load_content(site_dir, config, urls, options.jobs, options.progress)
+    content = load_content(site_dir, config, urls, options.jobs, options.progress, options.cache)
     selection = Selection(drafts=options.drafts, future=options.future, now=build_time())
     site = assemble(content.articles, config, urls, selection)
     env = make_environment(theme, config, urls)

@@ -85,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--drafts", action="store_true", help="include draft articles")
     build_cmd.add_argument("--future", action="store_true", help="include future articles")
     build_cmd.add_argument(
+        "--no-cache", action="store_true", help="read every article again, ignoring .digest-cache/"
+    )
+    build_cmd.add_argument(
         "--jobs", type=int, default=default_jobs(), metavar="N", help="processes (default: cores)"
     )
 
@@ -159,6 +162,7 @@ def _build(args: argparse.Namespace) -> int:
         drafts=args.drafts,
         future=args.future,
         jobs=max(1, args.jobs),
+        cache=not args.no_cache,
         progress=ProgressBar(enabled=sys.stderr.isatty() and not args.quiet),
     )
     result = build(options)

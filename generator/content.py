@@ -13,10 +13,12 @@ import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from generator.cache import Entries, cache_file, fingerprint, load_entries, save_entries
 from generator.config import SiteConfig
 from generator.dates import date_from_filename
 from generator.errors import Problem, SiteError
@@ -112,6 +114,12 @@ class ArticleReader:
     max_bytes: int
     safe_html: bool
 
+    @property
+    def settings(self) -> tuple[object, ...]:
+        """What an Article depends on besides its file: the key of its cache."""
+        versions = (metadata.version("markdown"), metadata.version("nh3"))
+        return (self.tz.key, self.urls, self.max_bytes, self.safe_html, versions)
+
     def read(self, path: Path) -> tuple[Article | None, list[Problem]]:
         relative = path.relative_to(self.site_dir).as_posix()
         problems: list[Problem] = []
@@ -134,32 +142,59 @@ def load_content(
     urls: Urls,
     jobs: int = 1,
     progress: Progress = no_progress,
+    cache: bool = True,
 ) -> LoadedContent:
     """Read every article under `site_dir/content`; raise SiteError listing all problems.
 
-    Articles are read over `jobs` processes; the result does not depend on it.
+    Articles whose bytes are in the build cache are taken from it; the others
+    are read over `jobs` processes. The result depends on neither.
     """
     root = site_dir / "content"
     if not root.is_dir():
         raise SiteError([Problem("content", None, f"no content/ folder in {site_dir}")])
     problems: list[Problem] = []
     files = content_files(root, problems)
-    markdown = [path for path in files if path.suffix == ARTICLE_SUFFIX]
+    article_files = [path for path in files if path.suffix == ARTICLE_SUFFIX]
     assets = tuple(p.relative_to(root).as_posix() for p in files if p.suffix != ARTICLE_SUFFIX)
     reader = ArticleReader(
         site_dir, config.tz, urls, config.max_article_bytes, not config.unsafe_html
     )
-    articles = []
-    for done, (article, found) in enumerate(ordered_map(reader.read, markdown, jobs)):
-        progress("reading", done, len(markdown))
-        problems.extend(found)
-        if article is not None:
-            articles.append(article)
+    store = cache_file(site_dir, reader.settings) if cache else None
+    cached = load_entries(store) if store else {}
+    entries: Entries = {}
+    todo = []
+    for path in article_files:
+        relative = path.relative_to(site_dir).as_posix()
+        stamp = _fingerprint(path, config.max_article_bytes)
+        hit = cached.get(relative)
+        if stamp is not None and hit is not None and hit[0] == stamp:
+            entries[relative] = hit
+        else:
+            todo.append((path, relative, stamp))
+    read = ordered_map(reader.read, [path for path, _, _ in todo], jobs)
+    for done, ((_, relative, stamp), (article, found)) in enumerate(zip(todo, read, strict=True)):
+        progress("reading", done, len(todo))
+        problems.extend(p for p in found if not p.warning)
+        if article is not None:  # a file that changed while read gets no stamp: read it again
+            entries[relative] = (stamp or "", article, tuple(p for p in found if p.warning))
     errors = [p for p in problems if not p.warning]
     if errors:
         raise SiteError(errors)
-    warnings = tuple(p for p in problems if p.warning)
-    return LoadedContent(tuple(articles), assets, warnings)
+    if store and (todo or entries.keys() != cached.keys()):
+        save_entries(store, entries)
+    ordered = [entries[path.relative_to(site_dir).as_posix()] for path in article_files]
+    warnings = [p for p in problems if p.warning] + [w for _, _, found in ordered for w in found]
+    return LoadedContent(tuple(a for _, a, _ in ordered), assets, tuple(sorted(warnings)))
+
+
+def _fingerprint(path: Path, limit: int) -> str | None:
+    """The SHA-256 of a file's bytes, or None for a file too big to be an article."""
+    try:
+        if path.stat().st_size > limit:
+            return None
+        return fingerprint(path.read_bytes())
+    except OSError:
+        return None
 
 
 def content_files(root: Path, problems: list[Problem]) -> list[Path]:

@@ -1,0 +1,74 @@
+"""The build cache: unchanged articles are not read again, and a damaged cache is not trusted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import SiteMaker, article, run_digest
+
+from generator.cache import CACHE_DIR
+from generator.config import load_config
+from generator.content import LoadedContent, load_content
+from generator.urls import Urls
+
+FILES = {f"content/{n}.md": article(f"Story {n}", id=f"s{n}", tags="[x]") for n in range(6)}
+
+
+def load(site: Path, cache: bool = True) -> tuple[LoadedContent, list[str]]:
+    """What load_content returns, and which files it had to read (not take from the cache)."""
+    config = load_config(site)
+    urls = Urls(config.base_url, config.permalink)
+    reads: list[str] = []
+    loaded = load_content(site, config, urls, 1, lambda *_: reads.append("read"), cache)
+    return loaded, reads
+
+
+def test_unchanged_articles_come_from_the_cache(make_site: SiteMaker) -> None:
+    site = make_site(FILES)
+    first, reads = load(site)
+    assert len(reads) == 6 and list((site / CACHE_DIR).glob("articles-*.pickle"))
+    second, reads = load(site)
+    assert reads == [] and second == first
+    (site / "content/3.md").write_text(article("Story 3", id="s3", body="Changed."))
+    third, reads = load(site)
+    assert len(reads) == 1
+    assert "<p>Changed.</p>" in third.articles[3].body_html
+    assert load(site, cache=False)[0] == third
+
+
+def test_a_change_of_settings_reads_everything_again(make_site: SiteMaker) -> None:
+    site = make_site(FILES)
+    load(site)
+    (site / "site.yaml").write_text((site / "site.yaml").read_text() + "permalink: /{slug}/\n")
+    loaded, reads = load(site)
+    assert len(reads) == 6 and loaded.articles[0].url == "story-0/"
+
+
+def test_a_damaged_cache_is_ignored_and_rebuilt(make_site: SiteMaker) -> None:
+    site = make_site(FILES)
+    fresh, _ = load(site)
+    [store] = (site / CACHE_DIR).glob("articles-*.pickle")
+    data = bytearray(store.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    store.write_bytes(bytes(data))
+    again, reads = load(site)
+    assert len(reads) == 6 and again == fresh
+    store.write_bytes(b"not a cache at all")
+    assert load(site) == (fresh, ["read"] * 6)
+
+
+def test_warnings_of_cached_articles_are_still_reported(make_site: SiteMaker) -> None:
+    site = make_site({"content/a.md": article("No Id")})
+    for _ in range(2):
+        result = run_digest("build", "--site", site)
+        assert "content/a.md:1: warning: no 'id'" in result.stderr
+
+
+def test_cached_and_uncached_builds_are_identical(make_site: SiteMaker, tmp_path: Path) -> None:
+    site = make_site(FILES)
+    trees = []
+    for name, extra in [("cold", ["--no-cache"]), ("warm", []), ("cached", [])]:
+        out = tmp_path / name
+        assert run_digest("build", "--site", site, "--output", out, *extra).returncode == 0
+        trees.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    assert trees[0] == trees[1] == trees[2]
