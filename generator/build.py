@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.cache import spare_output
 from generator.config import load_config
 from generator.content import Progress, load_content, no_progress
 from generator.errors import Problem, SiteError
@@ -72,7 +73,8 @@ def build(options: BuildOptions) -> BuildResult:
     out_dir = output_dir(options)
     rendered = render(options)
     options.progress("writing", 0, 1)
-    report = write_output(out_dir, rendered.pages + rendered.feeds, rendered.assets)
+    spare = spare_output(options.site_dir, out_dir) if options.cache else None
+    report = write_output(out_dir, rendered.pages + rendered.feeds, rendered.assets, spare)
     options.progress("done", 1, 1)
     return BuildResult(
         articles=len(rendered.site.articles),

@@ -1,4 +1,4 @@
-"""The build cache: articles already read, kept between builds in `.digest-cache/`.
+"""The build cache in `.digest-cache/`: articles already read, and the site before the last.
 
 Reading an article (YAML, then Markdown to HTML) is most of a build's work,
 so the Article made from a file is kept, keyed on the file's bytes. A cache
@@ -6,6 +6,10 @@ file belongs to one combination of everything else an Article depends on
 (the generator's version and the settings that shape it); any other
 combination gets its own file. A cache file starts with the SHA-256 of the
 rest: a damaged or edited file is ignored and rebuilt, never trusted.
+
+The spare output is the site as it was two builds ago; the next build brings
+it up to date and swaps it with the output folder (see write.py), which is
+much cheaper than making a whole new folder tree.
 """
 
 from __future__ import annotations
@@ -32,6 +36,17 @@ def cache_file(site_dir: Path, settings: tuple[object, ...]) -> Path:
     """The cache file for articles read with these settings."""
     key = hashlib.sha256(repr((__version__, settings)).encode()).hexdigest()[:20]
     return site_dir / CACHE_DIR / f"articles-{key}.pickle"
+
+
+def spare_output(site_dir: Path, out_dir: Path) -> Path:
+    """Where the site before the current one is kept, to be updated into the next one."""
+    key = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:20]
+    return site_dir / CACHE_DIR / f"output-{key}"
+
+
+def serve_output(site_dir: Path) -> Path:
+    """Where `digest serve` builds: in the cache, never in the output folder."""
+    return site_dir / CACHE_DIR / "serve"
 
 
 def load_entries(path: Path) -> Entries:

@@ -1,8 +1,8 @@
 """`digest serve`: build, serve over HTTP, rebuild on every save, reload open pages.
 
-The site is built into a temporary folder (or `--output`), never into the
-output folder you publish, so drafts shown while serving cannot leak into a
-deploy. Pages are served under the base URL's path, as they will be
+The site is built into `.digest-cache/serve/` (or `--output`), never into
+the output folder you publish, so drafts shown while serving cannot leak into
+a deploy. Pages are served under the base URL's path, as they will be
 published. A small script is added to each HTML response (never to the built
 files): it listens on `/__digest/events` and reloads the page after a good
 rebuild, or shows the error of a failed one until the next good save.
@@ -13,10 +13,8 @@ from __future__ import annotations
 import http.server
 import json
 import queue
-import shutil
 import signal
 import sys
-import tempfile
 import threading
 import traceback
 from dataclasses import dataclass
@@ -30,6 +28,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from generator.build import BuildOptions, build
+from generator.cache import serve_output
 from generator.config import CONFIG_FILE, load_config
 from generator.errors import SiteError
 from generator.urls import Urls
@@ -97,7 +96,7 @@ def serve(options: ServeOptions) -> None:
     """Serve until interrupted (Ctrl-C or SIGTERM)."""
     site_dir = options.site_dir
     base_path = Urls(load_config(site_dir).base_url, "/{slug}/").base_path
-    out_dir = options.output_dir or Path(tempfile.mkdtemp(prefix="digest-serve-"))
+    out_dir = options.output_dir or serve_output(site_dir)
     state = BuildState()
     handler = _handler(out_dir, base_path, state)
     server = http.server.ThreadingHTTPServer((options.bind, options.port), handler)
@@ -125,8 +124,6 @@ def serve(options: ServeOptions) -> None:
     finally:
         observer.stop()
         server.server_close()
-        if options.output_dir is None:
-            shutil.rmtree(out_dir, ignore_errors=True)
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:

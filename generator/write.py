@@ -11,6 +11,7 @@ nothing. Hidden files of the output folder (`.git` of a deploy checkout,
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
@@ -25,6 +26,7 @@ from generator.errors import Problem, SiteError
 from generator.render import Page
 
 STAGING_SUFFIX = ".digest-staging"
+TEMPORARY_SUFFIX = ".digest-new"
 
 
 @dataclass(frozen=True)
@@ -69,22 +71,32 @@ def check_outputs(pages: Sequence[Page], assets: Sequence[Asset]) -> None:
         raise SiteError(problems)
 
 
-def write_output(out_dir: Path, pages: Sequence[Page], assets: Sequence[Asset]) -> WriteReport:
-    """Make `out_dir` hold exactly `pages` and `assets` (and its hidden files), atomically."""
+def write_output(
+    out_dir: Path, pages: Sequence[Page], assets: Sequence[Asset], spare: Path | None = None
+) -> WriteReport:
+    """Make `out_dir` hold exactly `pages` and `assets` (and its hidden files), atomically.
+
+    `spare`, a folder in the build cache on the same file system, keeps the
+    site before this one between builds: bringing it up to date touches only
+    what changed, where a fresh staging folder has to be made whole.
+    """
     if out_dir.exists() and not out_dir.is_dir():
         raise SiteError([Problem(str(out_dir), None, "the output path is a file, not a folder")])
-    staging = staging_dir(out_dir)
-    shutil.rmtree(staging, ignore_errors=True)  # left by a build that was killed
-    staging.mkdir(parents=True)
+    staging = spare if spare is not None and _same_device(spare, out_dir) else None
+    if staging is None:
+        staging = staging_dir(out_dir)
+        shutil.rmtree(staging, ignore_errors=True)  # left by a build that was killed
+    staging.mkdir(parents=True, exist_ok=True)
     try:
         outputs = [(p.file, p.data) for p in pages]
         outputs += [(a.file, a.source.read_bytes()) for a in assets]
         stage = _Stager(staging, out_dir)
         written = sum(stage(file, data) for file, data in outputs)
-        removed = _carry_hidden_files(out_dir, staging, {file for file, _ in outputs})
+        removed = _sync_the_rest(out_dir, staging, {file for file, _ in outputs})
         _swap(staging, out_dir)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)  # after the swap: the previous site
+        if staging != spare:
+            shutil.rmtree(staging, ignore_errors=True)  # after the swap: the previous site
     return WriteReport(written=written, unchanged=len(outputs) - written, removed=removed)
 
 
@@ -93,8 +105,21 @@ def staging_dir(out_dir: Path) -> Path:
     return out_dir.with_name(f".{out_dir.name}{STAGING_SUFFIX}")
 
 
+def _same_device(spare: Path, out_dir: Path) -> bool:
+    """Whether `spare` can be swapped with `out_dir` (made beside it if need be)."""
+    spare.parent.mkdir(parents=True, exist_ok=True)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    return os.stat(spare.parent).st_dev == os.stat(out_dir.parent).st_dev
+
+
 class _Stager:
-    """Places files in the staging folder, reusing the old output's file when unchanged."""
+    """Brings files of the staging folder up to date, never writing into an existing file.
+
+    The staging folder may be a spare copy of an older site whose files share
+    their inodes with the live output, so a file is only ever replaced (a new
+    file renamed over it), and an unchanged file is a link to the live one,
+    which keeps its mtime.
+    """
 
     def __init__(self, staging: Path, out_dir: Path) -> None:
         self.root = str(staging.resolve())
@@ -102,19 +127,26 @@ class _Stager:
         self.folders = {self.root}
 
     def __call__(self, file: str, data: bytes) -> bool:
-        """Place `data` at `file`; True if it was written, False if the old file was kept."""
+        """Place `data` at `file`; True if it was written, False if the live file was kept."""
         target, old = f"{self.root}/{file}", f"{self.old}/{file}"
-        folder = os.path.dirname(target)
-        if folder not in self.folders:
-            os.makedirs(folder, exist_ok=True)
-            if not os.path.realpath(folder).startswith(self.root + os.sep):
-                raise SiteError([Problem(file, None, "output path leaves the output folder")])
-            self.folders.add(folder)
-        if _holds(old, data) and _link(old, target):
+        self._folder(os.path.dirname(target), file)
+        if _holds(old, data):
+            if not _same_inode(old, target):
+                _replace_with_link(old, target)
             return False
-        with open(target, "wb") as stream:
-            stream.write(data)
+        if not (_holds(target, data) and not _same_inode(old, target)):
+            _replace_with_bytes(target, data)
         return True
+
+    def _folder(self, folder: str, file: str) -> None:
+        if folder in self.folders:
+            return
+        if os.path.lexists(folder) and not os.path.isdir(folder):
+            os.unlink(folder)  # a file of an older site stands where this folder goes
+        os.makedirs(folder, exist_ok=True)
+        if not os.path.realpath(folder).startswith(self.root + os.sep):
+            raise SiteError([Problem(file, None, "output path leaves the output folder")])
+        self.folders.add(folder)
 
 
 def _holds(path: str, data: bytes) -> bool:
@@ -129,38 +161,104 @@ def _holds(path: str, data: bytes) -> bool:
         return False
 
 
-def _link(source: str | Path, target: str | Path) -> bool:
-    """Hard-link `source` at `target` (copy with its times where links are refused)."""
+def _same_inode(one: str, other: str) -> bool:
     try:
-        os.link(source, target)
+        return os.path.samestat(os.lstat(one), os.lstat(other))
     except OSError:
+        return False
+
+
+def _replace_with_link(source: str, target: str) -> None:
+    """Make `target` the same file as `source` (a copy with its times where links fail)."""
+    temporary = f"{target}{TEMPORARY_SUFFIX}"
+    _clear(temporary)
+    if os.path.islink(source):
+        os.symlink(os.readlink(source), temporary)
+    else:
         try:
-            shutil.copy2(source, target)
+            os.link(source, temporary)
         except OSError:
-            return False
-    return True
+            shutil.copy2(source, temporary)
+    _clear_folder(target)
+    os.replace(temporary, target)
 
 
-def _carry_hidden_files(out_dir: Path, staging: Path, keep: set[str]) -> int:
-    """Link hidden files of the old output into `staging`; count old files not kept."""
-    removed = 0
-    if not out_dir.is_dir():
-        return removed
-    for root, dirs, files in os.walk(out_dir):
-        folder = Path(root)
-        relative = folder.relative_to(out_dir)
-        in_hidden = any(part.startswith(".") for part in relative.parts)
-        for name in files:
-            path = folder / name
-            if in_hidden or name.startswith("."):
-                (staging / relative).mkdir(parents=True, exist_ok=True)
-                _link(path, staging / relative / name)
-            elif (relative / name).as_posix() not in keep:
+def _replace_with_bytes(target: str, data: bytes) -> None:
+    temporary = f"{target}{TEMPORARY_SUFFIX}"
+    _clear(temporary)
+    with open(temporary, "wb") as stream:
+        stream.write(data)
+    _clear_folder(target)
+    os.replace(temporary, target)
+
+
+def _clear(path: str) -> None:
+    if os.path.lexists(path):
+        os.unlink(path)
+
+
+def _clear_folder(path: str) -> None:
+    """Remove a folder of an older site that stands where a file goes."""
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+
+
+def _sync_the_rest(out_dir: Path, staging: Path, keep: set[str]) -> int:
+    """Mirror the live output's hidden files into `staging` and drop what the site lost.
+
+    Returns how many files of the live output are not in the new site.
+    """
+    hidden, removed = set(), 0
+    if out_dir.is_dir():
+        for folder in _hidden_folders(out_dir):
+            os.makedirs(f"{staging}/{folder}", exist_ok=True)
+        for relative in _files(out_dir):
+            if _is_hidden(relative):
+                hidden.add(relative)
+                target = f"{staging}/{relative}"
+                if not _same_inode(f"{out_dir}/{relative}", target):
+                    os.makedirs(os.path.dirname(target), exist_ok=True)
+                    _replace_with_link(f"{out_dir}/{relative}", target)
+            elif relative not in keep:
                 removed += 1
-        for name in dirs:
-            if (in_hidden or name.startswith(".")) and not (folder / name).is_symlink():
-                (staging / relative / name).mkdir(parents=True, exist_ok=True)
+    for relative in _files(staging):
+        if relative not in keep and relative not in hidden:
+            os.unlink(f"{staging}/{relative}")
+    _remove_empty_folders(staging)
     return removed
+
+
+def _files(root: Path) -> list[str]:
+    """Every file (or link) below `root`, relative to it."""
+    found = []
+    for folder, dirs, files in os.walk(root):
+        relative = os.path.relpath(folder, root)
+        prefix = "" if relative == "." else relative + "/"
+        found += [prefix + name for name in files]
+        found += [prefix + name for name in dirs if os.path.islink(os.path.join(folder, name))]
+    return found
+
+
+def _hidden_folders(root: Path) -> list[str]:
+    found = []
+    for folder, dirs, _ in os.walk(root):
+        relative = os.path.relpath(folder, root)
+        prefix = "" if relative == "." else relative + "/"
+        found += [prefix + d for d in dirs if _is_hidden(prefix + d)]
+    return found
+
+
+def _is_hidden(relative: str) -> bool:
+    return any(part.startswith(".") for part in relative.split("/"))
+
+
+def _remove_empty_folders(root: Path) -> None:
+    """Remove folders left empty, deepest first; hidden ones are the user's."""
+    for folder, _, _ in os.walk(root, topdown=False):
+        relative = os.path.relpath(folder, root)
+        if relative != "." and not _is_hidden(relative) and not os.listdir(folder):
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
 
 
 def _swap(staging: Path, out_dir: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,49 @@ def test_hidden_files_of_a_deploy_checkout_survive(tmp_path: Path) -> None:
         ".well-known/security.txt",
         "index.html",
     ]
+
+
+def test_a_spare_tree_is_brought_up_to_date_without_touching_the_live_site(
+    tmp_path: Path,
+) -> None:
+    out, spare = tmp_path / "out", tmp_path / "cache" / "spare"
+    one = [page("", "home 1"), page("a/", "a"), page("b/", "b"), page("old/", "old")]
+    two = [page("", "home 2"), page("a/", "a"), page("b/", "b"), page("old/", "old")]
+    three = [page("", "home 3"), page("a/", "a"), page("b/", "b changed"), page("new/", "new")]
+    write_output(out, one, [], spare)
+    write_output(out, two, [], spare)
+    assert files_in(spare)["index.html"] == "home 1"  # the site before, kept
+    before = {name: (out / name).stat() for name in files_in(out)}
+    report = write_output(out, three, [], spare)
+    assert report == WriteReport(written=3, unchanged=1, removed=1)
+    assert files_in(out) == {
+        "index.html": "home 3",
+        "a/index.html": "a",
+        "b/index.html": "b changed",
+        "new/index.html": "new",
+    }
+    kept = (out / "a/index.html").stat()
+    assert (kept.st_ino, kept.st_mtime_ns) == (
+        before["a/index.html"].st_ino,
+        before["a/index.html"].st_mtime_ns,
+    )
+    assert files_in(spare) == {  # the live site of build two, untouched by build three
+        "index.html": "home 2",
+        "a/index.html": "a",
+        "b/index.html": "b",
+        "old/index.html": "old",
+    }
+
+
+def test_a_damaged_spare_tree_still_gives_the_right_site(tmp_path: Path) -> None:
+    out, spare = tmp_path / "out", tmp_path / "spare"
+    pages = [page("", "home"), page("a/", "a"), page("b.html", "b")]
+    write_output(out, pages, [], spare)
+    write_output(out, pages, [], spare)
+    shutil.rmtree(spare / "a")
+    write_files(spare, {"a": "a file where a folder goes", "stray/x.html": "stray"})
+    (spare / "b.html").unlink()
+    (spare / "b.html").mkdir()
+    (spare / "index.html").write_text("scribbled")
+    write_output(out, pages, [], spare)
+    assert files_in(out) == {"index.html": "home", "a/index.html": "a", "b.html": "b"}
