@@ -99,7 +99,7 @@ def render(options: BuildOptions) -> RenderedSite:
     selection = Selection(drafts=options.drafts, future=options.future, now=build_time())
     site = assemble(content.articles, config, urls, selection)
     env = make_environment(theme, config, urls)
-    pages = render_site(site, env)
+    pages = render_site(site, env, options.jobs)
     feeds = render_feeds(site, env)
     assets = collect_assets(site_dir, theme, content.assets)
     check_outputs(pages + feeds, assets)

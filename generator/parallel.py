@@ -1,16 +1,20 @@
 """Spreading independent work over every core.
 
-Python-Markdown is the cost of a build, and each article is rendered on its
-own, so articles are read in a pool of processes. Results come back in the
-order of the inputs, so the build is the same whatever the number of jobs.
+Reading articles (Python-Markdown) and rendering pages (Jinja2) are most of
+a build, and each article or page is done on its own, so both are spread
+over a pool of processes. Results come back in the order of the inputs, so
+the build is the same whatever the number of jobs.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from multiprocessing.context import BaseContext
+from typing import Any, TypeVar
 
 In = TypeVar("In")
 Out = TypeVar("Out")
@@ -34,5 +38,48 @@ def ordered_map(function: Callable[[In], Out], items: Sequence[In], jobs: int) -
         yield from map(function, items)
         return
     chunk = max(1, len(items) // (jobs * 8))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
         yield from pool.map(function, items, chunksize=chunk)
+
+
+def _context() -> BaseContext:
+    """Fork where it is safe (a single thread, as in `digest build`), else a fork server.
+
+    `digest serve` has threads; forking it could copy a lock some thread holds.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+# The work of a forked pool: set just before the pool forks, so the workers
+# inherit it (with everything it refers to) instead of receiving it pickled.
+_FORKED_WORK: Callable[[int], Any] | None = None
+
+
+def forked_map(function: Callable[[int], Out], count: int, jobs: int) -> list[Out]:
+    """[function(0), ..., function(count - 1)] over up to `jobs` forked processes.
+
+    For work whose inputs are costly to pickle (pages that refer to the whole
+    site): the workers inherit `function` through fork. Without fork, or in a
+    process with threads, it runs here.
+    """
+    jobs = min(jobs, count // MIN_PER_JOB)
+    if jobs <= 1 or _context().get_start_method() != "fork":
+        return [function(i) for i in range(count)]
+    global _FORKED_WORK
+    _FORKED_WORK = function
+    try:
+        size = max(1, -(-count // (jobs * 4)))
+        bounds = [(start, min(start + size, count)) for start in range(0, count, size)]
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+            return [result for part in pool.map(_run_slice, bounds) for result in part]
+    finally:
+        _FORKED_WORK = None
+
+
+def _run_slice(bounds: tuple[int, int]) -> list[Any]:
+    work = _FORKED_WORK
+    assert work is not None, "forked_map's work was not inherited"
+    return [work(i) for i in range(*bounds)]

@@ -17,6 +17,7 @@ import jinja2
 
 from generator.content import Article
 from generator.errors import Problem, SiteError
+from generator.parallel import forked_map
 from generator.site import Site
 from generator.urls import Urls, output_file, paginated
 
@@ -70,10 +71,33 @@ def paginate(items: Sequence[T], size: int, url: str) -> list[Pager[T]]:
     ]
 
 
-def render_site(site: Site, env: jinja2.Environment) -> list[Page]:
-    """Every HTML page of the site, with its sitemap and robots.txt."""
+@dataclass(frozen=True)
+class PageJob:
+    """A page to render: its template and what the template sees."""
+
+    template: str
+    url: str
+    origin: str
+    context: dict[str, Any]
+    listed: bool = True
+    lastmod: dt.datetime | None = None
+
+
+def render_site(site: Site, env: jinja2.Environment, jobs: int = 1) -> list[Page]:
+    """Every HTML page of the site, with its sitemap and robots.txt, over `jobs` processes."""
+    work = list(page_jobs(site))
+
+    def render(index: int) -> bytes:
+        job = work[index]
+        html = env.get_template(job.template).render(site=site.config, url=job.url, **job.context)
+        return html.encode("utf-8")
+
     with template_errors():
-        pages = list(_pages(site, env))
+        rendered = forked_map(render, len(work), jobs)
+    pages = [
+        Page(j.url, data, j.origin, j.listed, j.lastmod)
+        for j, data in zip(work, rendered, strict=True)
+    ]
     return [*pages, sitemap(pages, site.urls), robots(site.urls)]
 
 
@@ -89,60 +113,56 @@ def template_errors() -> Iterator[None]:
         raise SiteError([Problem("layouts", None, f"template error: {exc}")]) from exc
 
 
-def _pages(site: Site, env: jinja2.Environment) -> Iterator[Page]:
-    def page(
+def page_jobs(site: Site) -> Iterator[PageJob]:
+    """Every HTML page of the site, in a stable order."""
+
+    def job(
         template: str, url: str, origin: str, shows: Iterable[Article], **context: Any
-    ) -> Page:
-        html = env.get_template(template).render(site=site.config, url=url, **context)
-        return Page(url, html.encode("utf-8"), origin, listed=True, lastmod=newest(shows))
+    ) -> PageJob:
+        return PageJob(template, url, origin, context, listed=True, lastmod=newest(shows))
 
     size, urls = site.config.page_size, site.urls
     latest = site.digests[0] if site.digests else None
     for pager in paginate(site.articles, size, ""):
         digest = latest if pager.number == 1 else None
-        yield page(
+        yield job(
             "list.html", pager.url, "home page", pager.items, pager=pager, latest_digest=digest
         )
     for article in site.articles:
         links = site.links[article.path]
-        yield page(
+        yield job(
             "article.html", article.url, article.path, [article], article=article, links=links
         )
     for tag in site.tags:
         for pager in paginate(tag.articles, size, tag.url):
-            yield page(
+            yield job(
                 "list.html", pager.url, f"tag {tag.name!r}", pager.items, pager=pager, tag=tag
             )
-    yield page("tags.html", urls.tags_index(), "tags index", site.articles, tags=site.tags)
+    yield job("tags.html", urls.tags_index(), "tags index", site.articles, tags=site.tags)
     for digest in site.digests:
-        yield page(
-            "digest.html", digest.url, f"digest {digest.key}", digest.articles, digest=digest
-        )
+        yield job("digest.html", digest.url, f"digest {digest.key}", digest.articles, digest=digest)
     for digests in paginate(site.digests, size, urls.digests_index()):
         shows = [a for d in digests.items for a in d.articles]
-        yield page("digests.html", digests.url, "digest index", shows, pager=digests)
-    yield page("archive.html", urls.archive(), "archive", site.articles, years=site.archive)
+        yield job("digests.html", digests.url, "digest index", shows, pager=digests)
+    yield job("archive.html", urls.archive(), "archive", site.articles, years=site.archive)
     for year in site.archive:
         shows = [a for m in year.months for a in m.articles]
-        yield page("archive.html", year.url, f"archive {year.year}", shows, year=year)
+        yield job("archive.html", year.url, f"archive {year.year}", shows, year=year)
         for month in year.months:
-            yield page(
+            yield job(
                 "archive.html", month.url, f"archive {month.url}", month.articles, month=month
             )
-    yield page(
+    yield job(
         "sources.html", urls.sources_index(), "sources index", site.articles, sources=site.sources
     )
     for source in site.sources:
         for pager in paginate(source.articles, size, source.url):
             origin = f"source {source.name!r}"
-            yield page("list.html", pager.url, origin, pager.items, pager=pager, source=source)
+            yield job("list.html", pager.url, origin, pager.items, pager=pager, source=source)
     for redirect in site.redirects:
-        html = env.get_template("redirect.html").render(
-            site=site.config, url=redirect.url, target=redirect.target
-        )
-        yield Page(redirect.url, html.encode("utf-8"), redirect.origin)
-    html = env.get_template("404.html").render(site=site.config, url="404.html")
-    yield Page("404.html", html.encode("utf-8"), "404 page")
+        context = {"target": redirect.target}
+        yield PageJob("redirect.html", redirect.url, redirect.origin, context, listed=False)
+    yield PageJob("404.html", "404.html", "404 page", {}, listed=False)
 
 
 def newest(articles: Iterable[Article]) -> dt.datetime | None:
