@@ -10,8 +10,9 @@ archives, source pages, Atom and JSON feeds and sitemap: it does more work.)
 Scenarios: `cold` (no cache, fresh output), `noop` (build again, nothing
 changed) and `edit` (build again after one article's body changed). Every
 figure is the median of --runs runs; wall time, CPU time (user + system of
-the whole process tree) and peak memory (the largest sum of the resident
-sizes of the process tree, sampled every 10 ms).
+the whole process tree) and peak memory (the largest sum of the
+proportional set sizes of the process tree, sampled every 10 ms, so that
+memory forked processes share is counted once).
 
 usage: python tests/benchmarks/bench.py [--sizes 1000 10000] [--runs 3]
 """
@@ -69,7 +70,7 @@ def measure(command: list[str], cwd: Path) -> Run:
     peak.stop()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(command)} failed with {status}")
-    peak_mb = max(peak.peak_kb, usage.ru_maxrss) / 1024
+    peak_mb = max(peak.peak_kb, usage.ru_maxrss if peak.peak_kb == 0 else 0) / 1024
     return Run(wall=wall, cpu=usage.ru_utime + usage.ru_stime, peak_mb=peak_mb)
 
 
@@ -103,12 +104,14 @@ def _tree(pid: int) -> list[int]:
 
 
 def _rss_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
+    """The proportional set size: memory shared by forked processes counted once overall."""
+    for source, field in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            for line in Path(source).read_text().splitlines():
+                if line.startswith(field):
+                    return int(line.split()[1])
+        except OSError:
+            continue
     return 0
 
 
