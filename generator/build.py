@@ -96,11 +96,15 @@ def render(options: BuildOptions) -> RenderedSite:
     theme = locate_theme(site_dir)
 
     content = load_content(site_dir, config, urls, options.jobs, options.progress, options.cache)
+    options.progress("assembling", 0, 1)
     selection = Selection(drafts=options.drafts, future=options.future, now=build_time())
     site = assemble(content.articles, config, urls, selection)
+    options.progress("rendering", 0, 1)
     env = make_environment(theme, config, urls)
     pages = render_site(site, env, options.jobs)
+    options.progress("feeds", 0, 1)
     feeds = render_feeds(site, env)
+    options.progress("checking", 0, 1)
     assets = collect_assets(site_dir, theme, content.assets)
     check_outputs(pages + feeds, assets)
     return RenderedSite(

@@ -85,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--drafts", action="store_true", help="include draft articles")
     build_cmd.add_argument("--future", action="store_true", help="include future articles")
     build_cmd.add_argument(
+        "--profile", action="store_true", help="print where the time went, stage by stage"
+    )
+    build_cmd.add_argument(
         "--no-cache", action="store_true", help="read every article again, ignoring .digest-cache/"
     )
     build_cmd.add_argument(
@@ -154,7 +157,31 @@ class ProgressBar:
         sys.stderr.flush()
 
 
+class StageClock:
+    """A progress report that also times each stage of the build, for --profile."""
+
+    def __init__(self, inner: Callable[[str, int, int], None]) -> None:
+        self.inner = inner
+        self.current, self.since = "starting", time.perf_counter()
+        self.seconds: dict[str, float] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.current:
+            now = time.perf_counter()
+            self.seconds[self.current] = self.seconds.get(self.current, 0.0) + now - self.since
+            self.current, self.since = stage, now
+        self.inner(stage, done, total)
+
+    def report(self) -> str:
+        total = sum(self.seconds.values()) or 1.0
+        rows = [
+            f"  {name:<11} {s:7.2f} s  {100 * s / total:3.0f}%" for name, s in self.seconds.items()
+        ]
+        return "time by stage:\n" + "\n".join(rows)
+
+
 def _build(args: argparse.Namespace) -> int:
+    clock = StageClock(ProgressBar(enabled=sys.stderr.isatty() and not args.quiet))
     options = BuildOptions(
         site_dir=args.site,
         output_dir=args.output,
@@ -163,12 +190,14 @@ def _build(args: argparse.Namespace) -> int:
         future=args.future,
         jobs=max(1, args.jobs),
         cache=not args.no_cache,
-        progress=ProgressBar(enabled=sys.stderr.isatty() and not args.quiet),
+        progress=clock,
     )
     result = build(options)
     _print_warnings(args, result.warnings)
     if not args.quiet:
         print(result.summary())
+    if args.profile:
+        print(clock.report())
     return EXIT_OK
 
 

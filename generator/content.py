@@ -171,9 +171,10 @@ def load_content(
             entries[relative] = hit
         else:
             todo.append((path, relative, stamp))
+    progress("reading", 0, len(todo))
     read = ordered_map(reader.read, [path for path, _, _ in todo], jobs)
     for done, ((_, relative, stamp), (article, found)) in enumerate(zip(todo, read, strict=True)):
-        progress("reading", done, len(todo))
+        progress("reading", done + 1, len(todo))
         problems.extend(p for p in found if not p.warning)
         if article is not None:  # a file that changed while read gets no stamp: read it again
             entries[relative] = (stamp or "", article, tuple(p for p in found if p.warning))

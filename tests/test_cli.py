@@ -188,3 +188,21 @@ def test_any_number_of_jobs_builds_the_same_site(make_site: SiteMaker, tmp_path:
         trees.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
     assert len(trees[0]) > 150
     assert trees[0] == trees[1] == trees[2]
+
+
+def test_profile_prints_the_time_of_each_stage(make_site: SiteMaker) -> None:
+    site = make_site({"content/a.md": article("Alpha")})
+    result = run_digest("build", "--site", site, "--profile")
+    assert result.returncode == 0
+    report = result.stdout.split("time by stage:\n")[1]
+    stages = [line.split()[0] for line in report.splitlines()]
+    assert stages == [
+        "starting",
+        "reading",
+        "assembling",
+        "rendering",
+        "feeds",
+        "checking",
+        "writing",
+    ]
+    assert all(re.fullmatch(r"\s+\w+\s+\d+\.\d\d s\s+\d+%", line) for line in report.splitlines())
