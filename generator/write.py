@@ -210,9 +210,10 @@ def _sync_the_rest(out_dir: Path, staging: Path, keep: set[str]) -> int:
     """
     hidden, removed = set(), 0
     if out_dir.is_dir():
-        for folder in _hidden_folders(out_dir):
+        live_files, hidden_folders = _entries(out_dir)
+        for folder in hidden_folders:
             os.makedirs(f"{staging}/{folder}", exist_ok=True)
-        for relative in _files(out_dir):
+        for relative in live_files:
             if _is_hidden(relative):
                 hidden.add(relative)
                 target = f"{staging}/{relative}"
@@ -221,31 +222,23 @@ def _sync_the_rest(out_dir: Path, staging: Path, keep: set[str]) -> int:
                     _replace_with_link(f"{out_dir}/{relative}", target)
             elif relative not in keep:
                 removed += 1
-    for relative in _files(staging):
+    for relative in _entries(staging)[0]:
         if relative not in keep and relative not in hidden:
             os.unlink(f"{staging}/{relative}")
     _remove_empty_folders(staging)
     return removed
 
 
-def _files(root: Path) -> list[str]:
-    """Every file (or link) below `root`, relative to it."""
-    found = []
-    for folder, dirs, files in os.walk(root):
+def _entries(root: Path) -> tuple[list[str], list[str]]:
+    """Every file (or link) below `root`, and every hidden folder, relative to it."""
+    files, hidden_folders = [], []
+    for folder, dirs, names in os.walk(root):
         relative = os.path.relpath(folder, root)
         prefix = "" if relative == "." else relative + "/"
-        found += [prefix + name for name in files]
-        found += [prefix + name for name in dirs if os.path.islink(os.path.join(folder, name))]
-    return found
-
-
-def _hidden_folders(root: Path) -> list[str]:
-    found = []
-    for folder, dirs, _ in os.walk(root):
-        relative = os.path.relpath(folder, root)
-        prefix = "" if relative == "." else relative + "/"
-        found += [prefix + d for d in dirs if _is_hidden(prefix + d)]
-    return found
+        files += [prefix + name for name in names]
+        files += [prefix + name for name in dirs if os.path.islink(os.path.join(folder, name))]
+        hidden_folders += [prefix + name for name in dirs if _is_hidden(prefix + name)]
+    return files, hidden_folders
 
 
 def _is_hidden(relative: str) -> bool:
