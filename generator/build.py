@@ -11,13 +11,21 @@ from pathlib import Path
 
 from generator.cache import spare_output
 from generator.config import load_config
-from generator.content import Progress, load_content, no_progress
+from generator.content import Article, Progress, load_content, no_progress
 from generator.errors import Problem, SiteError
 from generator.feeds import render_feeds
 from generator.parallel import default_jobs
 from generator.render import Page, render_site
 from generator.site import Selection, Site, assemble
 from generator.theme import Theme, locate_theme, make_environment
+from generator.uptodate import (
+    BuildRecord,
+    input_stamp,
+    load_record,
+    output_files,
+    record_file,
+    save_record,
+)
 from generator.urls import Urls
 from generator.write import Asset, WriteReport, check_outputs, write_output
 
@@ -65,18 +73,36 @@ class RenderedSite:
     feeds: tuple[Page, ...]
     assets: tuple[Asset, ...]
     warnings: tuple[Problem, ...]
+    due: dt.datetime | None  # when the first article left out as future gets published
 
 
 def build(options: BuildOptions) -> BuildResult:
-    """Build the site described by `options`; raise SiteError listing every problem."""
+    """Build the site described by `options`; raise SiteError listing every problem.
+
+    With the cache on, a build whose inputs and output are as the last build
+    left them does nothing (see uptodate.py).
+    """
     started = time.perf_counter()
     out_dir = output_dir(options)
+    site_dir = options.site_dir
+    stamp, record = "", None
+    if options.cache:
+        folders = locate_theme(site_dir).template_dirs
+        choices = (options.drafts, options.future, options.base_url, str(out_dir))
+        stamp = input_stamp(site_dir, folders, choices)
+        record = load_record(record_file(site_dir, out_dir))
+    now = build_time()
+    if record is not None and record.current(stamp, out_dir, now):
+        options.progress("done", 1, 1)
+        report = WriteReport(written=0, unchanged=len(record.files), removed=0)
+        counts = (record.articles, record.pages, record.feeds, record.assets)
+        return BuildResult(*counts, report, time.perf_counter() - started, record.problems)
     rendered = render(options)
     options.progress("writing", 0, 1)
-    spare = spare_output(options.site_dir, out_dir) if options.cache else None
-    report = write_output(out_dir, rendered.pages + rendered.feeds, rendered.assets, spare)
-    options.progress("done", 1, 1)
-    return BuildResult(
+    outputs = rendered.pages + rendered.feeds
+    spare = spare_output(site_dir, out_dir) if options.cache else None
+    report = write_output(out_dir, outputs, rendered.assets, spare)
+    result = BuildResult(
         articles=len(rendered.site.articles),
         pages=len(rendered.pages),
         feeds=len(rendered.feeds),
@@ -85,6 +111,16 @@ def build(options: BuildOptions) -> BuildResult:
         seconds=time.perf_counter() - started,
         warnings=rendered.warnings,
     )
+    if options.cache:
+        files = [o.file for o in outputs] + [a.file for a in rendered.assets]
+        due = rendered.due.isoformat() if rendered.due else None
+        warnings = [(p.path, p.line, p.message, p.warning) for p in rendered.warnings]
+        counts = (result.articles, result.pages, result.feeds, result.assets)
+        built_at = now.isoformat()
+        record = BuildRecord(stamp, output_files(out_dir, files), *counts, warnings, built_at, due)
+        save_record(record_file(site_dir, out_dir), record)
+    options.progress("done", 1, 1)
+    return result
 
 
 def render(options: BuildOptions) -> RenderedSite:
@@ -113,6 +149,18 @@ def render(options: BuildOptions) -> RenderedSite:
         feeds=tuple(feeds),
         assets=tuple(assets),
         warnings=content.warnings + site.warnings,
+        due=_first_due(content.articles, selection),
+    )
+
+
+def _first_due(articles: Sequence[Article], selection: Selection) -> dt.datetime | None:
+    """When the earliest article left out for being in the future gets published."""
+    if selection.future or selection.now is None:
+        return None
+    now = selection.now
+    return min(
+        (a.date for a in articles if a.date > now and (selection.drafts or not a.draft)),
+        default=None,
     )
 
 

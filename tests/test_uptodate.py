@@ -1,0 +1,92 @@
+"""A build with nothing to do does nothing, and anything that matters makes it build again."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SiteMaker, article
+
+FILES = {
+    "content/a.md": article("Alpha", id="a", tags="[x]"),
+    "content/b.md": article("Beta", id="b", date="2025-03-13"),
+}
+
+
+def build(site: Path, *extra: str, epoch: int | None = None) -> tuple[list[str], str]:
+    """Build with --profile; return the stages the build went through, and stdout + stderr."""
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    if epoch is not None:
+        env["SOURCE_DATE_EPOCH"] = str(epoch)
+    command = [sys.executable, "-m", "generator", "build", "--site", str(site), "--profile"]
+    result = subprocess.run([*command, *extra], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    report = result.stdout.split("time by stage:\n")[1]
+    return [line.split()[0] for line in report.splitlines()], result.stdout + result.stderr
+
+
+def mtimes(folder: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_second_build_with_nothing_changed_does_nothing(make_site: SiteMaker) -> None:
+    site = make_site(FILES)
+    stages, _ = build(site)
+    assert "rendering" in stages
+    before = mtimes(site / "output")
+    stages, output = build(site)
+    assert stages == ["starting"]
+    assert "built 2 articles: " in output and "(0 written, " in output
+    assert mtimes(site / "output") == before
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["content", "new asset", "layout", "config", "option", "output edited", "output deleted"],
+)
+def test_anything_that_matters_builds_again(make_site: SiteMaker, change: str) -> None:
+    site = make_site(FILES)
+    build(site)
+    extra: list[str] = []
+    page = site / "output/2025/03/12/alpha/index.html"
+    if change == "content":
+        (site / "content/a.md").write_text(article("Alpha", id="a", body="New words."))
+    elif change == "new asset":
+        (site / "content/map.svg").write_text("<svg/>")
+    elif change == "layout":
+        (site / "layouts").mkdir()
+        (site / "layouts/404.html").write_text("<p>gone</p>\n")
+    elif change == "config":
+        (site / "site.yaml").write_text((site / "site.yaml").read_text() + "page_size: 1\n")
+    elif change == "option":
+        extra = ["--base-url", "https://other.example.net/"]
+    elif change == "output edited":
+        page.write_text("scribbled")
+    else:
+        page.unlink()
+    stages, _ = build(site, *extra)
+    assert "rendering" in stages
+    assert "scribbled" not in page.read_text()
+    assert build(site, *extra)[0] == ["starting"]
+
+
+def test_a_future_article_is_published_when_its_time_comes(make_site: SiteMaker) -> None:
+    site = make_site({**FILES, "content/soon.md": article("Soon", id="s", date="2030-01-01")})
+    build(site, epoch=1_800_000_000)  # 2027
+    assert not (site / "output/2030").exists()
+    assert build(site, epoch=1_800_000_100)[0] == ["starting"]
+    build(site, epoch=1_900_000_000)  # 2030-03-17
+    assert (site / "output/2030/01/01/soon/index.html").is_file()
+    build(site, epoch=1_800_000_000)  # back in 2027: unpublished again
+    assert not (site / "output/2030").exists()
+
+
+def test_warnings_are_repeated_when_nothing_is_built(make_site: SiteMaker) -> None:
+    site = make_site({"content/a.md": article("No Id")})
+    for expected in (["rendering"], ["starting"]):
+        stages, output = build(site)
+        assert set(expected) <= set(stages)
+        assert "content/a.md:1: warning: no 'id'" in output
