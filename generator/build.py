@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.cache import spare_output
@@ -82,26 +82,17 @@ def build(options: BuildOptions) -> BuildResult:
     With the cache on, a build whose inputs and output are as the last build
     left them does nothing (see uptodate.py).
     """
-    started = time.perf_counter()
+    started, now = time.perf_counter(), build_time()
     out_dir = output_dir(options)
-    site_dir = options.site_dir
-    stamp, record = "", None
-    if options.cache:
-        folders = locate_theme(site_dir).template_dirs
-        choices = (options.drafts, options.future, options.base_url, str(out_dir))
-        stamp = input_stamp(site_dir, folders, choices)
-        record = load_record(record_file(site_dir, out_dir))
-    now = build_time()
-    if record is not None and record.current(stamp, out_dir, now):
+    stamp = _input_stamp(options, out_dir) if options.cache else None
+    unchanged = _unchanged(options.site_dir, out_dir, stamp, now)
+    if unchanged is not None:
         options.progress("done", 1, 1)
-        report = WriteReport(written=0, unchanged=len(record.files), removed=0)
-        counts = (record.articles, record.pages, record.feeds, record.assets)
-        return BuildResult(*counts, report, time.perf_counter() - started, record.problems)
+        return replace(unchanged, seconds=time.perf_counter() - started)
     rendered = render(options)
     options.progress("writing", 0, 1)
-    outputs = rendered.pages + rendered.feeds
-    spare = spare_output(site_dir, out_dir) if options.cache else None
-    report = write_output(out_dir, outputs, rendered.assets, spare)
+    spare = spare_output(options.site_dir, out_dir) if options.cache else None
+    report = write_output(out_dir, rendered.pages + rendered.feeds, rendered.assets, spare)
     result = BuildResult(
         articles=len(rendered.site.articles),
         pages=len(rendered.pages),
@@ -111,16 +102,51 @@ def build(options: BuildOptions) -> BuildResult:
         seconds=time.perf_counter() - started,
         warnings=rendered.warnings,
     )
-    if options.cache:
-        files = [o.file for o in outputs] + [a.file for a in rendered.assets]
-        due = rendered.due.isoformat() if rendered.due else None
-        warnings = [(p.path, p.line, p.message, p.warning) for p in rendered.warnings]
-        counts = (result.articles, result.pages, result.feeds, result.assets)
-        built_at = now.isoformat()
-        record = BuildRecord(stamp, output_files(out_dir, files), *counts, warnings, built_at, due)
-        save_record(record_file(site_dir, out_dir), record)
+    if stamp is not None:
+        _remember(options.site_dir, out_dir, stamp, now, rendered, result)
     options.progress("done", 1, 1)
     return result
+
+
+def _input_stamp(options: BuildOptions, out_dir: Path) -> str:
+    folders = locate_theme(options.site_dir).template_dirs
+    choices = (options.drafts, options.future, options.base_url, str(out_dir))
+    return input_stamp(options.site_dir, folders, choices)
+
+
+def _unchanged(
+    site_dir: Path, out_dir: Path, stamp: str | None, now: dt.datetime
+) -> BuildResult | None:
+    """The last build's result, if building now would make exactly what is there."""
+    record = load_record(record_file(site_dir, out_dir)) if stamp is not None else None
+    if record is None or stamp is None or not record.current(stamp, out_dir, now):
+        return None
+    report = WriteReport(written=0, unchanged=len(record.files), removed=0)
+    counts = (record.articles, record.pages, record.feeds, record.assets)
+    return BuildResult(*counts, report, 0.0, record.problems)
+
+
+def _remember(
+    site_dir: Path,
+    out_dir: Path,
+    stamp: str,
+    now: dt.datetime,
+    rendered: RenderedSite,
+    result: BuildResult,
+) -> None:
+    files = [p.file for p in rendered.pages + rendered.feeds] + [a.file for a in rendered.assets]
+    record = BuildRecord(
+        stamp=stamp,
+        files=output_files(out_dir, files),
+        articles=result.articles,
+        pages=result.pages,
+        feeds=result.feeds,
+        assets=result.assets,
+        warnings=[(p.path, p.line, p.message, p.warning) for p in result.warnings],
+        built_at=now.isoformat(),
+        due=rendered.due.isoformat() if rendered.due else None,
+    )
+    save_record(record_file(site_dir, out_dir), record)
 
 
 def render(options: BuildOptions) -> RenderedSite:
