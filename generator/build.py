@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -84,12 +84,12 @@ def build(options: BuildOptions) -> BuildResult:
     """
     started, now = time.perf_counter(), build_time()
     out_dir = output_dir(options)
-    stamp = _input_stamp(options, out_dir) if options.cache else None
+    stamp, prints = _input_stamp(options, out_dir) if options.cache else (None, {})
     unchanged = _unchanged(options.site_dir, out_dir, stamp, now)
     if unchanged is not None:
         options.progress("done", 1, 1)
         return replace(unchanged, seconds=time.perf_counter() - started)
-    rendered = render(options)
+    rendered = render(options, prints)
     options.progress("writing", 0, 1)
     spare = spare_output(options.site_dir, out_dir) if options.cache else None
     report = write_output(out_dir, rendered.pages + rendered.feeds, rendered.assets, spare)
@@ -108,7 +108,7 @@ def build(options: BuildOptions) -> BuildResult:
     return result
 
 
-def _input_stamp(options: BuildOptions, out_dir: Path) -> str:
+def _input_stamp(options: BuildOptions, out_dir: Path) -> tuple[str, dict[Path, str]]:
     folders = locate_theme(options.site_dir).template_dirs
     choices = (options.drafts, options.future, options.base_url, str(out_dir))
     return input_stamp(options.site_dir, folders, choices)
@@ -149,15 +149,20 @@ def _remember(
     save_record(record_file(site_dir, out_dir), record)
 
 
-def render(options: BuildOptions) -> RenderedSite:
-    """Read, assemble and render the site, and check its outputs; write nothing."""
+def render(options: BuildOptions, prints: Mapping[Path, str] | None = None) -> RenderedSite:
+    """Read, assemble and render the site, and check its outputs; write nothing.
+
+    `prints` are fingerprints of input files already taken (see uptodate.py).
+    """
     site_dir = options.site_dir
     overrides = {"base_url": options.base_url} if options.base_url else {}
     config = load_config(site_dir, overrides)
     urls = Urls(config.base_url, config.permalink)
     theme = locate_theme(site_dir)
 
-    content = load_content(site_dir, config, urls, options.jobs, options.progress, options.cache)
+    content = load_content(
+        site_dir, config, urls, options.jobs, options.progress, options.cache, prints or {}
+    )
     options.progress("assembling", 0, 1)
     selection = Selection(drafts=options.drafts, future=options.future, now=build_time())
     site = assemble(content.articles, config, urls, selection)

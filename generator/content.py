@@ -143,11 +143,13 @@ def load_content(
     jobs: int = 1,
     progress: Progress = no_progress,
     cache: bool = True,
+    prints: Mapping[Path, str] | None = None,
 ) -> LoadedContent:
     """Read every article under `site_dir/content`; raise SiteError listing all problems.
 
     Articles whose bytes are in the build cache are taken from it; the others
-    are read over `jobs` processes. The result depends on neither.
+    are read over `jobs` processes. The result depends on neither. `prints`
+    are fingerprints of files the caller has already taken.
     """
     root = site_dir / "content"
     if not root.is_dir():
@@ -165,7 +167,7 @@ def load_content(
     todo = []
     for path in article_files:
         relative = path.relative_to(site_dir).as_posix()
-        stamp = _fingerprint(path, config.max_article_bytes)
+        stamp = (prints or {}).get(path) or _fingerprint(path, config.max_article_bytes)
         hit = cached.get(relative)
         if stamp is not None and hit is not None and hit[0] == stamp:
             entries[relative] = hit

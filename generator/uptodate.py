@@ -21,7 +21,7 @@ from importlib import metadata
 from pathlib import Path
 
 from generator import __version__
-from generator.cache import CACHE_DIR
+from generator.cache import CACHE_DIR, fingerprint
 from generator.errors import Problem
 
 LIBRARIES = ("markdown", "jinja2", "pyyaml", "feedgen", "nh3", "lxml")
@@ -58,14 +58,21 @@ class BuildRecord:
         )
 
 
-def input_stamp(site_dir: Path, folders: Iterable[Path], options: Sequence[object]) -> str:
-    """A fingerprint of everything a build reads."""
+def input_stamp(
+    site_dir: Path, folders: Iterable[Path], options: Sequence[object]
+) -> tuple[str, dict[Path, str]]:
+    """A fingerprint of everything a build reads, and the fingerprint of each file.
+
+    The build cache keys articles on the same per-file fingerprints, so a
+    build that goes on does not read and hash every file a second time.
+    """
     digest = hashlib.sha256(repr((__version__, _versions(), tuple(options))).encode())
+    prints = {}
     for root in [site_dir / "site.yaml", site_dir / "content", *folders]:
         for path in _files(root):
-            digest.update(f"\0{path}\0".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+            prints[path] = fingerprint(path.read_bytes())
+            digest.update(f"\0{path}\0{prints[path]}".encode())
+    return digest.hexdigest(), prints
 
 
 def record_file(site_dir: Path, out_dir: Path) -> Path:

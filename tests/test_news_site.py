@@ -13,6 +13,7 @@ import urllib.request
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import feedparser
 import pytest
@@ -134,9 +135,9 @@ def test_every_page_has_search_and_sharing_metadata(sample: Path) -> None:
         for tag in ['property="og:title"', 'property="og:description"', 'name="twitter:card"']:
             assert tag in html, (path, tag)
         if path.name != "404.html":
-            url = BASE + path.parent.relative_to(sample).as_posix() + "/"
-            url = url.replace(f"{BASE}./", BASE)
-            assert f'<link rel="canonical" href="{url}">' in html or "%" in html, path
+            folder = path.parent.relative_to(sample).as_posix()
+            url = BASE + ("" if folder == "." else quote(folder) + "/")
+            assert f'<link rel="canonical" href="{url}">' in html, path
 
 
 def json_ld(html: str) -> dict[str, object]:
