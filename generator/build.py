@@ -6,16 +6,18 @@ import datetime as dt
 import os
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.cache import spare_output
 from generator.config import load_config
 from generator.content import Article, Progress, load_content, no_progress
 from generator.errors import Problem, SiteError
-from generator.feeds import render_feeds
+from generator.feeds import feed_outputs
+from generator.keys import OutputKeys
+from generator.outputs import Output, check_outputs, file_output
 from generator.parallel import default_jobs
-from generator.render import Page, render_site
+from generator.render import page_outputs
 from generator.site import Selection, Site, assemble
 from generator.theme import Theme, locate_theme, make_environment
 from generator.uptodate import (
@@ -27,7 +29,7 @@ from generator.uptodate import (
     save_record,
 )
 from generator.urls import Urls
-from generator.write import Asset, WriteReport, check_outputs, write_output
+from generator.write import WriteReport, write_output
 
 
 @dataclass(frozen=True)
@@ -60,50 +62,56 @@ class BuildResult:
         return (
             f"built {self.articles} articles: {self.pages} pages, {self.feeds} feeds, "
             f"{self.assets} files in {self.seconds:.2f}s; {len(self.warnings)} warnings "
-            f"({report.written} written, {report.unchanged} unchanged, {report.removed} removed)"
+            f"({report.made} rendered, {report.written} written, {report.unchanged} unchanged, "
+            f"{report.removed} removed)"
         )
 
 
 @dataclass(frozen=True)
-class RenderedSite:
-    """Everything a build would write, before it is written."""
+class PlannedSite:
+    """Everything a build would write, before it is made."""
 
     site: Site
-    pages: tuple[Page, ...]
-    feeds: tuple[Page, ...]
-    assets: tuple[Asset, ...]
+    pages: tuple[Output, ...]
+    feeds: tuple[Output, ...]
+    assets: tuple[Output, ...]
     warnings: tuple[Problem, ...]
     due: dt.datetime | None  # when the first article left out as future gets published
+
+    @property
+    def outputs(self) -> tuple[Output, ...]:
+        return self.pages + self.feeds + self.assets
 
 
 def build(options: BuildOptions) -> BuildResult:
     """Build the site described by `options`; raise SiteError listing every problem.
 
     With the cache on, a build whose inputs and output are as the last build
-    left them does nothing (see uptodate.py).
+    left them does nothing (see uptodate.py), and a build makes again only
+    the outputs whose inputs changed (see keys.py).
     """
     started, now = time.perf_counter(), build_time()
     out_dir = output_dir(options)
     stamp, prints = _input_stamp(options, out_dir) if options.cache else (None, {})
-    unchanged = _unchanged(options.site_dir, out_dir, stamp, now)
-    if unchanged is not None:
+    record = load_record(record_file(options.site_dir, out_dir)) if stamp else None
+    if record is not None and stamp is not None and record.current(stamp, out_dir, now):
         options.progress("done", 1, 1)
-        return replace(unchanged, seconds=time.perf_counter() - started)
-    rendered = render(options, prints)
-    options.progress("writing", 0, 1)
+        return _unchanged(record, time.perf_counter() - started)
+    planned = plan(options, prints)
     spare = spare_output(options.site_dir, out_dir) if options.cache else None
-    report = write_output(out_dir, rendered.pages + rendered.feeds, rendered.assets, spare)
+    previous = record.files if record is not None else {}
+    report = write_output(out_dir, planned.outputs, spare, previous, options.jobs, options.progress)
     result = BuildResult(
-        articles=len(rendered.site.articles),
-        pages=len(rendered.pages),
-        feeds=len(rendered.feeds),
-        assets=len(rendered.assets),
+        articles=len(planned.site.articles),
+        pages=len(planned.pages),
+        feeds=len(planned.feeds),
+        assets=len(planned.assets),
         report=report,
         seconds=time.perf_counter() - started,
-        warnings=rendered.warnings,
+        warnings=planned.warnings,
     )
     if stamp is not None:
-        _remember(options.site_dir, out_dir, stamp, now, rendered, result)
+        _remember(options.site_dir, out_dir, stamp, now, planned, result)
     options.progress("done", 1, 1)
     return result
 
@@ -114,16 +122,11 @@ def _input_stamp(options: BuildOptions, out_dir: Path) -> tuple[str, dict[Path, 
     return input_stamp(options.site_dir, folders, choices)
 
 
-def _unchanged(
-    site_dir: Path, out_dir: Path, stamp: str | None, now: dt.datetime
-) -> BuildResult | None:
-    """The last build's result, if building now would make exactly what is there."""
-    record = load_record(record_file(site_dir, out_dir)) if stamp is not None else None
-    if record is None or stamp is None or not record.current(stamp, out_dir, now):
-        return None
-    report = WriteReport(written=0, unchanged=len(record.files), removed=0)
+def _unchanged(record: BuildRecord, seconds: float) -> BuildResult:
+    """The result of the last build, for a build that found nothing to do."""
+    report = WriteReport(written=0, unchanged=len(record.files), removed=0, made=0)
     counts = (record.articles, record.pages, record.feeds, record.assets)
-    return BuildResult(*counts, report, 0.0, record.problems)
+    return BuildResult(*counts, report, seconds, record.problems)
 
 
 def _remember(
@@ -131,26 +134,25 @@ def _remember(
     out_dir: Path,
     stamp: str,
     now: dt.datetime,
-    rendered: RenderedSite,
+    planned: PlannedSite,
     result: BuildResult,
 ) -> None:
-    files = [p.file for p in rendered.pages + rendered.feeds] + [a.file for a in rendered.assets]
     record = BuildRecord(
         stamp=stamp,
-        files=output_files(out_dir, files),
+        files=output_files(out_dir, {output.file: output.key for output in planned.outputs}),
         articles=result.articles,
         pages=result.pages,
         feeds=result.feeds,
         assets=result.assets,
         warnings=[(p.path, p.line, p.message, p.warning) for p in result.warnings],
         built_at=now.isoformat(),
-        due=rendered.due.isoformat() if rendered.due else None,
+        due=planned.due.isoformat() if planned.due else None,
     )
     save_record(record_file(site_dir, out_dir), record)
 
 
-def render(options: BuildOptions, prints: Mapping[Path, str] | None = None) -> RenderedSite:
-    """Read, assemble and render the site, and check its outputs; write nothing.
+def plan(options: BuildOptions, prints: Mapping[Path, str] | None = None) -> PlannedSite:
+    """Read and assemble the site and list its outputs, checked; make and write nothing.
 
     `prints` are fingerprints of input files already taken (see uptodate.py).
     """
@@ -166,15 +168,14 @@ def render(options: BuildOptions, prints: Mapping[Path, str] | None = None) -> R
     options.progress("assembling", 0, 1)
     selection = Selection(drafts=options.drafts, future=options.future, now=build_time())
     site = assemble(content.articles, config, urls, selection)
-    options.progress("rendering", 0, 1)
+    options.progress("planning", 0, 1)
     env = make_environment(theme, config, urls)
-    pages = render_site(site, env, options.jobs)
-    options.progress("feeds", 0, 1)
-    feeds = render_feeds(site, env)
-    options.progress("checking", 0, 1)
-    assets = collect_assets(site_dir, theme, content.assets)
-    check_outputs(pages + feeds, assets)
-    return RenderedSite(
+    keys = OutputKeys(env, config)
+    pages = page_outputs(site, env, keys)
+    feeds = feed_outputs(site, env, keys)
+    assets = collect_assets(site_dir, theme, content.assets, prints or {})
+    check_outputs(pages + feeds + assets)
+    return PlannedSite(
         site=site,
         pages=tuple(pages),
         feeds=tuple(feeds),
@@ -226,12 +227,15 @@ def build_time() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def collect_assets(site_dir: Path, theme: Theme, content_files: Sequence[str]) -> list[Asset]:
+def collect_assets(
+    site_dir: Path, theme: Theme, content_files: Sequence[str], prints: Mapping[Path, str]
+) -> list[Output]:
     """Theme static files (a site's own override the default theme's), then content files."""
-    static: dict[str, Asset] = {}
+    static: dict[str, tuple[Path, str]] = {}
     for folder in theme.static_dirs:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             file = path.relative_to(folder).as_posix()
-            static[file] = Asset(file, path, f"{path.parent.parent.name}/static/{file}")
-    content = [Asset(f, site_dir / "content" / f, f"content/{f}") for f in content_files]
-    return [*static.values(), *content]
+            static[file] = (path, f"{path.parent.parent.name}/static/{file}")
+    files = [(file, path, origin) for file, (path, origin) in static.items()]
+    files += [(f, site_dir / "content" / f, f"content/{f}") for f in content_files]
+    return [file_output(file, path, origin, prints.get(path)) for file, path, origin in files]

@@ -14,10 +14,12 @@ much cheaper than making a whole new folder tree.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
 import tempfile
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from generator.errors import Problem
 
 CACHE_DIR = ".digest-cache"
+LIBRARIES = ("markdown", "jinja2", "pyyaml", "feedgen", "nh3", "lxml")
 # site-relative path -> (SHA-256 of the file's bytes, its Article, its warnings)
 Entries = dict[str, tuple[str, "Article", tuple["Problem", ...]]]
 
@@ -81,3 +84,15 @@ def save_entries(path: Path, entries: Entries) -> None:
 
 def fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+@functools.cache
+def library_versions() -> tuple[str, ...]:
+    """The versions of the libraries whose output ends up in the site."""
+    found = []
+    for name in LIBRARIES:
+        try:
+            found.append(metadata.version(name))
+        except metadata.PackageNotFoundError:
+            found.append("")
+    return tuple(found)

@@ -11,9 +11,10 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from generator.build import BuildOptions, RenderedSite, render
+from generator.build import BuildOptions, PlannedSite, plan
 from generator.content import Article
 from generator.errors import Problem, SiteError
+from generator.parallel import forked_map
 from generator.urls import output_file
 
 _LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
@@ -21,20 +22,23 @@ _LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
 
 def check_site(site_dir: Path) -> tuple[Problem, ...]:
     """Check the site in `site_dir`; raise SiteError on errors, return the warnings."""
-    rendered = render(BuildOptions(site_dir=site_dir, drafts=True, future=True))
-    warnings = rendered.warnings + tuple(missing_summaries(rendered.site.articles))
-    errors = broken_links(site_dir, rendered)
+    options = BuildOptions(site_dir=site_dir, drafts=True, future=True)
+    planned = plan(options)
+    outputs = planned.outputs
+    forked_map(lambda i: len(outputs[i].make()), len(outputs), options.jobs)  # template errors
+    warnings = planned.warnings + tuple(missing_summaries(planned.site.articles))
+    errors = broken_links(site_dir, planned)
     if errors:
         raise SiteError([*errors, *warnings])
     return warnings
 
 
-def broken_links(site_dir: Path, rendered: RenderedSite) -> list[Problem]:
+def broken_links(site_dir: Path, planned: PlannedSite) -> list[Problem]:
     """Links and images in article bodies that point inside the site at nothing."""
-    files = {p.file for p in rendered.pages + rendered.feeds} | {a.file for a in rendered.assets}
-    base_path = rendered.site.urls.base_path
+    files = {output.file for output in planned.outputs}
+    base_path = planned.site.urls.base_path
     problems = []
-    for article in rendered.site.articles:
+    for article in planned.site.articles:
         for target in _LINK.findall(article.body_html):
             parts = urlsplit(target)
             if parts.scheme or parts.netloc or not parts.path.startswith(base_path):

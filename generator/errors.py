@@ -30,3 +30,7 @@ class SiteError(Exception):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = tuple(sorted(problems, key=lambda p: (p.path, p.line or 0, p.message)))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self) -> tuple[type[SiteError], tuple[tuple[Problem, ...]]]:
+        """Pickle by problems, so that one raised in a worker process arrives whole."""
+        return (SiteError, (self.problems,))

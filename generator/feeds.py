@@ -9,6 +9,7 @@ from the clock: an unchanged site gives byte-identical feeds.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import xml.etree.ElementTree as ElementTree
@@ -27,8 +28,11 @@ from generator.content import Article
 from generator.digests import Digest
 from generator.errors import Problem, SiteError
 from generator.frontmatter import Source
-from generator.render import Page, template_errors
+from generator.keys import OutputKeys
+from generator.outputs import Output
+from generator.render import template_errors
 from generator.site import Site
+from generator.urls import output_file
 
 _LOCAL_LINK = re.compile(r'(\s(?:href|src)=")((?:/(?!/)|#)[^"]*)"')
 _EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -56,32 +60,47 @@ class FeedItem:
 
 @dataclass(frozen=True)
 class Feed:
-    """One subscribable list and the page it belongs to (`page` is that page's URL)."""
+    """One subscribable list and the page it belongs to (`page` is that page's URL).
+
+    `shows` are its articles, or its digests for the digest feed, which
+    renders each digest with `templates`.
+    """
 
     title: str
     description: str
     page: str
-    items: tuple[FeedItem, ...]
+    shows: tuple[Article, ...] | tuple[Digest, ...]
     formats: tuple[str, ...]
     origin: str
+    templates: tuple[str, ...] = ()
 
 
-def render_feeds(site: Site, env: jinja2.Environment) -> list[Page]:
-    """Every feed file of the site, each checked by parsing it back."""
-    pages = []
+def feed_outputs(site: Site, env: jinja2.Environment, keys: OutputKeys) -> list[Output]:
+    """Every feed file of the site; each is checked by parsing it back when it is made."""
     with template_errors():
-        feeds = site_feeds(site, env)
-    for feed in feeds:
-        for kind in feed.formats:
-            url = site.urls.feed(feed.page, kind)
-            data = _json_feed(site, feed) if kind == "json" else _xml_feed(site, feed, kind)
-            page = Page(url=url, data=data, origin=feed.origin)
-            check_feed(page, kind, len(feed.items))
-            pages.append(page)
-    return pages
+        env.get_template(DIGEST_TEMPLATE)  # compiled once, here, before workers fork
+    return [
+        Output(
+            output_file(site.urls.feed(feed.page, kind)),
+            feed.origin,
+            keys.key(feed.templates, kind, feed),
+            functools.partial(render_feed, site, env, feed, kind),
+        )
+        for feed in site_feeds(site)
+        for kind in feed.formats
+    ]
 
 
-def site_feeds(site: Site, env: jinja2.Environment) -> list[Feed]:
+def render_feed(site: Site, env: jinja2.Environment, feed: Feed, kind: str) -> bytes:
+    """One format of `feed`, checked by parsing it back; raise SiteError if it is broken."""
+    with template_errors():
+        items = feed_items(feed, site, env)
+    data = _json_feed(site, feed, items) if kind == "json" else _xml_feed(site, feed, items, kind)
+    check_feed(data, site.urls.feed(feed.page, kind), feed.origin, kind, len(items))
+    return data
+
+
+def site_feeds(site: Site) -> list[Feed]:
     """The site-wide feed, one per tag, and the digest feed, each with its newest items."""
     config, limit = site.config, site.config.feed_items
     feeds = [
@@ -89,7 +108,7 @@ def site_feeds(site: Site, env: jinja2.Environment) -> list[Feed]:
             config.title,
             config.description or config.title,
             "",
-            tuple(article_item(a, site) for a in site.articles[:limit]),
+            site.articles[:limit],
             ("rss", "atom", "json"),
             "site feed",
         )
@@ -99,25 +118,32 @@ def site_feeds(site: Site, env: jinja2.Environment) -> list[Feed]:
             f"{config.title}: {tag.name}",
             f"Articles tagged {tag.name} on {config.title}",
             tag.url,
-            tuple(article_item(a, site) for a in tag.articles[:limit]),
+            tag.articles[:limit],
             ("rss", "atom"),
             f"tag {tag.name!r}",
         )
         for tag in site.tags
     ]
-    template = env.get_template(DIGEST_TEMPLATE)
     feeds.append(
         Feed(
             f"{config.title}: {config.digest_period} digest",
             f"One item per {'day' if config.digest_period == 'daily' else 'week'} "
             f"with all of its articles, from {config.title}",
             site.urls.digests_index(),
-            tuple(digest_item(d, site, template) for d in site.digests[:limit]),
+            site.digests[:limit],
             ("rss", "atom"),
             "digest feed",
+            (DIGEST_TEMPLATE,),
         )
     )
     return feeds
+
+
+def feed_items(feed: Feed, site: Site, env: jinja2.Environment) -> tuple[FeedItem, ...]:
+    if feed.templates:
+        template = env.get_template(DIGEST_TEMPLATE)
+        return tuple(digest_item(d, site, template) for d in feed.shows if isinstance(d, Digest))
+    return tuple(article_item(a, site) for a in feed.shows if isinstance(a, Article))
 
 
 def article_item(article: Article, site: Site) -> FeedItem:
@@ -211,7 +237,7 @@ class _NoFeedExtension(BaseExtension):  # type: ignore[misc]
         return {}
 
 
-def _xml_feed(site: Site, feed: Feed, kind: str) -> bytes:
+def _xml_feed(site: Site, feed: Feed, items: tuple[FeedItem, ...], kind: str) -> bytes:
     config, urls = site.config, site.urls
     generator = FeedGenerator()
     if kind == "rss":
@@ -226,8 +252,8 @@ def _xml_feed(site: Site, feed: Feed, kind: str) -> bytes:
     generator.generator("digest", __version__, "https://pypi.org/project/digest/")
     generator.link(href=urls.absolute(urls.feed(feed.page, kind)), rel="self")
     generator.link(href=urls.absolute(feed.page), rel="alternate")  # last: RSS's <link>
-    generator.updated(newest_date(feed.items))
-    for item in feed.items:
+    generator.updated(newest_date(items))
+    for item in items:
         entry = generator.add_entry(order="append")
         entry.title(item.title)
         entry.link(href=item.link)
@@ -259,7 +285,7 @@ def _xml_feed(site: Site, feed: Feed, kind: str) -> bytes:
     return data
 
 
-def _json_feed(site: Site, feed: Feed) -> bytes:
+def _json_feed(site: Site, feed: Feed, items: tuple[FeedItem, ...]) -> bytes:
     config, urls = site.config, site.urls
     document = {
         "version": JSON_FEED_VERSION,
@@ -269,7 +295,7 @@ def _json_feed(site: Site, feed: Feed) -> bytes:
         "description": feed.description,
         "language": config.language,
         "authors": [{"name": config.author or config.title}],
-        "items": [_json_item(item) for item in feed.items],
+        "items": [_json_item(item) for item in items],
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -297,18 +323,14 @@ def _json_item(item: FeedItem) -> dict[str, object]:
     return entry
 
 
-def check_feed(page: Page, kind: str, expected_items: int) -> None:
+def check_feed(data: bytes, url: str, origin: str, kind: str, expected_items: int) -> None:
     """Parse a feed back and check its shape; raise SiteError if it is broken."""
     try:
-        count = sum(1 for _ in _items(page.data, kind))
+        count = sum(1 for _ in _items(data, kind))
     except (ValueError, KeyError, TypeError, ElementTree.ParseError) as exc:
-        raise SiteError(
-            [Problem(page.origin, None, f"{page.url} is not a valid feed: {exc}")]
-        ) from None
+        raise SiteError([Problem(origin, None, f"{url} is not a valid feed: {exc}")]) from None
     if count != expected_items:
-        raise SiteError(
-            [Problem(page.origin, None, f"{page.url} has {count} items, not {expected_items}")]
-        )
+        raise SiteError([Problem(origin, None, f"{url} has {count} items, not {expected_items}")])
 
 
 def _items(data: bytes, kind: str) -> Iterator[object]:

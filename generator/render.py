@@ -1,12 +1,14 @@
-"""Site + templates -> pages: each page is its URL, its bytes and its origin.
+"""Site + templates -> pages: which pages exist, what each template sees, and their keys.
 
-This stage only reads the Site; it decides which pages exist and what each
-template sees, and leaves writing to write.py.
+This stage only reads the Site. Each page becomes an Output that renders
+when the writer asks for it (see outputs.py), keyed on its template and
+everything its template is given.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,32 +17,17 @@ from xml.sax.saxutils import escape
 
 import jinja2
 
+from generator.config import SiteConfig
 from generator.content import Article
 from generator.errors import Problem, SiteError
-from generator.parallel import forked_map
+from generator.keys import OutputKeys
+from generator.outputs import Output, fixed_output
 from generator.site import Site
 from generator.urls import Urls, output_file, paginated
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Page:
-    """One output file: where it goes, what it holds, and what it was made from.
-
-    `listed` pages go into the sitemap, with `lastmod` when the page shows
-    articles (their newest date).
-    """
-
-    url: str
-    data: bytes
-    origin: str
-    listed: bool = False
-    lastmod: dt.datetime | None = None
-
-    @property
-    def file(self) -> str:
-        return output_file(self.url)
+SITEMAP_LIMIT = 50_000  # URLs in one sitemap file (sitemaps.org)
+SITEMAP_XMLNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 @dataclass(frozen=True)
@@ -83,22 +70,28 @@ class PageJob:
     lastmod: dt.datetime | None = None
 
 
-def render_site(site: Site, env: jinja2.Environment, jobs: int = 1) -> list[Page]:
-    """Every HTML page of the site, with its sitemap and robots.txt, over `jobs` processes."""
-    work = list(page_jobs(site))
-
-    def render(index: int) -> bytes:
-        job = work[index]
-        html = env.get_template(job.template).render(site=site.config, url=job.url, **job.context)
-        return html.encode("utf-8")
-
+def page_outputs(site: Site, env: jinja2.Environment, keys: OutputKeys) -> list[Output]:
+    """Every HTML page of the site, with its sitemap and robots.txt."""
+    jobs = list(page_jobs(site))
     with template_errors():
-        rendered = forked_map(render, len(work), jobs)
+        for template in sorted({job.template for job in jobs}):
+            env.get_template(template)  # compiled once, here, before workers fork
     pages = [
-        Page(j.url, data, j.origin, j.listed, j.lastmod)
-        for j, data in zip(work, rendered, strict=True)
+        Output(
+            output_file(job.url),
+            job.origin,
+            keys.key([job.template], job.url, job.context),
+            functools.partial(render_page, env, site.config, job),
+        )
+        for job in jobs
     ]
-    return [*pages, sitemap(pages, site.urls), robots(site.urls)]
+    return [*pages, *sitemaps(jobs, site.urls), robots(site.urls)]
+
+
+def render_page(env: jinja2.Environment, config: SiteConfig, job: PageJob) -> bytes:
+    with template_errors():
+        template = env.get_template(job.template)
+        return template.render(site=config, url=job.url, **job.context).encode("utf-8")
 
 
 @contextmanager
@@ -170,20 +163,43 @@ def newest(articles: Iterable[Article]) -> dt.datetime | None:
     return max((a.updated or a.date for a in articles), default=None)
 
 
-def sitemap(pages: Iterable[Page], urls: Urls) -> Page:
-    """sitemap.xml: every listed page, with its last modification when known."""
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-    ]
-    for page in sorted((p for p in pages if p.listed), key=lambda p: p.url):
-        lastmod = f"<lastmod>{page.lastmod.isoformat()}</lastmod>" if page.lastmod else ""
-        lines.append(f"  <url><loc>{escape(urls.absolute(page.url))}</loc>{lastmod}</url>")
-    lines.append("</urlset>\n")
-    return Page("sitemap.xml", "\n".join(lines).encode("utf-8"), "sitemap")
+def sitemaps(pages: Iterable[PageJob], urls: Urls) -> list[Output]:
+    """sitemap.xml: every listed page, with its last modification when known.
+
+    A sitemap holds at most 50,000 URLs; a bigger site gets sitemap-1.xml,
+    sitemap-2.xml, ... and sitemap.xml becomes their index.
+    """
+    listed = sorted((p for p in pages if p.listed), key=lambda p: p.url)
+    if len(listed) <= SITEMAP_LIMIT:
+        return [_sitemap("sitemap.xml", listed, urls)]
+    parts = [listed[i : i + SITEMAP_LIMIT] for i in range(0, len(listed), SITEMAP_LIMIT)]
+    files = [_sitemap(f"sitemap-{n}.xml", part, urls) for n, part in enumerate(parts, 1)]
+    entries = [(f.file, newest_lastmod(part)) for f, part in zip(files, parts, strict=True)]
+    lines = [f"  <sitemap>{_location(file, moment, urls)}</sitemap>" for file, moment in entries]
+    return [*files, _xml_output("sitemap.xml", "sitemapindex", lines)]
 
 
-def robots(urls: Urls) -> Page:
+def _sitemap(file: str, pages: Sequence[PageJob], urls: Urls) -> Output:
+    lines = [f"  <url>{_location(page.url, page.lastmod, urls)}</url>" for page in pages]
+    return _xml_output(file, "urlset", lines)
+
+
+def _location(url: str, lastmod: dt.datetime | None, urls: Urls) -> str:
+    moment = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
+    return f"<loc>{escape(urls.absolute(url))}</loc>{moment}"
+
+
+def newest_lastmod(pages: Iterable[PageJob]) -> dt.datetime | None:
+    return max((p.lastmod for p in pages if p.lastmod), default=None)
+
+
+def _xml_output(file: str, root: str, lines: list[str]) -> Output:
+    declaration = '<?xml version="1.0" encoding="UTF-8"?>'
+    text = "\n".join([declaration, f'<{root} xmlns="{SITEMAP_XMLNS}">', *lines, f"</{root}>", ""])
+    return fixed_output(file, "sitemap", text.encode("utf-8"))
+
+
+def robots(urls: Urls) -> Output:
     """robots.txt: everything may be crawled; here is the sitemap."""
     text = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute('sitemap.xml')}\n"
-    return Page("robots.txt", text.encode("utf-8"), "robots.txt")
+    return fixed_output("robots.txt", "robots.txt", text.encode("utf-8"))

@@ -177,9 +177,11 @@ def canonical_tag_names(articles: Iterable[Article]) -> dict[str, str]:
 
 def with_tag_names(articles: tuple[Article, ...], names: dict[str, str]) -> tuple[Article, ...]:
     """The articles with each tag spelled by its display name."""
+    slugs = {name: slugify(name) for article in articles for name in article.tags}
     return tuple(
-        replace(article, tags=tuple(names[slugify(tag)] for tag in article.tags))
+        article if tags == article.tags else replace(article, tags=tags)
         for article in articles
+        for tags in [tuple(names[slugs[tag]] for tag in article.tags)]
     )
 
 

@@ -15,16 +15,13 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from importlib import metadata
 from pathlib import Path
 
 from generator import __version__
-from generator.cache import CACHE_DIR, fingerprint
+from generator.cache import CACHE_DIR, fingerprint, library_versions
 from generator.errors import Problem
-
-LIBRARIES = ("markdown", "jinja2", "pyyaml", "feedgen", "nh3", "lxml")
 
 
 @dataclass(frozen=True)
@@ -32,7 +29,7 @@ class BuildRecord:
     """What the last build of one output folder was made from and what it made."""
 
     stamp: str
-    files: dict[str, tuple[int, int]]
+    files: dict[str, tuple[int, int, str]]  # each output file's size, mtime and key
     articles: int
     pages: int
     feeds: int
@@ -48,7 +45,7 @@ class BuildRecord:
         if self.due and now >= dt.datetime.fromisoformat(self.due):
             return False
         return all(
-            _size_and_time(out_dir / file) == tuple(seen) for file, seen in self.files.items()
+            _size_and_time(out_dir / file) == tuple(seen[:2]) for file, seen in self.files.items()
         )
 
     @property
@@ -66,7 +63,7 @@ def input_stamp(
     The build cache keys articles on the same per-file fingerprints, so a
     build that goes on does not read and hash every file a second time.
     """
-    digest = hashlib.sha256(repr((__version__, _versions(), tuple(options))).encode())
+    digest = hashlib.sha256(repr((__version__, library_versions(), tuple(options))).encode())
     prints = {}
     for root in [site_dir / "site.yaml", site_dir / "content", *folders]:
         for path in _files(root):
@@ -86,7 +83,7 @@ def load_record(path: Path) -> BuildRecord | None:
         data = json.loads(path.read_text(encoding="utf-8"))
         return BuildRecord(
             stamp=data["stamp"],
-            files={k: (int(v[0]), int(v[1])) for k, v in data["files"].items()},
+            files={k: (int(v[0]), int(v[1]), str(v[2])) for k, v in data["files"].items()},
             articles=data["articles"],
             pages=data["pages"],
             feeds=data["feeds"],
@@ -106,12 +103,13 @@ def save_record(path: Path, record: BuildRecord) -> None:
     os.replace(temporary, path)
 
 
-def output_files(out_dir: Path, files: Iterable[str]) -> dict[str, tuple[int, int]]:
-    """The size and mtime of each output file, as written."""
-    return {file: _size_and_time(out_dir / file) for file in files}
+def output_files(out_dir: Path, keys: Mapping[str, str]) -> dict[str, tuple[int, int, str]]:
+    """The size and mtime of each output file, as written, and the key it was made from."""
+    root = str(out_dir)
+    return {file: (*_size_and_time(f"{root}/{file}"), key) for file, key in keys.items()}
 
 
-def _size_and_time(path: Path) -> tuple[int, int]:
+def _size_and_time(path: str | Path) -> tuple[int, int]:
     try:
         stat = os.stat(path)
     except OSError:
@@ -120,16 +118,18 @@ def _size_and_time(path: Path) -> tuple[int, int]:
 
 
 def _files(root: Path) -> list[Path]:
+    """`root` if it is a file, else every file below it (links to folders not followed)."""
     if root.is_file():
         return [root]
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
-
-
-def _versions() -> tuple[str, ...]:
-    found = []
-    for name in LIBRARIES:
+    found, todo = [], [root]
+    while todo:
         try:
-            found.append(metadata.version(name))
-        except metadata.PackageNotFoundError:
-            found.append("")
-    return tuple(found)
+            with os.scandir(todo.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        todo.append(Path(entry.path))
+                    elif entry.is_file():
+                        found.append(Path(entry.path))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+    return sorted(found)

@@ -16,65 +16,48 @@ import ctypes
 import errno
 import os
 import shutil
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from stat import S_ISREG
 
+from generator.content import Progress, no_progress
 from generator.errors import Problem, SiteError
-from generator.render import Page
+from generator.outputs import Output
+from generator.parallel import forked_map
 
 STAGING_SUFFIX = ".digest-staging"
 TEMPORARY_SUFFIX = ".digest-new"
-
-
-@dataclass(frozen=True)
-class Asset:
-    """A file copied as it is: theme static files and non-Markdown content."""
-
-    file: str
-    source: Path
-    origin: str
+# What staging did with an output: kept the file; made it, same bytes; made it, new bytes.
+_KEPT, _SAME, _WRITTEN = "kept", "same", "written"
 
 
 @dataclass(frozen=True)
 class WriteReport:
-    written: int
+    written: int  # files whose bytes changed
     unchanged: int
     removed: int
+    made: int  # outputs rendered (or read) because their key changed
 
 
-def check_outputs(pages: Sequence[Page], assets: Sequence[Asset]) -> None:
-    """Fail when two outputs would share a file, even if only letter case differs."""
-    origins: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for file, origin in [(p.file, p.origin) for p in pages] + [(a.file, a.origin) for a in assets]:
-        origins[file.casefold()].append((file, origin))
-    problems = []
-    for claims in origins.values():
-        if len(claims) > 1:
-            files = sorted({file for file, _ in claims})
-            sources = sorted({origin for _, origin in claims})
-            problems.append(
-                Problem(
-                    sources[0],
-                    None,
-                    f"output {' / '.join(files)} would be written by "
-                    f"{' and '.join(sources)}; give one of them another slug or path",
-                )
-            )
-    for file, origin in [(p.file, p.origin) for p in pages] + [(a.file, a.origin) for a in assets]:
-        parts = PurePosixPath(file).parts
-        if not parts or file.startswith("/") or ".." in parts or "\0" in file:
-            problems.append(Problem(origin, None, f"output path {file!r} leaves the output folder"))
-    if problems:
-        raise SiteError(problems)
+# What the last build wrote to each file of the output folder: its size, its
+# mtime and its output's key (see keys.py).
+Written = Mapping[str, tuple[int, int, str]]
 
 
 def write_output(
-    out_dir: Path, pages: Sequence[Page], assets: Sequence[Asset], spare: Path | None = None
+    out_dir: Path,
+    outputs: Sequence[Output],
+    spare: Path | None = None,
+    previous: Written | None = None,
+    jobs: int = 1,
+    progress: Progress = no_progress,
 ) -> WriteReport:
-    """Make `out_dir` hold exactly `pages` and `assets` (and its hidden files), atomically.
+    """Make `out_dir` hold exactly `outputs` (and its hidden files), atomically.
+
+    An output whose key is the one its file was written with, in a file
+    still as written then (`previous`), is not made again: the file is kept.
+    The others are made over `jobs` processes, straight into the staging folder.
 
     `spare`, a folder in the build cache on the same file system, keeps the
     site before this one between builds: bringing it up to date touches only
@@ -88,16 +71,18 @@ def write_output(
         shutil.rmtree(staging, ignore_errors=True)  # left by a build that was killed
     staging.mkdir(parents=True, exist_ok=True)
     try:
-        outputs = [(p.file, p.data) for p in pages]
-        outputs += [(a.file, a.source.read_bytes()) for a in assets]
-        stage = _Stager(staging, out_dir)
-        written = sum(stage(file, data) for file, data in outputs)
-        removed = _sync_the_rest(out_dir, staging, {file for file, _ in outputs})
+        stage = _Stager(staging, out_dir, previous or {})
+        progress("rendering", 0, len(outputs))
+        outcomes = forked_map(lambda i: stage(outputs[i]), len(outputs), jobs)
+        progress("writing", 0, 1)
+        removed = _sync_the_rest(out_dir, staging, {output.file for output in outputs})
         _swap(staging, out_dir)
     finally:
         if staging != spare:
             shutil.rmtree(staging, ignore_errors=True)  # after the swap: the previous site
-    return WriteReport(written=written, unchanged=len(outputs) - written, removed=removed)
+    written = sum(outcome == _WRITTEN for outcome in outcomes)
+    made = sum(outcome != _KEPT for outcome in outcomes)
+    return WriteReport(written, len(outputs) - written, removed, made)
 
 
 def staging_dir(out_dir: Path) -> Path:
@@ -121,28 +106,48 @@ class _Stager:
     which keeps its mtime.
     """
 
-    def __init__(self, staging: Path, out_dir: Path) -> None:
+    def __init__(self, staging: Path, out_dir: Path, previous: Written) -> None:
         self.root = str(staging.resolve())
         self.old = str(out_dir)
+        self.previous = previous
         self.folders = {self.root}
 
-    def __call__(self, file: str, data: bytes) -> bool:
-        """Place `data` at `file`; True if it was written, False if the live file was kept."""
+    def __call__(self, output: Output) -> str:
+        """Place `output` in the staging folder; say whether it was made and written."""
+        file = output.file
         target, old = f"{self.root}/{file}", f"{self.old}/{file}"
-        self._folder(os.path.dirname(target), file)
-        if _holds(old, data):
-            if not _same_inode(old, target):
-                _replace_with_link(old, target)
+        if self._current(old, output):
+            outcome = _KEPT
+        else:
+            self._folder(os.path.dirname(target), file)
+            data = output.make()
+            if not _holds(old, data):
+                if not (_holds(target, data) and not _same_inode(old, target)):
+                    _replace_with_bytes(target, data)
+                return _WRITTEN
+            outcome = _SAME
+        if not _same_inode(old, target):
+            self._folder(os.path.dirname(target), file)
+            _replace_with_link(old, target)
+        return outcome
+
+    def _current(self, old: str, output: Output) -> bool:
+        """Whether the live file was made from this output's key and is as it was written."""
+        seen = self.previous.get(output.file)
+        if seen is None or seen[2] != output.key:
             return False
-        if not (_holds(target, data) and not _same_inode(old, target)):
-            _replace_with_bytes(target, data)
-        return True
+        try:
+            stat = os.lstat(old)
+        except OSError:
+            return False
+        return S_ISREG(stat.st_mode) and (stat.st_size, stat.st_mtime_ns) == tuple(seen[:2])
 
     def _folder(self, folder: str, file: str) -> None:
         if folder in self.folders:
             return
         if os.path.lexists(folder) and not os.path.isdir(folder):
-            os.unlink(folder)  # a file of an older site stands where this folder goes
+            with contextlib.suppress(FileNotFoundError):  # another worker may have got there
+                os.unlink(folder)  # a file of an older site stands where this folder goes
         os.makedirs(folder, exist_ok=True)
         if not os.path.realpath(folder).startswith(self.root + os.sep):
             raise SiteError([Problem(file, None, "output path leaves the output folder")])
@@ -208,50 +213,51 @@ def _sync_the_rest(out_dir: Path, staging: Path, keep: set[str]) -> int:
 
     Returns how many files of the live output are not in the new site.
     """
-    hidden, removed = set(), 0
-    if out_dir.is_dir():
-        live_files, hidden_folders = _entries(out_dir)
-        for folder in hidden_folders:
-            os.makedirs(f"{staging}/{folder}", exist_ok=True)
-        for relative in live_files:
-            if _is_hidden(relative):
-                hidden.add(relative)
-                target = f"{staging}/{relative}"
-                if not _same_inode(f"{out_dir}/{relative}", target):
-                    os.makedirs(os.path.dirname(target), exist_ok=True)
-                    _replace_with_link(f"{out_dir}/{relative}", target)
-            elif relative not in keep:
-                removed += 1
-    for relative in _entries(staging)[0]:
+    live_files, live_folders = _walk(out_dir) if out_dir.is_dir() else ([], [])
+    hidden_folders = [folder for folder in live_folders if _is_hidden(folder)]
+    for folder in hidden_folders:
+        os.makedirs(f"{staging}/{folder}", exist_ok=True)
+    hidden = {file for file in live_files if _is_hidden(file)}
+    for relative in hidden:
+        target = f"{staging}/{relative}"
+        if not _same_inode(f"{out_dir}/{relative}", target):
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            _replace_with_link(f"{out_dir}/{relative}", target)
+    staged_files, staged_folders = _walk(staging)
+    for relative in staged_files:
         if relative not in keep and relative not in hidden:
             os.unlink(f"{staging}/{relative}")
-    _remove_empty_folders(staging)
-    return removed
+    needed = set(hidden_folders)
+    for file in keep | hidden:
+        folder = os.path.dirname(file)
+        while folder and folder not in needed:
+            needed.add(folder)
+            folder = os.path.dirname(folder)
+    for folder in sorted(staged_folders, key=lambda f: f.count("/"), reverse=True):
+        if folder not in needed:
+            with contextlib.suppress(OSError):  # not empty: something the site does not know
+                os.rmdir(f"{staging}/{folder}")
+    return sum(1 for file in live_files if file not in keep and file not in hidden)
 
 
-def _entries(root: Path) -> tuple[list[str], list[str]]:
-    """Every file (or link) below `root`, and every hidden folder, relative to it."""
-    files, hidden_folders = [], []
-    for folder, dirs, names in os.walk(root):
-        relative = os.path.relpath(folder, root)
-        prefix = "" if relative == "." else relative + "/"
-        files += [prefix + name for name in names]
-        files += [prefix + name for name in dirs if os.path.islink(os.path.join(folder, name))]
-        hidden_folders += [prefix + name for name in dirs if _is_hidden(prefix + name)]
-    return files, hidden_folders
+def _walk(root: Path) -> tuple[list[str], list[str]]:
+    """Every file (or link) and every folder below `root`, relative to it."""
+    files, folders, todo = [], [], [""]
+    while todo:
+        prefix = todo.pop()
+        with os.scandir(f"{root}/{prefix}") as entries:
+            for entry in entries:
+                relative = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(relative)
+                    todo.append(relative + "/")
+                else:
+                    files.append(relative)
+    return files, folders
 
 
 def _is_hidden(relative: str) -> bool:
-    return any(part.startswith(".") for part in relative.split("/"))
-
-
-def _remove_empty_folders(root: Path) -> None:
-    """Remove folders left empty, deepest first; hidden ones are the user's."""
-    for folder, _, _ in os.walk(root, topdown=False):
-        relative = os.path.relpath(folder, root)
-        if relative != "." and not _is_hidden(relative) and not os.listdir(folder):
-            with contextlib.suppress(OSError):
-                os.rmdir(folder)
+    return relative.startswith(".") or "/." in relative
 
 
 def _swap(staging: Path, out_dir: Path) -> None:

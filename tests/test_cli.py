@@ -57,7 +57,7 @@ def test_summary_line_and_second_build_writes_nothing(tmp_path: Path) -> None:
     assert first.returncode == 0
     assert re.fullmatch(
         r"built 10 articles: \d+ pages, 31 feeds, 3 files in [\d.]+s; 0 warnings "
-        r"\(\d+ written, 0 unchanged, 0 removed\)\n",
+        r"\(\d+ rendered, \d+ written, 0 unchanged, 0 removed\)\n",
         first.stdout,
     )
     mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
@@ -200,9 +200,8 @@ def test_profile_prints_the_time_of_each_stage(make_site: SiteMaker) -> None:
         "starting",
         "reading",
         "assembling",
+        "planning",
         "rendering",
-        "feeds",
-        "checking",
         "writing",
     ]
     assert all(re.fullmatch(r"\s+\w+\s+\d+\.\d\d s\s+\d+%", line) for line in report.splitlines())

@@ -15,7 +15,6 @@ from conftest import REPO, SiteMaker, article, run_digest
 
 from generator.errors import SiteError
 from generator.feeds import check_feed
-from generator.render import Page
 
 CONFIG = (
     "title: Feed Test\ndescription: Testing feeds\nbase_url: https://example.org/news/\n"
@@ -270,7 +269,7 @@ def test_missing_id_warns_and_duplicate_id_fails(make_site: SiteMaker) -> None:
 )
 def test_a_malformed_feed_stops_the_build(kind: str, data: bytes) -> None:
     with pytest.raises(SiteError, match=r"feed\.xml is not a valid feed"):
-        check_feed(Page(url="feed.xml", data=data, origin="site feed"), kind, 0)
+        check_feed(data, "feed.xml", "site feed", kind, 0)
 
 
 def test_links_inside_items_are_absolute(make_site: SiteMaker) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
@@ -11,10 +13,12 @@ from generator.build import BuildOptions, build
 from generator.config import load_config
 from generator.content import load_content
 from generator.errors import SiteError
-from generator.render import Page, Pager, paginate, render_site
+from generator.keys import OutputKeys
+from generator.outputs import Output
+from generator.render import SITEMAP_LIMIT, PageJob, Pager, page_outputs, paginate, sitemaps
 from generator.site import Selection, assemble
 from generator.theme import locate_theme, make_environment
-from generator.urls import Urls
+from generator.urls import Urls, output_file
 
 CONFIG = "title: Test Digest\nbase_url: {base}\ntimezone: UTC\npage_size: {size}\n"
 ARTICLES = {
@@ -23,22 +27,26 @@ ARTICLES = {
 }
 
 
-def render(site_dir: Path) -> list[Page]:
+def render(site_dir: Path) -> list[Output]:
     """The pages of `site_dir`, made by the same pieces a build uses."""
     config = load_config(site_dir)
     urls = Urls(config.base_url, config.permalink)
     content = load_content(site_dir, config, urls)
     site = assemble(content.articles, config, urls, Selection())
-    return render_site(site, make_environment(locate_theme(site_dir), config, urls))
+    env = make_environment(locate_theme(site_dir), config, urls)
+    pages = page_outputs(site, env, OutputKeys(env, config))
+    for page in pages:
+        page.make()
+    return pages
 
 
 def small_site(make_site: SiteMaker, size: int = 10, base: str = "https://example.org/") -> Path:
     return make_site(ARTICLES, config=CONFIG.format(base=base, size=size))
 
 
-def html(pages: list[Page], url: str) -> str:
-    [found] = [p for p in pages if p.url == url]
-    return found.data.decode()
+def html(pages: list[Output], url: str) -> str:
+    [found] = [p for p in pages if p.file == output_file(url)]
+    return found.make().decode()
 
 
 # paginate
@@ -77,28 +85,28 @@ def test_pages_of_a_tag_are_under_its_url() -> None:
     ]
 
 
-# render_site
+# page_outputs
 
 
 def test_every_kind_of_page_is_rendered(make_site: SiteMaker) -> None:
     pages = render(small_site(make_site))
-    assert [(p.url, p.file, p.origin) for p in pages] == [
-        ("", "index.html", "home page"),
-        ("2025/03/13/beta/", "2025/03/13/beta/index.html", "content/2025/03/b.md"),
-        ("2025/03/12/alpha/", "2025/03/12/alpha/index.html", "content/2025/03/a.md"),
-        ("tags/japan/", "tags/japan/index.html", "tag 'Japan'"),
-        ("tags/trade/", "tags/trade/index.html", "tag 'Trade'"),
-        ("tags/", "tags/index.html", "tags index"),
-        ("digest/2025-03-13/", "digest/2025-03-13/index.html", "digest 2025-03-13"),
-        ("digest/2025-03-12/", "digest/2025-03-12/index.html", "digest 2025-03-12"),
-        ("digest/", "digest/index.html", "digest index"),
-        ("archive/", "archive/index.html", "archive"),
-        ("archive/2025/", "archive/2025/index.html", "archive 2025"),
-        ("archive/2025/03/", "archive/2025/03/index.html", "archive archive/2025/03/"),
-        ("sources/", "sources/index.html", "sources index"),
-        ("404.html", "404.html", "404 page"),
-        ("sitemap.xml", "sitemap.xml", "sitemap"),
-        ("robots.txt", "robots.txt", "robots.txt"),
+    assert [(p.file, p.origin) for p in pages] == [
+        ("index.html", "home page"),
+        ("2025/03/13/beta/index.html", "content/2025/03/b.md"),
+        ("2025/03/12/alpha/index.html", "content/2025/03/a.md"),
+        ("tags/japan/index.html", "tag 'Japan'"),
+        ("tags/trade/index.html", "tag 'Trade'"),
+        ("tags/index.html", "tags index"),
+        ("digest/2025-03-13/index.html", "digest 2025-03-13"),
+        ("digest/2025-03-12/index.html", "digest 2025-03-12"),
+        ("digest/index.html", "digest index"),
+        ("archive/index.html", "archive"),
+        ("archive/2025/index.html", "archive 2025"),
+        ("archive/2025/03/index.html", "archive archive/2025/03/"),
+        ("sources/index.html", "sources index"),
+        ("404.html", "404 page"),
+        ("sitemap.xml", "sitemap"),
+        ("robots.txt", "robots.txt"),
     ]
     home = html(pages, "")
     assert home.index('href="/2025/03/13/beta/"') < home.index('href="/2025/03/12/alpha/"')
@@ -113,10 +121,10 @@ def test_every_kind_of_page_is_rendered(make_site: SiteMaker) -> None:
 
 def test_pages_follow_page_size_and_base_path(make_site: SiteMaker) -> None:
     pages = render(small_site(make_site, size=1, base="https://example.org/news/"))
-    assert [p.url for p in pages if "page/" in p.url] == [
-        "page/2/",
-        "tags/japan/page/2/",
-        "digest/page/2/",
+    assert [p.file for p in pages if "page/" in p.file] == [
+        "page/2/index.html",
+        "tags/japan/page/2/index.html",
+        "digest/page/2/index.html",
     ]
     assert '<a href="/news/page/2/" rel="next">Older →</a>' in html(pages, "")
     assert '<a href="/news/tags/japan/" rel="prev">← Newer</a>' in html(pages, "tags/japan/page/2/")
@@ -124,12 +132,12 @@ def test_pages_follow_page_size_and_base_path(make_site: SiteMaker) -> None:
 
 def test_empty_site_has_a_home_tags_and_404_page(make_site: SiteMaker) -> None:
     pages = render(make_site())
-    assert [p.url for p in pages] == [
-        "",
-        "tags/",
-        "digest/",
-        "archive/",
-        "sources/",
+    assert [p.file for p in pages] == [
+        "index.html",
+        "tags/index.html",
+        "digest/index.html",
+        "archive/index.html",
+        "sources/index.html",
         "404.html",
         "sitemap.xml",
         "robots.txt",
@@ -184,3 +192,27 @@ def test_build_writes_the_rendered_site(make_site: SiteMaker, tmp_path: Path) ->
         "tags/trade/index.html",
     ]
     assert build(BuildOptions(site_dir=site, output_dir=out)).report.written == 0
+
+
+def test_a_sitemap_of_more_than_50000_urls_becomes_an_index_of_sitemaps() -> None:
+    moment = dt.datetime(2025, 3, 12, 9, tzinfo=dt.UTC)
+
+    def hours_later(hours: int) -> str:
+        return (moment + dt.timedelta(hours=hours)).isoformat()
+
+    jobs = [
+        PageJob("article.html", f"a/{n:06}/", "test", {}, lastmod=moment + dt.timedelta(hours=n))
+        for n in range(SITEMAP_LIMIT + 1)
+    ]
+    outputs = sitemaps(jobs, Urls("https://example.org/news/", "/{slug}/"))
+    assert [o.file for o in outputs] == ["sitemap-1.xml", "sitemap-2.xml", "sitemap.xml"]
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    first, second, index = (ElementTree.fromstring(o.make()) for o in outputs)
+    assert len(first.findall(f"{ns}url")) == SITEMAP_LIMIT
+    [last] = second.findall(f"{ns}url")
+    assert last.findtext(f"{ns}loc") == f"https://example.org/news/a/{SITEMAP_LIMIT:06}/"
+    assert index.tag == f"{ns}sitemapindex"
+    assert [(s.findtext(f"{ns}loc"), s.findtext(f"{ns}lastmod")) for s in index] == [
+        ("https://example.org/news/sitemap-1.xml", hours_later(SITEMAP_LIMIT - 1)),
+        ("https://example.org/news/sitemap-2.xml", hours_later(SITEMAP_LIMIT)),
+    ]

@@ -39,7 +39,7 @@ def test_a_second_build_with_nothing_changed_does_nothing(make_site: SiteMaker) 
     before = mtimes(site / "output")
     stages, output = build(site)
     assert stages == ["starting"]
-    assert "built 2 articles: " in output and "(0 written, " in output
+    assert "built 2 articles: " in output and "(0 rendered, 0 written, " in output
     assert mtimes(site / "output") == before
 
 

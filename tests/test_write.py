@@ -9,13 +9,15 @@ import pytest
 from conftest import SiteMaker, write_files
 
 from generator.build import BuildOptions, output_dir
-from generator.errors import SiteError
-from generator.render import Page
-from generator.write import Asset, WriteReport, check_outputs, write_output
+from generator.errors import Problem, SiteError
+from generator.outputs import Output, check_outputs, file_output, fixed_output
+from generator.uptodate import output_files
+from generator.urls import output_file
+from generator.write import WriteReport, write_output
 
 
-def page(url: str, text: str = "html", origin: str = "test") -> Page:
-    return Page(url=url, data=text.encode(), origin=origin)
+def page(url: str, text: str = "html", origin: str = "test") -> Output:
+    return fixed_output(output_file(url), origin, text.encode())
 
 
 def files_in(folder: Path) -> dict[str, str]:
@@ -39,10 +41,14 @@ def test_pages_and_assets_are_written(tmp_path: Path) -> None:
     out = tmp_path / "out"
     report = write_output(
         out,
-        [page("", "home"), page("2025/03/12/a/", "a"), page("404.html", "missing")],
-        [Asset("2025/03/map.svg", source, "content/2025/03/map.svg")],
+        [
+            page("", "home"),
+            page("2025/03/12/a/", "a"),
+            page("404.html", "missing"),
+            file_output("2025/03/map.svg", source, "content/2025/03/map.svg"),
+        ],
     )
-    assert report == WriteReport(written=4, unchanged=0, removed=0)
+    assert report == WriteReport(written=4, unchanged=0, removed=0, made=4)
     assert files_in(out) == {
         "index.html": "home",
         "2025/03/12/a/index.html": "a",
@@ -54,28 +60,28 @@ def test_pages_and_assets_are_written(tmp_path: Path) -> None:
 def test_identical_second_write_touches_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out"
     pages = [page("", "home"), page("tags/japan/", "japan")]
-    write_output(out, pages, [])
+    write_output(out, pages)
     before = mtimes(out)
-    assert write_output(out, pages, []) == WriteReport(written=0, unchanged=2, removed=0)
+    assert write_output(out, pages) == WriteReport(written=0, unchanged=2, removed=0, made=2)
     assert mtimes(out) == before
 
 
 def test_changed_page_is_rewritten_and_others_kept(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    write_output(out, [page("", "home"), page("tags/", "tags")], [])
+    write_output(out, [page("", "home"), page("tags/", "tags")])
     before = mtimes(out)
-    report = write_output(out, [page("", "home, updated"), page("tags/", "tags")], [])
-    assert report == WriteReport(written=1, unchanged=1, removed=0)
+    report = write_output(out, [page("", "home, updated"), page("tags/", "tags")])
+    assert report == WriteReport(written=1, unchanged=1, removed=0, made=2)
     assert files_in(out) == {"index.html": "home, updated", "tags/index.html": "tags"}
     assert mtimes(out)["tags/index.html"] == before["tags/index.html"]
 
 
 def test_stale_files_and_empty_folders_are_removed(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    write_output(out, [page(""), page("page/2/"), page("tags/old/"), page("tags/")], [])
+    write_output(out, [page(""), page("page/2/"), page("tags/old/"), page("tags/")])
     (out / "tags" / "stray.txt").write_text("left over")
-    report = write_output(out, [page(""), page("tags/")], [])
-    assert report == WriteReport(written=0, unchanged=2, removed=3)
+    report = write_output(out, [page(""), page("tags/")])
+    assert report == WriteReport(written=0, unchanged=2, removed=3, made=2)
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
         "index.html",
         "tags",
@@ -85,8 +91,8 @@ def test_stale_files_and_empty_folders_are_removed(tmp_path: Path) -> None:
 
 def test_a_folder_of_an_older_build_gives_way_to_a_file(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    write_output(out, [page("feed/")], [])
-    write_output(out, [page("feed", "now a file")], [])
+    write_output(out, [page("feed/")])
+    write_output(out, [page("feed", "now a file")])
     assert files_in(out) == {"feed": "now a file"}
 
 
@@ -96,7 +102,7 @@ def test_outputs_differing_only_in_case_are_refused() -> None:
         page("2025/03/12/seoul/", origin="content/b.md"),
     ]
     with pytest.raises(SiteError) as caught:
-        check_outputs(pages, [])
+        check_outputs(pages)
     assert str(caught.value) == (
         "content/a.md: output 2025/03/12/Seoul/index.html / 2025/03/12/seoul/index.html "
         "would be written by content/a.md and content/b.md; give one of them another slug or path"
@@ -104,9 +110,9 @@ def test_outputs_differing_only_in_case_are_refused() -> None:
 
 
 def test_asset_colliding_with_a_page_is_refused() -> None:
-    asset = Asset("About/index.html", Path("x"), "content/About/index.html")
+    asset = fixed_output("About/index.html", "content/About/index.html", b"x")
     with pytest.raises(SiteError) as caught:
-        check_outputs([page("about/", origin="content/about.md")], [asset])
+        check_outputs([page("about/", origin="content/about.md"), asset])
     assert str(caught.value).startswith(
         "content/About/index.html: output About/index.html / about/index.html would be written "
         "by content/About/index.html and content/about.md;"
@@ -114,13 +120,13 @@ def test_asset_colliding_with_a_page_is_refused() -> None:
 
 
 def test_distinct_outputs_pass() -> None:
-    check_outputs([page(""), page("tags/")], [Asset("style.css", Path("s"), "layouts")])
+    check_outputs([page(""), page("tags/"), fixed_output("style.css", "layouts", b"s")])
 
 
 @pytest.mark.parametrize("url", ["../escape/", "2025/../../escape.html", "/etc/passwd"])
 def test_output_paths_leaving_the_output_folder_are_refused(url: str) -> None:
     with pytest.raises(SiteError) as caught:
-        check_outputs([page(url, origin="content/x.md")], [])
+        check_outputs([page(url, origin="content/x.md")])
     file = url + "index.html" if url.endswith("/") else url
     assert str(caught.value) == f"content/x.md: output path {file!r} leaves the output folder"
 
@@ -148,7 +154,7 @@ def test_hidden_files_of_a_deploy_checkout_survive(tmp_path: Path) -> None:
     write_files(out, {".git/HEAD": "ref", ".well-known/security.txt": "x", ".nojekyll": ""})
     (out / ".git/refs/tags").mkdir(parents=True)
     write_files(out, {"old/index.html": "stale"})
-    report = write_output(out, [page("")], [])
+    report = write_output(out, [page("")])
     assert report.removed == 1
     assert sorted(files_in(out)) == [
         ".git/HEAD",
@@ -165,12 +171,12 @@ def test_a_spare_tree_is_brought_up_to_date_without_touching_the_live_site(
     one = [page("", "home 1"), page("a/", "a"), page("b/", "b"), page("old/", "old")]
     two = [page("", "home 2"), page("a/", "a"), page("b/", "b"), page("old/", "old")]
     three = [page("", "home 3"), page("a/", "a"), page("b/", "b changed"), page("new/", "new")]
-    write_output(out, one, [], spare)
-    write_output(out, two, [], spare)
+    write_output(out, one, spare)
+    write_output(out, two, spare)
     assert files_in(spare)["index.html"] == "home 1"  # the site before, kept
     before = {name: (out / name).stat() for name in files_in(out)}
-    report = write_output(out, three, [], spare)
-    assert report == WriteReport(written=3, unchanged=1, removed=1)
+    report = write_output(out, three, spare)
+    assert report == WriteReport(written=3, unchanged=1, removed=1, made=4)
     assert files_in(out) == {
         "index.html": "home 3",
         "a/index.html": "a",
@@ -193,12 +199,80 @@ def test_a_spare_tree_is_brought_up_to_date_without_touching_the_live_site(
 def test_a_damaged_spare_tree_still_gives_the_right_site(tmp_path: Path) -> None:
     out, spare = tmp_path / "out", tmp_path / "spare"
     pages = [page("", "home"), page("a/", "a"), page("b.html", "b")]
-    write_output(out, pages, [], spare)
-    write_output(out, pages, [], spare)
+    write_output(out, pages, spare)
+    write_output(out, pages, spare)
     shutil.rmtree(spare / "a")
     write_files(spare, {"a": "a file where a folder goes", "stray/x.html": "stray"})
     (spare / "b.html").unlink()
     (spare / "b.html").mkdir()
     (spare / "index.html").write_text("scribbled")
-    write_output(out, pages, [], spare)
+    write_output(out, pages, spare)
     assert files_in(out) == {"index.html": "home", "a/index.html": "a", "b.html": "b"}
+
+
+# outputs made only when their key changed
+
+
+def keyed(url: str, text: str, key: str) -> Output:
+    return Output(output_file(url), "test", key, text.encode)
+
+
+def never_made() -> bytes:
+    raise AssertionError("an output whose file is current was made again")
+
+
+def test_an_output_with_the_key_its_file_was_written_with_is_not_made(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = [keyed("", "home", "k1"), keyed("a/", "a", "k2"), keyed("b/", "b", "k3")]
+    write_output(out, first)
+    previous = output_files(out, {o.file: o.key for o in first})
+    before = mtimes(out)
+    second = [
+        Output("index.html", "test", "k1", never_made),
+        keyed("a/", "a, edited", "k4"),
+        keyed("b/", "b", "k5"),  # a new key that makes the same bytes
+    ]
+    report = write_output(out, second, previous=previous)
+    assert report == WriteReport(written=1, unchanged=2, removed=0, made=2)
+    assert files_in(out) == {"index.html": "home", "a/index.html": "a, edited", "b/index.html": "b"}
+    assert mtimes(out)["b/index.html"] == before["b/index.html"]
+
+
+def test_an_output_file_changed_since_it_was_written_is_made_again(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = [keyed("", "home", "k1"), keyed("a/", "a", "k2")]
+    write_output(out, first)
+    previous = output_files(out, {o.file: o.key for o in first})
+    (out / "index.html").write_text("scribbled by hand")
+    (out / "a" / "index.html").unlink()
+    report = write_output(out, first, previous=previous)
+    assert report == WriteReport(written=2, unchanged=0, removed=0, made=2)
+    assert files_in(out) == {"index.html": "home", "a/index.html": "a"}
+
+
+def test_outputs_made_over_processes_land_as_made_here(tmp_path: Path) -> None:
+    out, spare = tmp_path / "out", tmp_path / "spare"
+    outputs = [keyed(f"n/{n}/", f"page {n}", f"k{n}") for n in range(300)]
+    write_output(out, outputs, spare, jobs=2)
+    previous = output_files(out, {o.file: o.key for o in outputs})
+    changed = [
+        keyed(f"n/{n}/", f"page {n}, edited", "new") if n % 100 == 7 else o
+        for n, o in enumerate(outputs)
+    ]
+    report = write_output(out, changed, spare, previous, jobs=2)
+    assert report == WriteReport(written=3, unchanged=297, removed=0, made=3)
+    assert files_in(out) == {
+        f"n/{n}/index.html": f"page {n}" + ", edited" * (n % 100 == 7) for n in range(300)
+    }
+
+
+def test_an_error_while_making_an_output_in_a_worker_arrives_whole(tmp_path: Path) -> None:
+    def broken() -> bytes:
+        raise SiteError([Problem("layouts/list.html", 3, "a broken template")])
+
+    outputs = [keyed(f"n/{n}/", "x", "k") for n in range(200)]
+    outputs[150] = Output("n/150/index.html", "test", "k", broken)
+    with pytest.raises(SiteError) as caught:
+        write_output(tmp_path / "out", outputs, jobs=2)
+    assert str(caught.value) == "layouts/list.html:3: a broken template"
+    assert not (tmp_path / "out").exists()

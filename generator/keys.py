@@ -1,0 +1,119 @@
+"""What each output is made from, as one fingerprint: the key of its bytes.
+
+Two builds that give an output the same key give it the same bytes, so a
+build makes again only the outputs whose key changed since the output folder
+was written (see write.py). A key digests the generator's and its libraries'
+versions, the site's settings, the templates the output is rendered with
+(with everything they extend, include and import) and every value it shows.
+
+Articles, tags, digests, archive and source pages are shown by many outputs,
+so each is digested once per build and stands in the others by its digest.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import pickle
+from collections.abc import Iterable, Mapping, Sequence
+from typing import cast
+
+import jinja2
+from jinja2 import meta
+
+from generator import __version__
+from generator.archive import Month, SourcePage, Year
+from generator.cache import library_versions
+from generator.config import SiteConfig
+from generator.content import Article
+from generator.digests import Digest, DigestGroup
+from generator.related import ArticleLinks
+from generator.site import Tag
+
+SHARED = frozenset({Article, Tag, Digest, DigestGroup, Month, Year, SourcePage, ArticleLinks})
+
+
+class OutputKeys:
+    """Keys of the outputs of one build: one per site, settings and templates."""
+
+    def __init__(self, env: jinja2.Environment, config: SiteConfig) -> None:
+        self.env = env
+        self.salt = _digest(pickle.dumps((__version__, library_versions(), config)))
+        self.digests: dict[int, tuple[object, bytes]] = {}  # id -> (value, kept alive; digest)
+        self.template_stamps: dict[str, bytes] = {}
+
+    def key(self, templates: Iterable[str], *shown: object) -> str:
+        """The key of an output rendered with `templates` that shows `shown`."""
+        stamps = [self.template_stamp(name) for name in templates]
+        return _digest(self.salt, *stamps, *map(self._part, shown)).hex()
+
+    def _part(self, value: object) -> bytes:
+        """`value` as bytes for a key, each shared value in it replaced by its digest."""
+        kind = type(value)
+        if kind in SHARED:
+            return self.digest(value)
+        if kind is str:
+            return b"s" + cast(str, value).encode()
+        if kind is tuple or kind is list:
+            items = cast(Sequence[object], value)
+            return (b"t" if kind is tuple else b"l") + _digest(*map(self._part, items))
+        if isinstance(value, Mapping):  # in its order, which a template may show
+            return b"m" + _digest(*[self._part(item) for pair in value.items() for item in pair])
+        if dataclasses.is_dataclass(value) and hasattr(value, "__dict__"):
+            return b"d" + self._fields(value)
+        return b"p" + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def _fields(self, value: object) -> bytes:
+        return _digest(type(value).__qualname__.encode(), *map(self._part, vars(value).values()))
+
+    def template_stamp(self, name: str) -> bytes:
+        """A digest of template `name` and of every template it uses."""
+        if name not in self.template_stamps:
+            parts = []
+            for used in sorted(template_closure(self.env, name)):
+                parts += [used.encode(), template_source(self.env, used).encode()]
+            self.template_stamps[name] = _digest(*parts)
+        return self.template_stamps[name]
+
+    def digest(self, value: object) -> bytes:
+        """The digest of a shared value, made once per build."""
+        known = self.digests.get(id(value))
+        if known is None:
+            if type(value) is Article:  # holds no other shared value: its plain pickle
+                data = _digest(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            else:
+                data = self._fields(value)
+            known = self.digests[id(value)] = (value, data)
+        return known[1]
+
+
+def template_closure(env: jinja2.Environment, name: str) -> set[str]:
+    """`name` and every template it extends, includes or imports, however deep.
+
+    A template that names another through a variable could use any of them.
+    """
+    found, todo = set(), [name]
+    while todo:
+        current = todo.pop()
+        if current in found:
+            continue
+        found.add(current)
+        source = template_source(env, current)
+        for used in meta.find_referenced_templates(env.parse(source)):
+            if used is None:
+                return set(env.list_templates())
+            todo.append(used)
+    return found
+
+
+def template_source(env: jinja2.Environment, name: str) -> str:
+    assert env.loader is not None
+    source: str = env.loader.get_source(env, name)[0]
+    return source
+
+
+def _digest(*parts: bytes) -> bytes:
+    """One digest of several parts, none of which can run into the next."""
+    return hashlib.blake2b(
+        pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL), digest_size=20
+    ).digest()

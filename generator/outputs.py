@@ -1,0 +1,72 @@
+"""The files a build makes, before they are made, and the check that no two collide.
+
+An Output knows where it goes, what it comes from and how to make its
+bytes, but makes them only when asked: the writer asks only for outputs
+whose key (see keys.py) differs from the one the output folder was written
+with, and asks in worker processes, so a build never holds every page at once.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from generator.cache import fingerprint
+from generator.errors import Problem, SiteError
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the site: its path in the output folder, its origin, its key, its maker."""
+
+    file: str
+    origin: str
+    key: str  # the same key means the same bytes
+    make: Callable[[], bytes]
+
+
+def fixed_output(file: str, origin: str, data: bytes) -> Output:
+    """An output whose bytes are already known."""
+    return Output(file, origin, fingerprint(data), functools.partial(bytes, data))
+
+
+def file_output(file: str, source: Path, origin: str, known: str | None = None) -> Output:
+    """A file copied as it is (theme static files, non-Markdown content).
+
+    `known` is the fingerprint of `source` when the build has already taken it.
+    """
+    key = known or fingerprint(source.read_bytes())
+    return Output(file, origin, key, source.read_bytes)
+
+
+def check_outputs(outputs: Sequence[Output]) -> None:
+    """Fail when two outputs would share a file, even if only letter case differs."""
+    origins: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for output in outputs:
+        origins[output.file.casefold()].append((output.file, output.origin))
+    problems = []
+    for claims in origins.values():
+        if len(claims) > 1:
+            files = sorted({file for file, _ in claims})
+            sources = sorted({origin for _, origin in claims})
+            problems.append(
+                Problem(
+                    sources[0],
+                    None,
+                    f"output {' / '.join(files)} would be written by "
+                    f"{' and '.join(sources)}; give one of them another slug or path",
+                )
+            )
+    for output in outputs:
+        parts = PurePosixPath(output.file).parts
+        if not parts or output.file.startswith("/") or ".." in parts or "\0" in output.file:
+            problems.append(
+                Problem(
+                    output.origin, None, f"output path {output.file!r} leaves the output folder"
+                )
+            )
+    if problems:
+        raise SiteError(problems)

@@ -1,0 +1,197 @@
+"""Incremental builds: only outputs whose inputs changed are made, and the site is as a cold build.
+
+Each output is keyed on what it is made from (keys.py); a build makes again
+only outputs whose key differs from the one their file was written with.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import SiteMaker, article, write_files
+
+from generator.build import BuildOptions, BuildResult, build
+from generator.cache import CACHE_DIR
+from generator.theme import default_theme_dir
+
+CONFIG = "title: Test Digest\nbase_url: https://example.org/\ntimezone: UTC\npage_size: 2\n"
+TAGS = ["[Asia, Trade]", "[Asia]", "[Trade, Energy]", "[Energy]"]
+FILES = {
+    f"content/{n:02}.md": article(
+        f"Story {n}",
+        f"2025-03-{1 + n // 3:02}T{8 + n % 3:02}:00:00Z",
+        body=f"Body of story {n}.",
+        id=f"s{n}",
+        tags=TAGS[n % 4],
+        source=f"Wire {n % 2}",
+    )
+    for n in range(14)
+}
+Tree = dict[str, bytes]
+
+
+def tree(folder: Path) -> Tree:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_mtime_ns
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def build_site(site: Path, out: Path, cache: bool = True) -> BuildResult:
+    return build(BuildOptions(site_dir=site, output_dir=out, cache=cache, jobs=1))
+
+
+def cold_tree(site: Path, out: Path) -> Tree:
+    """The site as a build from nothing makes it."""
+    shutil.rmtree(out, ignore_errors=True)
+    build_site(site, out, cache=False)
+    return tree(out)
+
+
+def edit(site: Path, name: str, old: str, new: str) -> None:
+    path = site / name
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def override(site: Path, template: str, change: Callable[[str], str]) -> None:
+    """Give the site its own copy of a default template, changed."""
+    source = (default_theme_dir() / template).read_text()
+    write_files(site, {f"layouts/{template}": change(source)})
+
+
+def test_an_edited_body_makes_only_the_outputs_that_show_the_article(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    first = build_site(site, out)
+    old, before = tree(out), mtimes(out)
+    edit(site, "content/13.md", "Body of story 13.", "Body of story 13, corrected.")
+    second = build_site(site, out)
+    new = cold_tree(site, tmp_path / "cold")
+    assert tree(out) == new
+    differ = {file for file in new if old.get(file) != new[file]}
+    assert {"2025/03/05/story-13/index.html", "feed.xml", "tags/asia/atom.xml"} <= differ
+    changed = {file for file, mtime in mtimes(out).items() if before.get(file) != mtime}
+    assert changed == differ
+    assert second.report.written == len(differ)
+    assert 0 < second.report.made < (first.pages + first.feeds) / 2
+
+
+@pytest.mark.parametrize(
+    ("template", "shown_by"),
+    [
+        ("tags.html", {"tags/index.html"}),
+        ("sources.html", {"sources/index.html"}),
+        ("404.html", {"404.html"}),
+    ],
+)
+def test_a_changed_template_remakes_only_the_pages_it_renders(
+    make_site: SiteMaker, tmp_path: Path, template: str, shown_by: set[str]
+) -> None:
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    build_site(site, out)
+    before = mtimes(out)
+    override(site, template, lambda text: text.replace("</h1>", "</h1>\n<p>changed</p>", 1))
+    result = build_site(site, out)
+    changed = {file for file, mtime in mtimes(out).items() if before.get(file) != mtime}
+    assert changed == shown_by
+    assert result.report.made == len(shown_by)
+    assert b"<p>changed</p>" in (out / next(iter(shown_by))).read_bytes()
+
+
+def test_a_template_used_through_an_import_remakes_every_page_that_imports_it(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    first = build_site(site, out)
+    override(site, "_macros.html", lambda text: text + "\n{# a comment changes no page #}\n")
+    result = build_site(site, out)
+    assert result.report.written == 0
+    # Everything but the pages whose templates do not import _macros.html: the
+    # tags and sources indexes, the 404 page, the sitemap, robots.txt, the feeds
+    # of articles (the digest feed's items are rendered with _digest.html,
+    # which imports it) and the files copied as they are.
+    untouched = 3 + 2 + (first.feeds - 2) + first.assets
+    assert result.report.made == first.pages + first.feeds + first.assets - untouched
+
+
+def test_a_change_of_settings_remakes_every_page_and_feed(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    first = build_site(site, out)
+    edit(site, "site.yaml", "title: Test Digest", "title: The Test Digest")
+    result = build_site(site, out)
+    unaffected = 2  # robots.txt and sitemap.xml, keyed on their bytes, which name no title
+    assert result.report.made == first.pages + first.feeds - unaffected
+    assert tree(out) == cold_tree(site, tmp_path / "cold")
+
+
+def test_an_output_file_changed_by_hand_is_made_again(make_site: SiteMaker, tmp_path: Path) -> None:
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    build_site(site, out)
+    (out / "index.html").write_text("defaced")
+    (out / "tags" / "asia" / "index.html").unlink()
+    result = build_site(site, out)
+    assert (result.report.made, result.report.written) == (2, 2)
+    assert tree(out) == cold_tree(site, tmp_path / "cold")
+
+
+def test_a_damaged_build_record_is_not_trusted(make_site: SiteMaker, tmp_path: Path) -> None:
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    first = build_site(site, out)
+    [record] = (site / CACHE_DIR).glob("build-*.json")
+    record.write_text(record.read_text()[:-100])
+    edit(site, "content/01.md", "Body of story 1.", "Body of story 1, again.")
+    result = build_site(site, out)
+    assert result.report.made == first.pages + first.feeds + first.assets
+    assert tree(out) == cold_tree(site, tmp_path / "cold")
+
+
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "body": lambda site: edit(site, "content/05.md", "Body of story 5.", "New body."),
+    "title": lambda site: edit(site, "content/05.md", "Story 5", "Story Five"),
+    "tags": lambda site: edit(site, "content/05.md", "tags: [Asia]", "tags: [Gas]"),
+    "date": lambda site: edit(site, "content/05.md", "2025-03-02T10", "2025-04-20T10"),
+    "source": lambda site: edit(site, "content/05.md", "source: Wire 1", "source: Wire 9"),
+    "deleted": lambda site: (site / "content/05.md").unlink(),
+    "added": lambda site: write_files(
+        site, {"content/new.md": article("Newest", "2025-05-01T00:00:00Z", id="n", tags="[Asia]")}
+    ),
+    "draft": lambda site: edit(site, "content/05.md", "id: s5", "id: s5\ndraft: true"),
+    "tag alias": lambda site: edit(
+        site, "site.yaml", "page_size: 2", "page_size: 2\ntag_aliases: {Energy: Power}"
+    ),
+    "page size": lambda site: edit(site, "site.yaml", "page_size: 2", "page_size: 3"),
+    "base template": lambda site: override(
+        site, "base.html", lambda text: text.replace("</footer>", "<p>Fine print</p></footer>")
+    ),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_after_any_change_the_output_is_what_a_cold_build_makes(
+    make_site: SiteMaker, tmp_path: Path, change: str
+) -> None:
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    build_site(site, out)
+    build_site(site, out)  # the spare tree now holds a site too
+    CHANGES[change](site)
+    result = build_site(site, out)
+    assert result.report.made > 0
+    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    write_files(site, {"content/later.md": article("Later", "2025-06-01T00:00:00Z", id="l")})
+    build_site(site, out)
+    assert tree(out) == cold_tree(site, tmp_path / "cold")
