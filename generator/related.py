@@ -35,12 +35,14 @@ def link_articles(
         tag: {article.path: i for i, article in enumerate(timeline)}
         for tag, timeline in timelines.items()
     }
+    # Each candidate's rank: the more shared tags the better, then the newer, then by path.
+    ranks = {a.path: (frozenset(a.tags), -a.date.timestamp(), a.path) for a in articles}
     links = {}
     for i, article in enumerate(articles):
         links[article.path] = ArticleLinks(
             newer=articles[i - 1] if i > 0 else None,
             older=articles[i + 1] if i + 1 < len(articles) else None,
-            related=_related(article, timelines, positions),
+            related=_related(article, timelines, positions, ranks),
         )
     return links
 
@@ -49,16 +51,19 @@ def _related(
     article: Article,
     timelines: Mapping[str, Sequence[Article]],
     positions: Mapping[str, Mapping[str, int]],
+    ranks: Mapping[str, tuple[frozenset[str], float, str]],
 ) -> tuple[Article, ...]:
-    own = set(article.tags)
+    own = ranks[article.path][0]
     candidates: dict[str, Article] = {}
     for tag in article.tags:
         timeline, i = timelines[tag], positions[tag][article.path]
         for other in timeline[max(0, i - WINDOW) : i + WINDOW + 1]:
             candidates[other.path] = other
     candidates.pop(article.path, None)
-    ranked = sorted(
-        candidates.values(),
-        key=lambda other: (-len(own.intersection(other.tags)), -other.date.timestamp(), other.path),
-    )
+
+    def rank(other: Article) -> tuple[int, float, str]:
+        tags, newest, path = ranks[other.path]
+        return (-len(own & tags), newest, path)
+
+    ranked = sorted(candidates.values(), key=rank)
     return tuple(ranked[:RELATED_COUNT])

@@ -116,7 +116,8 @@ class _Stager:
         """Place `output` in the staging folder; say whether it was made and written."""
         file = output.file
         target, old = f"{self.root}/{file}", f"{self.old}/{file}"
-        if self._current(old, output):
+        live = _lstat(old)
+        if live is not None and self._current(live, output):
             outcome = _KEPT
         else:
             self._folder(os.path.dirname(target), file)
@@ -126,21 +127,21 @@ class _Stager:
                     _replace_with_bytes(target, data)
                 return _WRITTEN
             outcome = _SAME
-        if not _same_inode(old, target):
+        staged = _lstat(target)
+        if live is None or staged is None or not os.path.samestat(live, staged):
             self._folder(os.path.dirname(target), file)
             _replace_with_link(old, target)
         return outcome
 
-    def _current(self, old: str, output: Output) -> bool:
+    def _current(self, live: os.stat_result, output: Output) -> bool:
         """Whether the live file was made from this output's key and is as it was written."""
         seen = self.previous.get(output.file)
-        if seen is None or seen[2] != output.key:
-            return False
-        try:
-            stat = os.lstat(old)
-        except OSError:
-            return False
-        return S_ISREG(stat.st_mode) and (stat.st_size, stat.st_mtime_ns) == tuple(seen[:2])
+        return (
+            seen is not None
+            and seen[2] == output.key
+            and S_ISREG(live.st_mode)
+            and (live.st_size, live.st_mtime_ns) == tuple(seen[:2])
+        )
 
     def _folder(self, folder: str, file: str) -> None:
         if folder in self.folders:
@@ -164,6 +165,13 @@ def _holds(path: str, data: bytes) -> bool:
             return stream.read() == data
     except OSError:
         return False
+
+
+def _lstat(path: str) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except OSError:
+        return None
 
 
 def _same_inode(one: str, other: str) -> bool:
