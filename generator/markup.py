@@ -21,6 +21,7 @@ import xml.etree.ElementTree as etree
 import markdown
 import nh3
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 EXTENSIONS = ("extra", "sane_lists")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
@@ -76,6 +77,35 @@ class _LinkResolver(Treeprocessor):
                     element.set(attribute, resolve_link(value, self.folder, self.base_path))
 
 
+# What any inline pattern of Python-Markdown (with `extra`) needs to match:
+# code, escapes, links and images, HTML and autolinks, entities, emphasis,
+# footnotes, attribute lists, a hard line break, or a placeholder of raw HTML.
+_INLINE_MARKUP = re.compile(r"[`\\\[\]!<>&*_{}^~\x02\x03]|  \n")
+
+
+class _PlainText(Treeprocessor):
+    """Marks text in which no inline pattern can match, so that the inline phase skips it.
+
+    Python-Markdown tries each of its inline patterns on every piece of text,
+    which is most of its time on articles of plain prose. Text it skips is
+    output as it is, exactly as when every pattern has been tried and failed.
+    Abbreviations (`*[HTML]: ...`) can match any word, so a document that
+    defines one is left alone (`enabled`).
+    """
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.enabled = True
+
+    def run(self, root: etree.Element) -> None:
+        if not self.enabled:
+            return
+        for element in root.iter():
+            text = element.text
+            if text and not isinstance(text, AtomicString) and not _INLINE_MARKUP.search(text):
+                element.text = AtomicString(text)
+
+
 class MarkdownRenderer:
     """One reusable Markdown converter (building one costs more than using it)."""
 
@@ -84,10 +114,13 @@ class MarkdownRenderer:
         self._md = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
         self._links = _LinkResolver(self._md, base_path)
         self._md.treeprocessors.register(self._links, "digest-links", 0)
+        self._plain = _PlainText(self._md)
+        self._md.treeprocessors.register(self._plain, "digest-plain-text", 25)  # before "inline"
 
     def render(self, text: str, folder: str) -> str:
         """HTML for `text`, an article body stored in `content/<folder>/`."""
         self._links.folder = folder
+        self._plain.enabled = "*[" not in text
         try:
             html = self._md.reset().convert(text)
         finally:

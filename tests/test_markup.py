@@ -1,0 +1,76 @@
+"""Markdown: skipping the inline phase for plain text changes nothing Python-Markdown makes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.markup import MarkdownRenderer
+
+sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
+from corpus import write_corpus
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def renderers() -> tuple[MarkdownRenderer, MarkdownRenderer]:
+    """digest's renderer, and the same one with every piece of text put through every pattern."""
+    fast, reference = MarkdownRenderer("/news/", safe=False), MarkdownRenderer("/news/", safe=False)
+    reference._md.treeprocessors.deregister("digest-plain-text")
+    return fast, reference
+
+
+FRAGMENTS = [
+    "Plain words, numbers 10% and (parentheses).",
+    "# A heading",
+    "Title\n=====",
+    "- an item\n- another",
+    "1. first\n2. second",
+    "> quoted",
+    "*em* and **strong**",
+    "_under_ and __strong__",
+    "`code` here",
+    "[a link](map.svg)",
+    "![an image](/img.png)",
+    "AT&T &amp; co",
+    "3 < 4 > 2",
+    "a \\# escaped hash",
+    "<b>raw</b> html",
+    "<div>\nblock html\n</div>",
+    "    indented code",
+    "Term\n: its definition",
+    "| a | b |\n|---|---|\n| 1 | 2 |",
+    "A note[^1].\n\n[^1]: The note.",
+    "*[HTML]: Hyper Text Markup Language",
+    "HTML in a sentence",
+    "a hard  \nbreak",
+    "A paragraph\n{: .lead }",
+    "```\nfenced\n```",
+    "\\*escaped\\* stars",
+    "~tilde~ and ^caret^",
+    "Ünïcödé 東京 text \u00a0with no-break space",
+    "Trailing spaces   ",
+    "",
+]
+documents = st.lists(
+    st.tuples(st.sampled_from(FRAGMENTS), st.sampled_from(["\n", "\n\n", " "])), max_size=8
+).map(lambda parts: "".join(text + joint for text, joint in parts))
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(documents, st.text(max_size=80)))
+def test_skipping_plain_text_makes_what_trying_every_pattern_makes(text: str) -> None:
+    fast, reference = renderers()
+    assert fast.render(text, "2025/03") == reference.render(text, "2025/03")
+
+
+def test_sample_and_benchmark_articles_render_as_with_every_pattern(tmp_path: Path) -> None:
+    write_corpus(30, tmp_path)
+    files = sorted(tmp_path.glob("*.md")) + sorted((REPO / "content").rglob("*.md"))
+    fast, reference = renderers()
+    for path in files:
+        body = path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+        assert fast.render(body, "") == reference.render(body, ""), path
