@@ -19,7 +19,7 @@ import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from stat import S_ISREG
+from stat import S_ISDIR, S_ISREG
 
 from generator.content import Progress, no_progress
 from generator.errors import Problem, SiteError
@@ -120,7 +120,7 @@ class _Stager:
         if live is not None and self._current(live, output):
             outcome = _KEPT
         else:
-            self._folder(os.path.dirname(target), file)
+            self._folder(os.path.dirname(target))
             data = output.make()
             if not _holds(old, data):
                 if not (_holds(target, data) and not _same_inode(old, target)):
@@ -129,7 +129,7 @@ class _Stager:
             outcome = _SAME
         staged = _lstat(target)
         if live is None or staged is None or not os.path.samestat(live, staged):
-            self._folder(os.path.dirname(target), file)
+            self._folder(os.path.dirname(target))
             _replace_with_link(old, target)
         return outcome
 
@@ -143,15 +143,19 @@ class _Stager:
             and (live.st_size, live.st_mtime_ns) == tuple(seen[:2])
         )
 
-    def _folder(self, folder: str, file: str) -> None:
+    def _folder(self, folder: str) -> None:
+        """Make `folder` a real folder of the staging tree, where a file or link may stand."""
         if folder in self.folders:
             return
-        if os.path.lexists(folder) and not os.path.isdir(folder):
-            with contextlib.suppress(FileNotFoundError):  # another worker may have got there
-                os.unlink(folder)  # a file of an older site stands where this folder goes
-        os.makedirs(folder, exist_ok=True)
-        if not os.path.realpath(folder).startswith(self.root + os.sep):
-            raise SiteError([Problem(file, None, "output path leaves the output folder")])
+        self._folder(os.path.dirname(folder))
+        try:
+            os.mkdir(folder)
+        except FileExistsError:
+            if not S_ISDIR(os.lstat(folder).st_mode):  # a file or link of an older site
+                with contextlib.suppress(FileNotFoundError):  # another worker got there first
+                    os.unlink(folder)
+                with contextlib.suppress(FileExistsError):
+                    os.mkdir(folder)
         self.folders.add(folder)
 
 
@@ -183,20 +187,34 @@ def _same_inode(one: str, other: str) -> bool:
 
 def _replace_with_link(source: str, target: str) -> None:
     """Make `target` the same file as `source` (a copy with its times where links fail)."""
+    with contextlib.suppress(FileExistsError):
+        _link(source, target)
+        return
     temporary = f"{target}{TEMPORARY_SUFFIX}"
     _clear(temporary)
-    if os.path.islink(source):
-        os.symlink(os.readlink(source), temporary)
-    else:
-        try:
-            os.link(source, temporary)
-        except OSError:
-            shutil.copy2(source, temporary)
+    _link(source, temporary)
     _clear_folder(target)
     os.replace(temporary, target)
 
 
+def _link(source: str, target: str) -> None:
+    if os.path.islink(source):
+        os.symlink(os.readlink(source), target)
+        return
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def _replace_with_bytes(target: str, data: bytes) -> None:
+    """Put `data` at `target` as a new file: never written into, as it may be a live one."""
+    with contextlib.suppress(FileExistsError):
+        with open(target, "xb") as stream:
+            stream.write(data)
+        return
     temporary = f"{target}{TEMPORARY_SUFFIX}"
     _clear(temporary)
     with open(temporary, "wb") as stream:
