@@ -79,16 +79,16 @@ def feed_outputs(site: Site, env: jinja2.Environment, keys: OutputKeys) -> list[
     """Every feed file of the site; each is checked by parsing it back when it is made."""
     with template_errors():
         env.get_template(DIGEST_TEMPLATE)  # compiled once, here, before workers fork
-    return [
-        Output(
-            output_file(site.urls.feed(feed.page, kind)),
-            feed.origin,
-            keys.key(feed.templates, kind, feed),
-            functools.partial(render_feed, site, env, feed, kind),
-        )
-        for feed in site_feeds(site)
-        for kind in feed.formats
-    ]
+        return [
+            Output(
+                output_file(site.urls.feed(feed.page, kind)),
+                feed.origin,
+                keys.key(feed.templates, kind, feed),
+                functools.partial(render_feed, site, env, feed, kind),
+            )
+            for feed in site_feeds(site)
+            for kind in feed.formats
+        ]
 
 
 def render_feed(site: Site, env: jinja2.Environment, feed: Feed, kind: str) -> bytes:

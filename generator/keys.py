@@ -29,6 +29,7 @@ from generator.content import Article
 from generator.digests import Digest, DigestGroup
 from generator.related import ArticleLinks
 from generator.site import Tag
+from generator.theme import STATIC
 
 SHARED = frozenset({Article, Tag, Digest, DigestGroup, Month, Year, SourcePage, ArticleLinks})
 
@@ -39,7 +40,8 @@ class OutputKeys:
     def __init__(self, env: jinja2.Environment, config: SiteConfig) -> None:
         self.env = env
         self.salt = _digest(pickle.dumps((__version__, library_versions(), config)))
-        self.digests: dict[int, tuple[object, bytes]] = {}  # id -> (value, kept alive; digest)
+        # id -> (the value, kept alive so that no other value gets its id; its digest)
+        self.digests: dict[int, tuple[object, bytes]] = {}
         self.template_stamps: dict[str, bytes] = {}
 
     def key(self, templates: Iterable[str], *shown: object) -> str:
@@ -70,8 +72,8 @@ class OutputKeys:
         """A digest of template `name` and of every template it uses."""
         if name not in self.template_stamps:
             parts = []
-            for used in sorted(template_closure(self.env, name)):
-                parts += [used.encode(), template_source(self.env, used).encode()]
+            for used, source in sorted(template_closure(self.env, name).items()):
+                parts += [used.encode(), b"\0" if source is None else source.encode()]
             self.template_stamps[name] = _digest(*parts)
         return self.template_stamps[name]
 
@@ -87,21 +89,28 @@ class OutputKeys:
         return known[1]
 
 
-def template_closure(env: jinja2.Environment, name: str) -> set[str]:
-    """`name` and every template it extends, includes or imports, however deep.
+def template_closure(env: jinja2.Environment, name: str) -> dict[str, str | None]:
+    """`name` and every template it extends, includes or imports, however deep, with sources.
 
-    A template that names another through a variable could use any of them.
+    A template that names another through a variable could use any of them;
+    one that is missing (`{% include "x.html" ignore missing %}`) has no source.
     """
-    found, todo = set(), [name]
+    found: dict[str, str | None] = {}
+    todo = [name]
     while todo:
         current = todo.pop()
         if current in found:
             continue
-        found.add(current)
-        source = template_source(env, current)
-        for used in meta.find_referenced_templates(env.parse(source)):
+        try:
+            source, filename, _ = env.loader.get_source(env, current)  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound:
+            found[current] = None
+            continue
+        found[current] = source
+        for used in meta.find_referenced_templates(env.parse(source, current, filename)):
             if used is None:
-                return set(env.list_templates())
+                names = env.list_templates(filter_func=lambda n: not n.startswith(f"{STATIC}/"))
+                return {n: template_source(env, n) for n in names}
             todo.append(used)
     return found
 

@@ -76,15 +76,15 @@ def page_outputs(site: Site, env: jinja2.Environment, keys: OutputKeys) -> list[
     with template_errors():
         for template in sorted({job.template for job in jobs}):
             env.get_template(template)  # compiled once, here, before workers fork
-    pages = [
-        Output(
-            output_file(job.url),
-            job.origin,
-            keys.key([job.template], job.url, job.context),
-            functools.partial(render_page, env, site.config, job),
-        )
-        for job in jobs
-    ]
+        pages = [
+            Output(
+                output_file(job.url),
+                job.origin,
+                keys.key([job.template], job.url, job.context),
+                functools.partial(render_page, env, site.config, job),
+            )
+            for job in jobs
+        ]
     return [*pages, *sitemaps(jobs, site.urls), robots(site.urls)]
 
 

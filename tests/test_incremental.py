@@ -15,6 +15,7 @@ from conftest import SiteMaker, article, write_files
 
 from generator.build import BuildOptions, BuildResult, build
 from generator.cache import CACHE_DIR
+from generator.errors import SiteError
 from generator.theme import default_theme_dir
 
 CONFIG = "title: Test Digest\nbase_url: https://example.org/\ntimezone: UTC\npage_size: 2\n"
@@ -195,3 +196,59 @@ def test_after_any_change_the_output_is_what_a_cold_build_makes(
     write_files(site, {"content/later.md": article("Later", "2025-06-01T00:00:00Z", id="l")})
     build_site(site, out)
     assert tree(out) == cold_tree(site, tmp_path / "cold")
+
+
+def test_a_template_included_if_present_counts_from_when_it_appears(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    override(
+        site,
+        "tags.html",
+        lambda text: text.replace("</h1>", '</h1>\n{% include "note.html" ignore missing %}', 1),
+    )
+    build_site(site, out)
+    write_files(site, {"layouts/note.html": "<p>A note on tags</p>\n"})
+    result = build_site(site, out)
+    assert result.report.made == 1
+    assert b"<p>A note on tags</p>" in (out / "tags/index.html").read_bytes()
+
+
+def test_a_template_chosen_at_render_time_depends_on_every_template(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    override(
+        site,
+        "tags.html",
+        lambda text: text.replace(
+            "</h1>", "</h1>\n{% set name = 'note' %}{% include 'bits/' ~ name ~ '.html' %}", 1
+        ),
+    )
+    write_files(site, {"layouts/bits/note.html": "<p>first</p>\n"})
+    build_site(site, out)
+    write_files(site, {"layouts/bits/note.html": "<p>second</p>\n"})
+    result = build_site(site, out)
+    assert b"<p>second</p>" in (out / "tags/index.html").read_bytes()
+    assert result.report.made == 1  # pages of templates that name no template by a variable stay
+
+
+@pytest.mark.parametrize(
+    ("included", "message"),
+    [
+        ("{% if %}", "layouts/broken.html:1: Expected an expression"),
+        (None, "template error: 'broken.html' not found"),
+    ],
+)
+def test_a_broken_or_missing_included_template_is_a_site_error(
+    make_site: SiteMaker, tmp_path: Path, included: str | None, message: str
+) -> None:
+    site = make_site(FILES, CONFIG)
+    override(
+        site, "tags.html", lambda text: text.replace("</h1>", '</h1>{% include "broken.html" %}')
+    )
+    if included is not None:
+        write_files(site, {"layouts/broken.html": included})
+    with pytest.raises(SiteError) as caught:
+        build_site(site, tmp_path / "out")
+    assert message in str(caught.value)
