@@ -121,15 +121,15 @@ def _files(root: Path) -> list[Path]:
     """`root` if it is a file, else every file below it (links to folders not followed)."""
     if root.is_file():
         return [root]
-    found, todo = [], [root]
+    found, todo = [], [str(root)]
     while todo:
         try:
             with os.scandir(todo.pop()) as entries:
                 for entry in entries:
                     if entry.is_dir(follow_symlinks=False):
-                        todo.append(Path(entry.path))
+                        todo.append(entry.path)
                     elif entry.is_file():
-                        found.append(Path(entry.path))
+                        found.append(entry.path)
         except (FileNotFoundError, NotADirectoryError):
             continue
-    return sorted(found)
+    return [Path(path) for path in sorted(found)]
