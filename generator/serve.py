@@ -170,6 +170,7 @@ class _SiteChanges(FileSystemEventHandler):
         self.watched = [site_dir.resolve() / "content", site_dir.resolve() / "layouts"]
         self.config = site_dir.resolve() / CONFIG_FILE
         self.changes = changes
+        self.appeared: queue.Queue[Path] = queue.Queue()  # watched folders made while serving
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
@@ -178,17 +179,38 @@ class _SiteChanges(FileSystemEventHandler):
             if not raw:
                 continue
             path = Path(str(raw)).resolve()
+            if path in self.watched and event.event_type in ("created", "moved"):
+                self.appeared.put(path)
             if path == self.config or any(path.is_relative_to(d) for d in self.watched):
                 self.changes.put(str(path))
                 return
 
 
 def _watch(site_dir: Path, changes: queue.Queue[str]) -> Any:
+    """Watch content/, layouts/ and site.yaml, and nothing else of the site folder.
+
+    The build cache and the output folder are written to by every build, tens
+    of thousands of files on a big site: watching them would flood the
+    queue of file events (and could lose the one that matters).
+    """
+    handler = _SiteChanges(site_dir, changes)
     observer = Observer()
-    observer.schedule(_SiteChanges(site_dir, changes), str(site_dir), recursive=True)
+    observer.schedule(handler, str(site_dir), recursive=False)  # site.yaml; a new layouts/
+    for folder in handler.watched:
+        if folder.is_dir():
+            observer.schedule(handler, str(folder), recursive=True)
     observer.daemon = True
     observer.start()
+    threading.Thread(target=_watch_new_folders, args=(observer, handler), daemon=True).start()
     return observer
+
+
+def _watch_new_folders(observer: Any, handler: _SiteChanges) -> None:
+    """Watch content/ or layouts/ too when it is made while serving."""
+    while True:
+        folder = handler.appeared.get()
+        if folder.is_dir():
+            observer.schedule(handler, str(folder), recursive=True)
 
 
 def _handler(

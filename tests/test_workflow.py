@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, SiteMaker, article, run_digest
+from conftest import REPO, SiteMaker, article, run_digest, write_files
 
 from generator.cli import ProgressBar
 
@@ -182,6 +182,34 @@ def test_serve_rebuilds_reports_errors_and_recovers(served: tuple[Server, Path])
     root = server.url.rsplit("/sub/", 1)[0]
     with urllib.request.urlopen(root + "/__digest/reload.js") as script:
         assert b"new EventSource" in script.read()
+
+
+def test_serve_ignores_the_cache_and_output_and_watches_a_new_layouts_folder(
+    served: tuple[Server, Path],
+) -> None:
+    server, site = served
+    root = server.url.rsplit("/sub/", 1)[0]
+    with urllib.request.urlopen(root + "/__digest/events", timeout=2) as events:
+        assert events.readline() == b"event: hello\n"
+        events.readline()
+        events.readline()
+        write_files(site, {".digest-cache/junk/a.html": "x", "output/b.html": "y"})
+        with pytest.raises(TimeoutError):
+            events.readline()  # nothing to rebuild for
+    with urllib.request.urlopen(root + "/__digest/events", timeout=10) as events:
+        assert events.readline() == b"event: hello\n"
+        events.readline()
+        events.readline()
+        write_files(site, {"layouts/404.html": "<p>Lost in the briefing</p>\n"})
+        assert events.readline() == b"event: reload\n"
+    wait_for(lambda: "Lost in the briefing" in server.get("nowhere/")[1])
+    with urllib.request.urlopen(root + "/__digest/events", timeout=10) as events:
+        assert events.readline() == b"event: hello\n"
+        events.readline()
+        events.readline()
+        write_files(site, {"layouts/404.html": "<p>Still lost</p>\n"})  # inside the new folder
+        assert events.readline() == b"event: reload\n"
+    wait_for(lambda: "Still lost" in server.get("nowhere/")[1])
 
 
 def test_progress_bar_draws_on_a_terminal_only(capsys: pytest.CaptureFixture[str]) -> None:
