@@ -18,6 +18,7 @@ import functools
 import hashlib
 import os
 import pickle
+import platform
 import tempfile
 from importlib import metadata
 from pathlib import Path
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from generator.errors import Problem
 
 CACHE_DIR = ".digest-cache"
-LIBRARIES = ("markdown", "jinja2", "pyyaml", "feedgen", "nh3", "lxml")
+LIBRARIES = ("markdown", "jinja2", "markupsafe", "pyyaml", "feedgen", "nh3", "lxml", "tzdata")
 # site-relative path -> (SHA-256 of the file's bytes, its Article, its warnings)
 Entries = dict[str, tuple[str, "Article", tuple["Problem", ...]]]
 
@@ -88,8 +89,8 @@ def fingerprint(data: bytes) -> str:
 
 @functools.cache
 def library_versions() -> tuple[str, ...]:
-    """The versions of the libraries whose output ends up in the site."""
-    found = []
+    """The versions of Python and of the libraries whose output ends up in the site."""
+    found = [platform.python_version()]
     for name in LIBRARIES:
         try:
             found.append(metadata.version(name))

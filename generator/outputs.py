@@ -39,7 +39,15 @@ def file_output(file: str, source: Path, origin: str, known: str | None = None) 
     `known` is the fingerprint of `source` when the build has already taken it.
     """
     key = known or fingerprint(source.read_bytes())
-    return Output(file, origin, key, source.read_bytes)
+    return Output(file, origin, key, functools.partial(_read_as_keyed, source, origin, key))
+
+
+def _read_as_keyed(source: Path, origin: str, key: str) -> bytes:
+    """The bytes of `source`, if they are still those its key was made from."""
+    data = source.read_bytes()
+    if fingerprint(data) != key:
+        raise SiteError([Problem(origin, None, "changed while the site was built; build again")])
+    return data
 
 
 def check_outputs(outputs: Sequence[Output]) -> None:
@@ -58,6 +66,23 @@ def check_outputs(outputs: Sequence[Output]) -> None:
                     None,
                     f"output {' / '.join(files)} would be written by "
                     f"{' and '.join(sources)}; give one of them another slug or path",
+                )
+            )
+    folders: dict[str, Output] = {}  # every folder the outputs need, by case-folded path
+    for output in outputs:
+        folder = output.file.casefold()
+        while "/" in folder:
+            folder = folder.rsplit("/", 1)[0]
+            folders.setdefault(folder, output)
+    for output in outputs:
+        inside = folders.get(output.file.casefold())
+        if inside is not None:
+            problems.append(
+                Problem(
+                    output.origin,
+                    None,
+                    f"output {output.file} would stand where {inside.file} "
+                    f"(from {inside.origin}) needs a folder; rename one of them",
                 )
             )
     for output in outputs:

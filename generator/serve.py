@@ -10,6 +10,7 @@ rebuild, or shows the error of a failed one until the next good save.
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import queue
@@ -167,8 +168,8 @@ class _SiteChanges(FileSystemEventHandler):
     """Puts the path of every change to content/, layouts/ or site.yaml in a queue."""
 
     def __init__(self, site_dir: Path, changes: queue.Queue[str]) -> None:
-        self.watched = [site_dir.resolve() / "content", site_dir.resolve() / "layouts"]
-        self.config = site_dir.resolve() / CONFIG_FILE
+        self.watched = [(site_dir / "content").resolve(), (site_dir / "layouts").resolve()]
+        self.config = (site_dir / CONFIG_FILE).resolve()
         self.changes = changes
         self.appeared: queue.Queue[Path] = queue.Queue()  # watched folders made while serving
 
@@ -195,22 +196,31 @@ def _watch(site_dir: Path, changes: queue.Queue[str]) -> Any:
     """
     handler = _SiteChanges(site_dir, changes)
     observer = Observer()
-    observer.schedule(handler, str(site_dir), recursive=False)  # site.yaml; a new layouts/
+    observer.schedule(handler, str(site_dir.resolve()), recursive=False)  # site.yaml, new folders
+    watches = {}
     for folder in handler.watched:
         if folder.is_dir():
-            observer.schedule(handler, str(folder), recursive=True)
+            watches[folder] = observer.schedule(handler, str(folder), recursive=True)
     observer.daemon = True
     observer.start()
-    threading.Thread(target=_watch_new_folders, args=(observer, handler), daemon=True).start()
+    threading.Thread(
+        target=_watch_new_folders, args=(observer, handler, watches), daemon=True
+    ).start()
     return observer
 
 
-def _watch_new_folders(observer: Any, handler: _SiteChanges) -> None:
-    """Watch content/ or layouts/ too when it is made while serving."""
+def _watch_new_folders(observer: Any, handler: _SiteChanges, watches: dict[Path, Any]) -> None:
+    """Watch content/ or layouts/ again when it is made (or moved into place) while serving.
+
+    The watch of a folder that was deleted or moved away is stale: it is dropped first.
+    """
     while True:
         folder = handler.appeared.get()
+        if folder in watches:
+            with contextlib.suppress(KeyError):
+                observer.unschedule(watches.pop(folder))
         if folder.is_dir():
-            observer.schedule(handler, str(folder), recursive=True)
+            watches[folder] = observer.schedule(handler, str(folder), recursive=True)
 
 
 def _handler(

@@ -8,6 +8,7 @@ from the default theme shipped inside the package, so a site folder with no
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,11 +50,39 @@ def locate_theme(site_dir: Path) -> Theme:
     return Theme(tuple(dirs))
 
 
+class SnapshotLoader(jinja2.BaseLoader):
+    """Each template as it was first read in this build, or missing if it was then.
+
+    The keys of a build's outputs (keys.py) and its rendering must see the same
+    templates, even when one is saved while the build runs.
+    """
+
+    def __init__(self, inner: jinja2.BaseLoader) -> None:
+        self.inner = inner
+        self.sources: dict[str, tuple[str, str | None] | jinja2.TemplateNotFound] = {}
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool]]:
+        if template not in self.sources:
+            try:
+                self.sources[template] = self.inner.get_source(environment, template)[:2]
+            except jinja2.TemplateNotFound as missing:
+                self.sources[template] = missing
+        found = self.sources[template]
+        if isinstance(found, jinja2.TemplateNotFound):
+            raise jinja2.TemplateNotFound(template, found.message)
+        return found[0], found[1], lambda: True
+
+    def list_templates(self) -> list[str]:
+        return self.inner.list_templates()
+
+
 def make_environment(theme: Theme, config: SiteConfig, urls: Urls) -> jinja2.Environment:
     """A Jinja2 environment with autoescaping and the site's helpers."""
     tz = config.tz
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
+        loader=SnapshotLoader(jinja2.FileSystemLoader([str(d) for d in theme.template_dirs])),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,

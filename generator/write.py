@@ -151,8 +151,10 @@ class _Stager:
         try:
             os.mkdir(folder)
         except FileExistsError:
-            if not S_ISDIR(os.lstat(folder).st_mode):  # a file or link of an older site
-                with contextlib.suppress(FileNotFoundError):  # another worker got there first
+            stat = _lstat(folder)
+            if stat is None or not S_ISDIR(stat.st_mode):  # a file or link of an older site
+                # Another worker may be doing the same: whatever it got to first is fine.
+                with contextlib.suppress(FileNotFoundError, IsADirectoryError):
                     os.unlink(folder)
                 with contextlib.suppress(FileExistsError):
                     os.mkdir(folder)
@@ -243,7 +245,7 @@ def _sync_the_rest(out_dir: Path, staging: Path, keep: set[str]) -> int:
     hidden_folders = [folder for folder in live_folders if _is_hidden(folder)]
     for folder in hidden_folders:
         os.makedirs(f"{staging}/{folder}", exist_ok=True)
-    hidden = {file for file in live_files if _is_hidden(file)}
+    hidden = {file for file in live_files if _is_hidden(file) and file not in keep}
     for relative in hidden:
         target = f"{staging}/{relative}"
         if not _same_inode(f"{out_dir}/{relative}", target):

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from conftest import SiteMaker, article, write_files
 
-from generator.build import BuildOptions, BuildResult, build
+from generator.build import BuildOptions, BuildResult, build, plan
 from generator.cache import CACHE_DIR
 from generator.errors import SiteError
 from generator.theme import default_theme_dir
+from generator.write import write_output
 
 CONFIG = "title: Test Digest\nbase_url: https://example.org/\ntimezone: UTC\npage_size: 2\n"
 TAGS = ["[Asia, Trade]", "[Asia]", "[Trade, Energy]", "[Energy]"]
@@ -252,3 +253,44 @@ def test_a_broken_or_missing_included_template_is_a_site_error(
     with pytest.raises(SiteError) as caught:
         build_site(site, tmp_path / "out")
     assert message in str(caught.value)
+
+
+def test_a_template_saved_during_a_build_is_not_half_used(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    # The keys and the rendering of one build see the templates as they were
+    # when it first read them; the next build sees the new one.
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    override(site, "404.html", lambda text: text.replace("</h1>", "</h1><p>one</p>", 1))
+    planned = plan(BuildOptions(site_dir=site))
+    override(site, "404.html", lambda text: text.replace("</h1>", "</h1><p>two</p>", 1))
+    write_output(out, planned.outputs)
+    assert b"<p>one</p>" in (out / "404.html").read_bytes()
+    build_site(site, out)
+    assert b"<p>two</p>" in (out / "404.html").read_bytes()
+
+
+def test_a_file_changed_during_a_build_fails_it_and_the_next_build_copies_it(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    site, out = make_site({**FILES, "content/map.svg": "<svg>one</svg>"}, CONFIG), tmp_path / "out"
+    build_site(site, out)
+    write_files(site, {"content/map.svg": "<svg>two</svg>"})
+    planned = plan(BuildOptions(site_dir=site))
+    write_files(site, {"content/map.svg": "<svg>three</svg>"})
+    with pytest.raises(SiteError, match=r"content/map\.svg: changed while the site was built"):
+        write_output(out, planned.outputs)
+    assert (out / "map.svg").read_text() == "<svg>one</svg>"
+    build_site(site, out)
+    assert (out / "map.svg").read_text() == "<svg>three</svg>"
+
+
+def test_a_hidden_file_of_the_theme_is_updated_like_any_other(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    write_files(site, {"layouts/static/.well-known/security.txt": "Contact: one"})
+    build_site(site, out)
+    write_files(site, {"layouts/static/.well-known/security.txt": "Contact: two"})
+    build_site(site, out)
+    assert (out / ".well-known/security.txt").read_text() == "Contact: two"

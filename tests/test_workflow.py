@@ -212,6 +212,23 @@ def test_serve_ignores_the_cache_and_output_and_watches_a_new_layouts_folder(
     wait_for(lambda: "Still lost" in server.get("nowhere/")[1])
 
 
+def test_serve_follows_a_content_folder_deleted_and_made_again(
+    served: tuple[Server, Path],
+) -> None:
+    server, site = served
+    root = server.url.rsplit("/sub/", 1)[0]
+    shutil.rmtree(site / "content")
+    (site / "content").mkdir()
+    wait_for(lambda: "Alpha" not in server.get()[1])
+    with urllib.request.urlopen(root + "/__digest/events", timeout=10) as events:
+        assert events.readline() == b"event: hello\n"
+        events.readline()
+        events.readline()
+        write_files(site, {"content/a.md": article("Alpha", id="a", body="Back again.")})
+        assert events.readline() == b"event: reload\n"
+    wait_for(lambda: "Back again." in server.get("2025/03/12/alpha/")[1])
+
+
 def test_progress_bar_draws_on_a_terminal_only(capsys: pytest.CaptureFixture[str]) -> None:
     bar = ProgressBar(enabled=True)
     bar.drawn_at -= 1

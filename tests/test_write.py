@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from generator.errors import Problem, SiteError
 from generator.outputs import Output, check_outputs, file_output, fixed_output
 from generator.uptodate import output_files
 from generator.urls import output_file
-from generator.write import WriteReport, write_output
+from generator.write import WriteReport, _Stager, write_output
 
 
 def page(url: str, text: str = "html", origin: str = "test") -> Output:
@@ -276,3 +277,34 @@ def test_an_error_while_making_an_output_in_a_worker_arrives_whole(tmp_path: Pat
         write_output(tmp_path / "out", outputs, jobs=2)
     assert str(caught.value) == "layouts/list.html:3: a broken template"
     assert not (tmp_path / "out").exists()
+
+
+def test_two_workers_making_the_same_folder_where_a_file_stood_both_succeed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both workers see the old file; the first replaces it with the folder
+    # before the second gets to unlink it.
+    staging, out = tmp_path / "staging", tmp_path / "out"
+    write_files(staging, {"x": "a file of an older site"})
+    out.mkdir()
+    real_unlink = os.unlink
+    first = _Stager(staging, out, {})
+
+    def unlink_after_the_other_worker(path: str | Path) -> None:
+        if str(path).endswith("/staging/x") and not (staging / "x").is_dir():
+            monkeypatch.setattr(os, "unlink", real_unlink)
+            first(page("x/a/", "a"))  # the other worker, right now
+        real_unlink(path)
+
+    monkeypatch.setattr(os, "unlink", unlink_after_the_other_worker)
+    _Stager(staging, out, {})(page("x/b/", "b"))
+    assert files_in(staging) == {"x/a/index.html": "a", "x/b/index.html": "b"}
+
+
+def test_an_output_standing_where_another_needs_a_folder_is_refused() -> None:
+    with pytest.raises(SiteError) as caught:
+        check_outputs([page("tags/", origin="tags index"), page("tags", origin="content/tags")])
+    assert str(caught.value) == (
+        "content/tags: output tags would stand where tags/index.html (from tags index) "
+        "needs a folder; rename one of them"
+    )
