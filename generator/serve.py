@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import http.server
 import json
+import multiprocessing
 import queue
 import signal
 import sys
@@ -20,6 +21,7 @@ import threading
 import traceback
 from dataclasses import dataclass
 from html import escape
+from multiprocessing.connection import Connection
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -98,6 +100,7 @@ def serve(options: ServeOptions) -> None:
     site_dir = options.site_dir
     base_path = Urls(load_config(site_dir).base_url, "/{slug}/").base_path
     out_dir = options.output_dir or serve_output(site_dir)
+    builder = _Builder()  # before any thread starts
     state = BuildState()
     handler = _handler(out_dir, base_path, state)
     server = http.server.ThreadingHTTPServer((options.bind, options.port), handler)
@@ -114,10 +117,12 @@ def serve(options: ServeOptions) -> None:
     observer = _watch(site_dir, changes)
     signal.signal(signal.SIGTERM, _stop)
     try:
-        _rebuild(local, state, options.quiet)
+        _rebuild(builder, local, state, options.quiet)
         print(f"serving {local.base_url} (Ctrl-C to stop)", flush=True)
         threading.Thread(
-            target=_rebuild_on_change, args=(changes, local, state, options.quiet), daemon=True
+            target=_rebuild_on_change,
+            args=(changes, builder, local, state, options.quiet),
+            daemon=True,
         ).start()
         server.serve_forever()
     except KeyboardInterrupt:
@@ -125,32 +130,91 @@ def serve(options: ServeOptions) -> None:
     finally:
         observer.stop()
         server.server_close()
+        builder.close()
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def _rebuild(options: BuildOptions, state: BuildState, quiet: bool) -> None:
+@dataclass(frozen=True)
+class _Outcome:
+    """What a build of `serve` says: its summary line, or why it failed."""
+
+    summary: str = ""
+    error: str | None = None
+    heading: str = ""
+
+
+def _build_once(options: BuildOptions) -> _Outcome:
     try:
-        result = build(options)
+        return _Outcome(summary=build(options).summary())
     except SiteError as exc:
-        message = str(exc)
-        print(f"build failed:\n{message}", file=sys.stderr, flush=True)
-        state.publish(message)
-        return
+        return _Outcome(error=str(exc), heading="build failed")
     except Exception:  # keep serving; the next save may fix it
-        message = traceback.format_exc()
-        print(f"internal error (a bug in digest):\n{message}", file=sys.stderr, flush=True)
-        state.publish(message)
+        return _Outcome(error=traceback.format_exc(), heading="internal error (a bug in digest)")
+
+
+class _Builder:
+    """Runs the builds of `serve` in a child process made before serve starts any thread.
+
+    A build renders pages in forked worker processes, and forking a process
+    that has threads (the server's, the watcher's) is unsafe; the child has
+    none, and stays up between builds. Without fork, builds run here, in one
+    process.
+    """
+
+    def __init__(self) -> None:
+        self.connection: Connection | None = None
+        if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+            context = multiprocessing.get_context("fork")
+            self.connection, child = context.Pipe()
+            # Not a daemon: it forks workers of its own. It ends when the server
+            # closes its end of the pipe, or with the server (close()).
+            self.process = context.Process(target=_build_forever, args=(child, self.connection))
+            self.process.start()
+            child.close()
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.process.join(timeout=5)
+            if self.process.is_alive():
+                self.process.terminate()
+
+    def __call__(self, options: BuildOptions) -> _Outcome:
+        if self.connection is None:
+            return _build_once(options)
+        self.connection.send(options)
+        outcome: _Outcome = self.connection.recv()
+        return outcome
+
+
+def _build_forever(connection: Connection, servers_end: Connection) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which ends this
+    servers_end.close()  # so that the server closing it ends the loop below
+    with contextlib.suppress(EOFError, OSError):  # the server has closed its end
+        while True:
+            connection.send(_build_once(connection.recv()))
+
+
+def _rebuild(builder: _Builder, options: BuildOptions, state: BuildState, quiet: bool) -> None:
+    outcome = builder(options)
+    if outcome.error is not None:
+        print(f"{outcome.heading}:\n{outcome.error}", file=sys.stderr, flush=True)
+        state.publish(outcome.error)
         return
     if not quiet:
-        print(result.summary(), flush=True)
+        print(outcome.summary, flush=True)
     state.publish(None)
 
 
 def _rebuild_on_change(
-    changes: queue.Queue[str], options: BuildOptions, state: BuildState, quiet: bool
+    changes: queue.Queue[str],
+    builder: _Builder,
+    options: BuildOptions,
+    state: BuildState,
+    quiet: bool,
 ) -> None:
     while True:
         changed = changes.get()
@@ -161,7 +225,7 @@ def _rebuild_on_change(
             pass
         if not quiet:
             print(f"changed: {changed}", flush=True)
-        _rebuild(options, state, quiet)
+        _rebuild(builder, options, state, quiet)
 
 
 class _SiteChanges(FileSystemEventHandler):

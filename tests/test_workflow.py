@@ -229,6 +229,24 @@ def test_serve_follows_a_content_folder_deleted_and_made_again(
     wait_for(lambda: "Back again." in server.get("2025/03/12/alpha/")[1])
 
 
+def test_serve_builds_a_site_big_enough_for_worker_processes(make_site: SiteMaker) -> None:
+    files = {f"content/{n}.md": article(f"Story {n}", id=f"s{n}", tags="[x]") for n in range(150)}
+    site = make_site(files)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--site", str(site), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    lines = [process.stdout.readline() for _ in range(2)]
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=20)
+    assert lines[0].startswith("built 150 articles: "), lines
+    assert lines[1].startswith("serving http://127.0.0.1:")
+    assert process.returncode == 0
+
+
 def test_progress_bar_draws_on_a_terminal_only(capsys: pytest.CaptureFixture[str]) -> None:
     bar = ProgressBar(enabled=True)
     bar.drawn_at -= 1
