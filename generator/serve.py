@@ -183,11 +183,15 @@ class _Builder:
                 self.process.terminate()
 
     def __call__(self, options: BuildOptions) -> _Outcome:
-        if self.connection is None:
-            return _build_once(options)
-        self.connection.send(options)
-        outcome: _Outcome = self.connection.recv()
-        return outcome
+        if self.connection is not None:
+            try:
+                self.connection.send(options)
+                outcome: _Outcome = self.connection.recv()
+                return outcome
+            except (EOFError, OSError):  # the child died (killed, out of memory): go on here
+                print("the build process ended; building in this one", file=sys.stderr)
+                self.connection = None
+        return _build_once(options)
 
 
 def _build_forever(connection: Connection, servers_end: Connection) -> None:

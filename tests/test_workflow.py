@@ -247,6 +247,15 @@ def test_serve_builds_a_site_big_enough_for_worker_processes(make_site: SiteMake
     assert process.returncode == 0
 
 
+def test_serve_goes_on_building_when_its_build_process_dies(served: tuple[Server, Path]) -> None:
+    server, site = served
+    children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children")
+    for child in children.read_text().split():
+        os.kill(int(child), signal.SIGKILL)
+    write_files(site, {"content/a.md": article("Alpha", id="a", body="After the crash.")})
+    wait_for(lambda: "After the crash." in server.get("2025/03/12/alpha/")[1])
+
+
 def test_progress_bar_draws_on_a_terminal_only(capsys: pytest.CaptureFixture[str]) -> None:
     bar = ProgressBar(enabled=True)
     bar.drawn_at -= 1
