@@ -1,4 +1,4 @@
-"""The files a build makes, before they are made, and the check that no two collide.
+"""The files a build makes, before they are made, and the check that they fit together.
 
 An Output knows where it goes, what it comes from and how to make its
 bytes, but makes them only when asked: the writer asks only for outputs
@@ -51,7 +51,12 @@ def _read_as_keyed(source: Path, origin: str, key: str) -> bytes:
 
 
 def check_outputs(outputs: Sequence[Output]) -> None:
-    """Fail when two outputs would share a file, even if only letter case differs."""
+    """Fail on outputs that cannot all be written, naming where each comes from.
+
+    Two outputs may not share a file (even if only letter case differs), one
+    may not stand where another needs a folder, and none may leave the output
+    folder.
+    """
     origins: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for output in outputs:
         origins[output.file.casefold()].append((output.file, output.origin))
