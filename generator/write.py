@@ -7,6 +7,10 @@ site in place. A file whose bytes have not changed is the old file itself
 (hard-linked), so it keeps its mtime and a sync after the build uploads
 nothing. Hidden files of the output folder (`.git` of a deploy checkout,
 `.well-known`) are carried over; everything else not in the new site goes.
+
+An output is only made (rendered) when its key differs from the one its
+file was written with (see keys.py); making and staging happen in worker
+processes, each output straight into the staging folder.
 """
 
 from __future__ import annotations
