@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import cast
 
 import jinja2
-from jinja2 import meta
+from jinja2 import meta, nodes
 
 from generator import __version__
 from generator.archive import Month, SourcePage, Year
@@ -32,6 +32,8 @@ from generator.site import Tag
 from generator.theme import STATIC
 
 SHARED = frozenset({Article, Tag, Digest, DigestGroup, Month, Year, SourcePage, ArticleLinks})
+NAMED_FIELDS = frozenset({"name", "slug", "url"})
+COUNTS = frozenset({"length", "count"})
 
 
 class OutputKeys:
@@ -43,17 +45,44 @@ class OutputKeys:
         # id -> (the value, kept alive so that no other value gets its id; its digest)
         self.digests: dict[int, tuple[object, bytes]] = {}
         self.template_stamps: dict[str, bytes] = {}
+        self.summaries: dict[tuple[str, str], bool] = {}
 
     def key(self, templates: Iterable[str], *shown: object) -> str:
         """The key of an output rendered with `templates` that shows `shown`."""
         stamps = [self.template_stamp(name) for name in templates]
         return _digest(self.salt, *stamps, *map(self._part, shown)).hex()
 
+    def page_key(self, template: str, url: str, context: Mapping[str, object]) -> str:
+        """The key of a page: `key`, with a tag or source the page's templates only name.
+
+        A tag page is given its tag with all of its articles, but the default
+        templates show only its name, URL and number of articles: keyed on those
+        alone, a tag's page 7 is not made again when an article on page 2 changes.
+        """
+        parts = []
+        for name, value in context.items():
+            if isinstance(value, Tag | SourcePage) and self.named_only(template, name):
+                named = [str(getattr(value, field)).encode() for field in sorted(NAMED_FIELDS)]
+                part = b"n" + _digest(*named, b"%d" % len(value.articles))
+            else:
+                part = self._part(value)
+            parts += [name.encode(), part]
+        return self.key([template], url, b"m" + _digest(*parts))
+
+    def named_only(self, template: str, name: str) -> bool:
+        """Whether the templates rendering `template` use context variable `name` only
+        for its `name`, `slug`, `url`, number of `articles`, and truth."""
+        if (template, name) not in self.summaries:
+            self.summaries[template, name] = _named_only(self.env, template, name)
+        return self.summaries[template, name]
+
     def _part(self, value: object) -> bytes:
         """`value` as bytes for a key, each shared value in it replaced by its digest."""
         kind = type(value)
         if kind in SHARED:
             return self.digest(value)
+        if kind is bytes:  # a part made already
+            return cast(bytes, value)
         if kind is str:
             return b"s" + cast(str, value).encode()
         if kind is tuple or kind is list:
@@ -113,6 +142,62 @@ def template_closure(env: jinja2.Environment, name: str) -> dict[str, str | None
                 return {n: template_source(env, n) for n in names}
             todo.append(used)
     return found
+
+
+def _named_only(env: jinja2.Environment, template: str, name: str) -> bool:
+    """Whether every use of variable `name` in `template`, the templates it extends or
+    includes and those it imports with context, is `name.name`, `name.slug`,
+    `name.url`, `name.articles | length` (or `count`) or a test of its truth."""
+    seen, todo = set(), [template]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            source, filename, _ = env.loader.get_source(env, current)  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound:
+            continue
+        tree = env.parse(source, current, filename)
+        for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+            if isinstance(node, nodes.Extends) or getattr(node, "with_context", False):
+                used = getattr(node, "template", None)
+                if not isinstance(used, nodes.Const):
+                    return False  # could be any template
+                todo.append(used.value)
+        if not _uses_are_named(tree, name):
+            return False
+    return True
+
+
+def _uses_are_named(tree: nodes.Node, name: str) -> bool:
+    stack: list[tuple[nodes.Node, nodes.Node | None, nodes.Node | None]] = [(tree, None, None)]
+    while stack:
+        node, parent, grandparent = stack.pop()
+        if (
+            isinstance(node, nodes.Name)
+            and node.name == name
+            and (node.ctx != "load" or not _named_use(node, parent, grandparent))
+        ):
+            return False
+        stack += [(child, node, parent) for child in node.iter_child_nodes()]
+    return True
+
+
+def _named_use(node: nodes.Name, parent: nodes.Node | None, grandparent: nodes.Node | None) -> bool:
+    if isinstance(parent, nodes.If | nodes.CondExpr) and parent.test is node:
+        return True
+    if not isinstance(parent, nodes.Getattr) or parent.node is not node:
+        return False
+    if parent.attr in NAMED_FIELDS:
+        return True
+    return (
+        parent.attr == "articles"
+        and isinstance(grandparent, nodes.Filter)
+        and grandparent.node is parent
+        and grandparent.name in COUNTS
+        and not (grandparent.args or grandparent.kwargs)
+    )
 
 
 def template_source(env: jinja2.Environment, name: str) -> str:

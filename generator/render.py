@@ -80,7 +80,7 @@ def page_outputs(site: Site, env: jinja2.Environment, keys: OutputKeys) -> list[
             Output(
                 output_file(job.url),
                 job.origin,
-                keys.key([job.template], job.url, job.context),
+                keys.page_key(job.template, job.url, job.context),
                 functools.partial(render_page, env, site.config, job),
             )
             for job in jobs

@@ -294,3 +294,29 @@ def test_a_hidden_file_of_the_theme_is_updated_like_any_other(
     write_files(site, {"layouts/static/.well-known/security.txt": "Contact: two"})
     build_site(site, out)
     assert (out / ".well-known/security.txt").read_text() == "Contact: two"
+
+
+def test_tag_pages_that_name_their_tag_are_not_made_for_articles_they_do_not_show(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    # The default list.html shows a tag's name, URL and number of articles;
+    # one that lists every article of the tag on each page depends on them all.
+    made = {}
+    for theme in ("default", "lists every article"):
+        site, out = make_site(FILES, CONFIG), tmp_path / theme
+        if theme != "default":
+            override(
+                site,
+                "list.html",
+                lambda text: text.replace(
+                    "</h1>", "</h1>{% for a in tag.articles %}{{ a.title }}; {% endfor %}", 1
+                ),
+            )
+        build_site(site, out)
+        edit(site, "content/01.md", "title: 'Story 1'", "title: 'Story One'")
+        made[theme] = build_site(site, out).report.made
+        assert tree(out) == cold_tree(site, tmp_path / f"{theme}-cold")
+        edit(site, "content/01.md", "title: 'Story One'", "title: 'Story 1'")
+        shutil.rmtree(site)
+    asia_pages = 4  # 8 articles tagged Asia, 2 to a page; story 1 is on the last
+    assert made["lists every article"] - made["default"] == asia_pages - 1
