@@ -67,7 +67,8 @@ class OutputKeys:
             else:
                 part = self._part(value)
             parts += [name.encode(), part]
-        return self.key([template], url, b"m" + _digest(*parts))
+        stamp = self.template_stamp(template)
+        return _digest(self.salt, stamp, self._part(url), b"m" + _digest(*parts)).hex()
 
     def named_only(self, template: str, name: str) -> bool:
         """Whether the templates rendering `template` use context variable `name` only
@@ -81,8 +82,6 @@ class OutputKeys:
         kind = type(value)
         if kind in SHARED:
             return self.digest(value)
-        if kind is bytes:  # a part made already
-            return cast(bytes, value)
         if kind is str:
             return b"s" + cast(str, value).encode()
         if kind is tuple or kind is list:
