@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.cache import spare_output
+from generator.cache import record_file, spare_output
 from generator.config import load_config
 from generator.content import Article, Progress, load_content, no_progress
 from generator.errors import Problem, SiteError
@@ -25,7 +25,6 @@ from generator.uptodate import (
     input_stamp,
     load_record,
     output_files,
-    record_file,
     save_record,
 )
 from generator.urls import Urls

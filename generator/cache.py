@@ -44,8 +44,16 @@ def cache_file(site_dir: Path, settings: tuple[object, ...]) -> Path:
 
 def spare_output(site_dir: Path, out_dir: Path) -> Path:
     """Where the site before the current one is kept, to be updated into the next one."""
-    key = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:20]
-    return site_dir / CACHE_DIR / f"output-{key}"
+    return site_dir / CACHE_DIR / f"output-{_folder_key(out_dir)}"
+
+
+def record_file(site_dir: Path, out_dir: Path) -> Path:
+    """Where the record of the last build into `out_dir` is kept (see uptodate.py)."""
+    return site_dir / CACHE_DIR / f"build-{_folder_key(out_dir)}.json"
+
+
+def _folder_key(out_dir: Path) -> str:
+    return hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:20]
 
 
 def serve_output(site_dir: Path) -> Path:

@@ -13,12 +13,18 @@ import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from generator.cache import Entries, cache_file, fingerprint, load_entries, save_entries
+from generator.cache import (
+    Entries,
+    cache_file,
+    fingerprint,
+    library_versions,
+    load_entries,
+    save_entries,
+)
 from generator.config import SiteConfig
 from generator.dates import date_from_filename
 from generator.errors import Problem, SiteError
@@ -117,8 +123,7 @@ class ArticleReader:
     @property
     def settings(self) -> tuple[object, ...]:
         """What an Article depends on besides its file: the key of its cache."""
-        versions = (metadata.version("markdown"), metadata.version("nh3"))
-        return (self.tz.key, self.urls, self.max_bytes, self.safe_html, versions)
+        return (self.tz.key, self.urls, self.max_bytes, self.safe_html, library_versions())
 
     def read(self, path: Path) -> tuple[Article | None, list[Problem]]:
         relative = path.relative_to(self.site_dir).as_posix()

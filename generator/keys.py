@@ -46,6 +46,7 @@ class OutputKeys:
         self.digests: dict[int, tuple[object, bytes]] = {}
         self.template_stamps: dict[str, bytes] = {}
         self.summaries: dict[tuple[str, str], bool] = {}
+        self.trees: dict[str, nodes.Template | None] = {}  # None: no such template
 
     def key(self, templates: Iterable[str], *shown: object) -> str:
         """The key of an output rendered with `templates` that shows `shown`."""
@@ -74,8 +75,66 @@ class OutputKeys:
         """Whether the templates rendering `template` use context variable `name` only
         for its `name`, `slug`, `url`, number of `articles`, and truth."""
         if (template, name) not in self.summaries:
-            self.summaries[template, name] = _named_only(self.env, template, name)
+            self.summaries[template, name] = self._named_only(template, name)
         return self.summaries[template, name]
+
+    def _named_only(self, template: str, name: str) -> bool:
+        """`named_only` over `template`, the templates it extends or includes and those
+        it imports with context: the templates that share its context."""
+        seen, todo = set(), [template]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            tree = self.tree(current)
+            if tree is None:
+                continue
+            for node in tree.find_all(
+                (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)
+            ):
+                if isinstance(node, nodes.Extends) or getattr(node, "with_context", False):
+                    used = getattr(node, "template", None)
+                    if not isinstance(used, nodes.Const):
+                        return False  # could be any template
+                    todo.append(used.value)
+            if not _uses_are_named(tree, name):
+                return False
+        return True
+
+    def tree(self, name: str) -> nodes.Template | None:
+        """Template `name` parsed (once per build), or None if there is no such template."""
+        if name not in self.trees:
+            try:
+                source, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+            except jinja2.TemplateNotFound:
+                self.trees[name] = None
+            else:
+                self.trees[name] = self.env.parse(source, name, filename)
+        return self.trees[name]
+
+    def template_closure(self, name: str) -> dict[str, str | None]:
+        """`name` and every template it extends, includes or imports, however deep, with
+        sources.
+
+        A template that names another through a variable could use any of them;
+        one that is missing (`{% include "x.html" ignore missing %}`) has no source.
+        """
+        found: dict[str, str | None] = {}
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if current in found:
+                continue
+            tree = self.tree(current)
+            found[current] = None if tree is None else template_source(self.env, current)
+            for used in meta.find_referenced_templates(tree) if tree is not None else ():
+                if used is None:
+                    env = self.env
+                    names = env.list_templates(filter_func=lambda n: not n.startswith(f"{STATIC}/"))
+                    return {n: template_source(env, n) for n in names}
+                todo.append(used)
+        return found
 
     def _part(self, value: object) -> bytes:
         """`value` as bytes for a key, each shared value in it replaced by its digest."""
@@ -100,7 +159,7 @@ class OutputKeys:
         """A digest of template `name` and of every template it uses."""
         if name not in self.template_stamps:
             parts = []
-            for used, source in sorted(template_closure(self.env, name).items()):
+            for used, source in sorted(self.template_closure(name).items()):
                 parts += [used.encode(), b"\0" if source is None else source.encode()]
             self.template_stamps[name] = _digest(*parts)
         return self.template_stamps[name]
@@ -115,58 +174,6 @@ class OutputKeys:
                 data = self._fields(value)
             known = self.digests[id(value)] = (value, data)
         return known[1]
-
-
-def template_closure(env: jinja2.Environment, name: str) -> dict[str, str | None]:
-    """`name` and every template it extends, includes or imports, however deep, with sources.
-
-    A template that names another through a variable could use any of them;
-    one that is missing (`{% include "x.html" ignore missing %}`) has no source.
-    """
-    found: dict[str, str | None] = {}
-    todo = [name]
-    while todo:
-        current = todo.pop()
-        if current in found:
-            continue
-        try:
-            source, filename, _ = env.loader.get_source(env, current)  # type: ignore[union-attr]
-        except jinja2.TemplateNotFound:
-            found[current] = None
-            continue
-        found[current] = source
-        for used in meta.find_referenced_templates(env.parse(source, current, filename)):
-            if used is None:
-                names = env.list_templates(filter_func=lambda n: not n.startswith(f"{STATIC}/"))
-                return {n: template_source(env, n) for n in names}
-            todo.append(used)
-    return found
-
-
-def _named_only(env: jinja2.Environment, template: str, name: str) -> bool:
-    """Whether every use of variable `name` in `template`, the templates it extends or
-    includes and those it imports with context, is `name.name`, `name.slug`,
-    `name.url`, `name.articles | length` (or `count`) or a test of its truth."""
-    seen, todo = set(), [template]
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        try:
-            source, filename, _ = env.loader.get_source(env, current)  # type: ignore[union-attr]
-        except jinja2.TemplateNotFound:
-            continue
-        tree = env.parse(source, current, filename)
-        for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
-            if isinstance(node, nodes.Extends) or getattr(node, "with_context", False):
-                used = getattr(node, "template", None)
-                if not isinstance(used, nodes.Const):
-                    return False  # could be any template
-                todo.append(used.value)
-        if not _uses_are_named(tree, name):
-            return False
-    return True
 
 
 def _uses_are_named(tree: nodes.Node, name: str) -> bool:

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from generator import __version__
-from generator.cache import CACHE_DIR, fingerprint, library_versions
+from generator.cache import fingerprint, library_versions
 from generator.errors import Problem
 
 
@@ -70,11 +70,6 @@ def input_stamp(
             prints[path] = fingerprint(path.read_bytes())
             digest.update(f"\0{path}\0{prints[path]}".encode())
     return digest.hexdigest(), prints
-
-
-def record_file(site_dir: Path, out_dir: Path) -> Path:
-    key = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:20]
-    return site_dir / CACHE_DIR / f"build-{key}.json"
 
 
 def load_record(path: Path) -> BuildRecord | None:

@@ -13,7 +13,9 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import pytest
 import yaml
@@ -113,6 +115,26 @@ class Server:
             return exc.code, exc.read().decode()
 
 
+def start_serve(site: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--site", str(site), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+@contextmanager
+def events(server: Server, timeout: float = 10) -> Iterator[IO[bytes]]:
+    """The server's stream of events, past its greeting."""
+    root = server.url.rsplit("/sub/", 1)[0]
+    with urllib.request.urlopen(root + "/__digest/events", timeout=timeout) as stream:
+        assert stream.readline() == b"event: hello\n"
+        stream.readline()  # data
+        stream.readline()  # blank line
+        yield stream
+
+
 @pytest.fixture
 def served(make_site: SiteMaker) -> Iterator[tuple[Server, Path]]:
     files = {
@@ -120,12 +142,7 @@ def served(make_site: SiteMaker) -> Iterator[tuple[Server, Path]]:
         "content/d.md": article("Draft", id="d", draft="true"),
     }
     site = make_site(files, config="title: T\nbase_url: https://example.org/sub/\n")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--site", str(site), "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = start_serve(site)
     assert process.stdout is not None
     url = ""
     deadline = time.monotonic() + 30
@@ -162,22 +179,19 @@ def wait_for(condition: object, seconds: float = 10) -> None:
 
 def test_serve_rebuilds_reports_errors_and_recovers(served: tuple[Server, Path]) -> None:
     server, site = served
-    with urllib.request.urlopen(server.url.rsplit("/sub/", 1)[0] + "/__digest/events") as events:
-        assert events.readline() == b"event: hello\n"
-        events.readline()
-        events.readline()
+    with events(server) as stream:
         (site / "content/a.md").write_text(article("Alpha", id="a", body="Second version."))
-        assert events.readline() == b"event: reload\n"
+        assert stream.readline() == b"event: reload\n"
         assert "Second version." in server.get("2025/03/12/alpha/")[1]
-        events.readline()
-        events.readline()
+        stream.readline()
+        stream.readline()
         (site / "content/a.md").write_text("---\ntitle: [broken\n---\n")
-        assert events.readline() == b"event: build-error\n"
-        assert b"content/a.md:2: invalid YAML" in events.readline()
+        assert stream.readline() == b"event: build-error\n"
+        assert b"content/a.md:2: invalid YAML" in stream.readline()
         assert "Second version." in server.get("2025/03/12/alpha/")[1]  # the last good site
-        events.readline()
+        stream.readline()
         (site / "content/a.md").write_text(article("Alpha", id="a", body="Third version."))
-        assert events.readline() == b"event: reload\n"
+        assert stream.readline() == b"event: reload\n"
     wait_for(lambda: "Third version." in server.get("2025/03/12/alpha/")[1])
     root = server.url.rsplit("/sub/", 1)[0]
     with urllib.request.urlopen(root + "/__digest/reload.js") as script:
@@ -188,27 +202,17 @@ def test_serve_ignores_the_cache_and_output_and_watches_a_new_layouts_folder(
     served: tuple[Server, Path],
 ) -> None:
     server, site = served
-    root = server.url.rsplit("/sub/", 1)[0]
-    with urllib.request.urlopen(root + "/__digest/events", timeout=2) as events:
-        assert events.readline() == b"event: hello\n"
-        events.readline()
-        events.readline()
+    with events(server, timeout=2) as stream:
         write_files(site, {".digest-cache/junk/a.html": "x", "output/b.html": "y"})
         with pytest.raises(TimeoutError):
-            events.readline()  # nothing to rebuild for
-    with urllib.request.urlopen(root + "/__digest/events", timeout=10) as events:
-        assert events.readline() == b"event: hello\n"
-        events.readline()
-        events.readline()
+            stream.readline()  # nothing to rebuild for
+    with events(server) as stream:
         write_files(site, {"layouts/404.html": "<p>Lost in the briefing</p>\n"})
-        assert events.readline() == b"event: reload\n"
+        assert stream.readline() == b"event: reload\n"
     wait_for(lambda: "Lost in the briefing" in server.get("nowhere/")[1])
-    with urllib.request.urlopen(root + "/__digest/events", timeout=10) as events:
-        assert events.readline() == b"event: hello\n"
-        events.readline()
-        events.readline()
+    with events(server) as stream:
         write_files(site, {"layouts/404.html": "<p>Still lost</p>\n"})  # inside the new folder
-        assert events.readline() == b"event: reload\n"
+        assert stream.readline() == b"event: reload\n"
     wait_for(lambda: "Still lost" in server.get("nowhere/")[1])
 
 
@@ -216,28 +220,19 @@ def test_serve_follows_a_content_folder_deleted_and_made_again(
     served: tuple[Server, Path],
 ) -> None:
     server, site = served
-    root = server.url.rsplit("/sub/", 1)[0]
     shutil.rmtree(site / "content")
     (site / "content").mkdir()
     wait_for(lambda: "Alpha" not in server.get()[1])
-    with urllib.request.urlopen(root + "/__digest/events", timeout=10) as events:
-        assert events.readline() == b"event: hello\n"
-        events.readline()
-        events.readline()
+    with events(server) as stream:
         write_files(site, {"content/a.md": article("Alpha", id="a", body="Back again.")})
-        assert events.readline() == b"event: reload\n"
+        assert stream.readline() == b"event: reload\n"
     wait_for(lambda: "Back again." in server.get("2025/03/12/alpha/")[1])
 
 
 def test_serve_builds_a_site_big_enough_for_worker_processes(make_site: SiteMaker) -> None:
     files = {f"content/{n}.md": article(f"Story {n}", id=f"s{n}", tags="[x]") for n in range(150)}
     site = make_site(files)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--site", str(site), "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = start_serve(site)
     assert process.stdout is not None
     lines = [process.stdout.readline() for _ in range(2)]
     process.send_signal(signal.SIGTERM)
