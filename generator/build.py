@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.cache import record_file, spare_output
+from generator.cache import hashed_file, record_file, spare_output
 from generator.config import load_config
 from generator.content import Article, Progress, load_content, no_progress
 from generator.errors import Problem, SiteError
@@ -23,8 +23,10 @@ from generator.theme import Theme, locate_theme, make_environment
 from generator.uptodate import (
     BuildRecord,
     input_stamp,
+    load_hashed,
     load_record,
     output_files,
+    save_hashed,
     save_record,
 )
 from generator.urls import Urls
@@ -116,9 +118,15 @@ def build(options: BuildOptions) -> BuildResult:
 
 
 def _input_stamp(options: BuildOptions, out_dir: Path) -> tuple[str, dict[Path, str]]:
+    """The fingerprint of the build's inputs and of each input file (see uptodate.py)."""
     folders = locate_theme(options.site_dir).template_dirs
     choices = (options.drafts, options.future, options.base_url, str(out_dir))
-    return input_stamp(options.site_dir, folders, choices)
+    kept = hashed_file(options.site_dir)
+    hashed = load_hashed(kept)
+    stamp, prints, now_hashed = input_stamp(options.site_dir, folders, choices, hashed)
+    if now_hashed != hashed:
+        save_hashed(kept, now_hashed)
+    return stamp, prints
 
 
 def _unchanged(record: BuildRecord, seconds: float) -> BuildResult:
@@ -170,6 +178,7 @@ def plan(options: BuildOptions, prints: Mapping[Path, str] | None = None) -> Pla
     options.progress("planning", 0, 1)
     env = make_environment(theme, config, urls)
     keys = OutputKeys(env, config)
+    keys.know(content.articles, content.digests)
     pages = page_outputs(site, env, keys)
     feeds = feed_outputs(site, env, keys)
     assets = collect_assets(site_dir, theme, content.assets, prints or {})

@@ -1,11 +1,13 @@
 """The build cache in `.digest-cache/`: articles already read, and the site before the last.
 
 Reading an article (YAML, then Markdown to HTML) is most of a build's work,
-so the Article made from a file is kept, keyed on the file's bytes. A cache
-file belongs to one combination of everything else an Article depends on
-(the generator's version and the settings that shape it); any other
-combination gets its own file. A cache file starts with the SHA-256 of the
-rest: a damaged or edited file is ignored and rebuilt, never trusted.
+so the Article made from a file is kept, keyed on the file's bytes, with its
+digest for the page keys (see keys.py). A cache folder belongs to one
+combination of everything else an Article depends on (the generator's
+version and the settings that shape it); any other combination gets its own.
+Its articles are spread over `SHARDS` files by path, so that an edit rewrites
+one small file; each starts with the SHA-256 of the rest: a damaged or
+edited file is ignored and its articles read again, never trusted.
 
 The spare output is the site as it was two builds ago; the next build brings
 it up to date and swaps it with the output folder (see write.py), which is
@@ -20,6 +22,8 @@ import os
 import pickle
 import platform
 import tempfile
+import zlib
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,14 +36,16 @@ if TYPE_CHECKING:
 
 CACHE_DIR = ".digest-cache"
 LIBRARIES = ("markdown", "jinja2", "markupsafe", "pyyaml", "feedgen", "nh3", "lxml", "tzdata")
-# site-relative path -> (SHA-256 of the file's bytes, its Article, its warnings)
-Entries = dict[str, tuple[str, "Article", tuple["Problem", ...]]]
+SHARDS = 64
+# site-relative path -> (SHA-256 of the file's bytes, its Article, its warnings, its digest)
+Entry = tuple[str, "Article", tuple["Problem", ...], bytes]
+Entries = dict[str, Entry]
 
 
-def cache_file(site_dir: Path, settings: tuple[object, ...]) -> Path:
-    """The cache file for articles read with these settings."""
+def cache_folder(site_dir: Path, settings: tuple[object, ...]) -> Path:
+    """The cache folder for articles read with these settings."""
     key = hashlib.sha256(repr((__version__, settings)).encode()).hexdigest()[:20]
-    return site_dir / CACHE_DIR / f"articles-{key}.pickle"
+    return site_dir / CACHE_DIR / f"articles-{key}"
 
 
 def spare_output(site_dir: Path, out_dir: Path) -> Path:
@@ -52,6 +58,11 @@ def record_file(site_dir: Path, out_dir: Path) -> Path:
     return site_dir / CACHE_DIR / f"build-{_folder_key(out_dir)}.json"
 
 
+def hashed_file(site_dir: Path) -> Path:
+    """Where the hashes of the site's input files are kept (see uptodate.py)."""
+    return site_dir / CACHE_DIR / "inputs.json"
+
+
 def _folder_key(out_dir: Path) -> str:
     return hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:20]
 
@@ -61,8 +72,35 @@ def serve_output(site_dir: Path) -> Path:
     return site_dir / CACHE_DIR / "serve"
 
 
-def load_entries(path: Path) -> Entries:
-    """The cached articles in `path`; empty if it is missing, damaged or not ours."""
+def load_entries(folder: Path) -> Entries:
+    """The cached articles in `folder`, without those of missing or damaged shards."""
+    entries: Entries = {}
+    for shard in range(SHARDS):
+        entries.update(_load_shard(_shard_file(folder, shard)))
+    return entries
+
+
+def save_entries(folder: Path, entries: Entries, changed: Iterable[str]) -> None:
+    """Write the shards that hold the `changed` paths (of articles added, changed or gone)."""
+    shards = {_shard_of(path) for path in changed}
+    held: dict[int, Entries] = {shard: {} for shard in shards}
+    for path, entry in entries.items():
+        shard = _shard_of(path)
+        if shard in held:
+            held[shard][path] = entry
+    for shard, part in held.items():
+        _save_shard(_shard_file(folder, shard), part)
+
+
+def _shard_of(path: str) -> int:
+    return zlib.crc32(path.encode()) % SHARDS
+
+
+def _shard_file(folder: Path, shard: int) -> Path:
+    return folder / f"{shard:02d}.pickle"
+
+
+def _load_shard(path: Path) -> Entries:
     try:
         data = path.read_bytes()
     except OSError:
@@ -77,9 +115,9 @@ def load_entries(path: Path) -> Entries:
     return entries if isinstance(entries, dict) else {}
 
 
-def save_entries(path: Path, entries: Entries) -> None:
-    """Write the cache file atomically, so that a killed build cannot leave half of it."""
-    payload = pickle.dumps(dict(entries), protocol=pickle.HIGHEST_PROTOCOL)
+def _save_shard(path: Path, entries: Entries) -> None:
+    """Write one shard atomically, so that a killed build cannot leave half of it."""
+    payload = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
@@ -89,6 +127,12 @@ def save_entries(path: Path, entries: Entries) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def pickled_digest(value: object) -> bytes:
+    """A digest of `value`'s pickle: the same value, the same digest."""
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return hashlib.blake2b(data, digest_size=20).digest()
 
 
 def fingerprint(data: bytes) -> str:

@@ -19,10 +19,11 @@ from zoneinfo import ZoneInfo
 
 from generator.cache import (
     Entries,
-    cache_file,
+    cache_folder,
     fingerprint,
     library_versions,
     load_entries,
+    pickled_digest,
     save_entries,
 )
 from generator.config import SiteConfig
@@ -96,11 +97,16 @@ class Article:
 
 @dataclass(frozen=True)
 class LoadedContent:
-    """Everything read from content/: articles, other files, warnings."""
+    """Everything read from content/: articles, other files, warnings.
+
+    `digests` are the articles' digests (see keys.py), in the same order,
+    taken when each was read.
+    """
 
     articles: tuple[Article, ...]
     assets: tuple[str, ...]
     warnings: tuple[Problem, ...]
+    digests: tuple[bytes, ...]
 
 
 Progress = Callable[[str, int, int], None]
@@ -134,6 +140,11 @@ class ArticleReader:
         renderer = markdown_renderer(self.urls.base_path, self.safe_html)
         return parse_article(relative, text, self.tz, self.urls, renderer)
 
+    def read_with_digest(self, path: Path) -> tuple[Article | None, list[Problem], bytes]:
+        """`read`, and the article's digest, taken in the worker that read it."""
+        article, problems = self.read(path)
+        return article, problems, pickled_digest(article) if article is not None else b""
+
 
 @functools.cache
 def markdown_renderer(base_path: str, safe: bool) -> MarkdownRenderer:
@@ -166,7 +177,7 @@ def load_content(
     reader = ArticleReader(
         site_dir, config.tz, urls, config.max_article_bytes, not config.unsafe_html
     )
-    store = cache_file(site_dir, reader.settings) if cache else None
+    store = cache_folder(site_dir, reader.settings) if cache else None
     cached = load_entries(store) if store else {}
     entries: Entries = {}
     todo = []
@@ -179,20 +190,27 @@ def load_content(
         else:
             todo.append((path, relative, stamp))
     progress("reading", 0, len(todo))
-    read = ordered_map(reader.read, [path for path, _, _ in todo], jobs)
-    for done, ((_, relative, stamp), (article, found)) in enumerate(zip(todo, read, strict=True)):
+    read = ordered_map(reader.read_with_digest, [path for path, _, _ in todo], jobs)
+    for done, ((_, relative, stamp), (article, found, digest)) in enumerate(
+        zip(todo, read, strict=True)
+    ):
         progress("reading", done + 1, len(todo))
         problems.extend(p for p in found if not p.warning)
         if article is not None:  # a file that changed while read gets no stamp: read it again
-            entries[relative] = (stamp or "", article, tuple(p for p in found if p.warning))
+            entries[relative] = (stamp or "", article, tuple(p for p in found if p.warning), digest)
     errors = [p for p in problems if not p.warning]
     if errors:
         raise SiteError(errors)
-    if store and (todo or entries.keys() != cached.keys()):
-        save_entries(store, entries)
+    if store:
+        save_entries(store, entries, [r for _, r, _ in todo] + list(cached.keys() - entries.keys()))
     ordered = [entries[path.relative_to(site_dir).as_posix()] for path in article_files]
-    warnings = [p for p in problems if p.warning] + [w for _, _, found in ordered for w in found]
-    return LoadedContent(tuple(a for _, a, _ in ordered), assets, tuple(sorted(warnings)))
+    warnings = [p for p in problems if p.warning] + [w for _, _, found, _ in ordered for w in found]
+    return LoadedContent(
+        articles=tuple(entry[1] for entry in ordered),
+        assets=assets,
+        warnings=tuple(sorted(warnings)),
+        digests=tuple(entry[3] for entry in ordered),
+    )
 
 
 def _fingerprint(path: Path, limit: int) -> str | None:

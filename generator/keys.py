@@ -23,7 +23,7 @@ from jinja2 import meta, nodes
 
 from generator import __version__
 from generator.archive import Month, SourcePage, Year
-from generator.cache import library_versions
+from generator.cache import library_versions, pickled_digest
 from generator.config import SiteConfig
 from generator.content import Article
 from generator.digests import Digest, DigestGroup
@@ -47,6 +47,11 @@ class OutputKeys:
         self.template_stamps: dict[str, bytes] = {}
         self.summaries: dict[tuple[str, str], bool] = {}
         self.trees: dict[str, nodes.Template | None] = {}  # None: no such template
+
+    def know(self, articles: Iterable[Article], digests: Iterable[bytes]) -> None:
+        """Take the digests of `articles` as already made (when they were read)."""
+        for article, digest in zip(articles, digests, strict=True):
+            self.digests[id(article)] = (article, digest)
 
     def key(self, templates: Iterable[str], *shown: object) -> str:
         """The key of an output rendered with `templates` that shows `shown`."""
@@ -168,10 +173,8 @@ class OutputKeys:
         """The digest of a shared value, made once per build."""
         known = self.digests.get(id(value))
         if known is None:
-            if type(value) is Article:  # holds no other shared value: its plain pickle
-                data = _digest(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-            else:
-                data = self._fields(value)
+            # An article holds no other shared value: the digest of its plain pickle.
+            data = pickled_digest(value) if type(value) is Article else self._fields(value)
             known = self.digests[id(value)] = (value, data)
         return known[1]
 

@@ -7,6 +7,13 @@ generator and its libraries), the size and mtime of every output file, and
 the time of the build and the time at which a future article becomes due. A
 build whose fingerprint matches, whose output files are all as recorded, and
 whose time lies between those two, has nothing to do.
+
+Hashing every input file is most of the cost of finding out, so, as git
+does for its index, the hash of a file is reused while its size, mtime,
+ctime and inode are those it was hashed with. ctime cannot be set back by
+hand (`touch -d` sets the mtime only), and a file changed less than
+`SETTLED_NS` before it was hashed is hashed again next time, so an edit made
+within one tick of the file system's clock is not missed.
 """
 
 from __future__ import annotations
@@ -15,13 +22,18 @@ import datetime as dt
 import hashlib
 import json
 import os
+import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from generator import __version__
 from generator.cache import fingerprint, library_versions
 from generator.errors import Problem
+
+SETTLED_NS = 2_000_000_000  # coarser than any file system's clock (FAT's is 2 s)
+# An input file's path -> its size, mtime, ctime and inode when hashed, and its SHA-256.
+Hashed = dict[str, tuple[int, int, int, int, str]]
 
 
 @dataclass(frozen=True)
@@ -56,20 +68,56 @@ class BuildRecord:
 
 
 def input_stamp(
-    site_dir: Path, folders: Iterable[Path], options: Sequence[object]
-) -> tuple[str, dict[Path, str]]:
-    """A fingerprint of everything a build reads, and the fingerprint of each file.
+    site_dir: Path, folders: Iterable[Path], options: Sequence[object], hashed: Hashed
+) -> tuple[str, dict[Path, str], Hashed]:
+    """A fingerprint of everything a build reads, the fingerprint of each file, and
+    the hashes to reuse next time.
 
-    The build cache keys articles on the same per-file fingerprints, so a
-    build that goes on does not read and hash every file a second time.
+    `hashed` are the hashes taken last time; a file still as it was then is not
+    read. The build cache keys articles on the same per-file fingerprints, so
+    a build that goes on does not read and hash every file a second time.
     """
     digest = hashlib.sha256(repr((__version__, library_versions(), tuple(options))).encode())
-    prints = {}
+    prints: dict[Path, str] = {}
+    settled = time.time_ns() - SETTLED_NS
+    now_hashed: Hashed = {}
     for root in [site_dir / "site.yaml", site_dir / "content", *folders]:
-        for path in _files(root):
-            prints[path] = fingerprint(path.read_bytes())
-            digest.update(f"\0{path}\0{prints[path]}".encode())
-    return digest.hexdigest(), prints
+        for name in _files(root):
+            try:
+                stat = os.stat(name)
+            except OSError:
+                continue  # gone since the folder was listed
+            seen = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+            known = hashed.get(name)
+            if known is not None and known[:4] == seen:
+                sha = known[4]
+            else:
+                try:
+                    with open(name, "rb") as stream:
+                        sha = fingerprint(stream.read())
+                except OSError:
+                    continue
+            if max(stat.st_mtime_ns, stat.st_ctime_ns) < settled:
+                now_hashed[name] = (*seen, sha)
+            prints[Path(name)] = sha
+            digest.update(f"\0{name}\0{sha}".encode())
+    return digest.hexdigest(), prints, now_hashed
+
+
+def load_hashed(path: Path) -> Hashed:
+    """The input hashes kept in `path`; empty if it is missing or unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {
+            str(name): (int(a), int(b), int(c), int(d), str(sha))
+            for name, (a, b, c, d, sha) in data.items()
+        }
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+
+
+def save_hashed(path: Path, hashed: Hashed) -> None:
+    _save_json(path, hashed)
 
 
 def load_record(path: Path) -> BuildRecord | None:
@@ -92,9 +140,14 @@ def load_record(path: Path) -> BuildRecord | None:
 
 
 def save_record(path: Path, record: BuildRecord) -> None:
+    _save_json(path, {field.name: getattr(record, field.name) for field in fields(record)})
+
+
+def _save_json(path: Path, data: object) -> None:
+    """Write `data` to `path` atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".new")
-    temporary.write_text(json.dumps(asdict(record)), encoding="utf-8")
+    temporary.write_text(json.dumps(data), encoding="utf-8")
     os.replace(temporary, path)
 
 
@@ -112,10 +165,10 @@ def _size_and_time(path: str | Path) -> tuple[int, int]:
     return (stat.st_size, stat.st_mtime_ns)
 
 
-def _files(root: Path) -> list[Path]:
+def _files(root: Path) -> list[str]:
     """`root` if it is a file, else every file below it (links to folders not followed)."""
     if root.is_file():
-        return [root]
+        return [str(root)]
     found, todo = [], [str(root)]
     while todo:
         try:
@@ -127,4 +180,4 @@ def _files(root: Path) -> list[Path]:
                         found.append(entry.path)
         except (FileNotFoundError, NotADirectoryError):
             continue
-    return [Path(path) for path in sorted(found)]
+    return sorted(found)

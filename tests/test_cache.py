@@ -26,7 +26,7 @@ def load(site: Path, cache: bool = True) -> tuple[LoadedContent, int]:
 def test_unchanged_articles_come_from_the_cache(make_site: SiteMaker) -> None:
     site = make_site(FILES)
     first, reads = load(site)
-    assert reads == 6 and list((site / CACHE_DIR).glob("articles-*.pickle"))
+    assert reads == 6 and list((site / CACHE_DIR).glob("articles-*/*.pickle"))
     second, reads = load(site)
     assert reads == 0 and second == first
     (site / "content/3.md").write_text(article("Story 3", id="s3", body="Changed."))
@@ -47,13 +47,15 @@ def test_a_change_of_settings_reads_everything_again(make_site: SiteMaker) -> No
 def test_a_damaged_cache_is_ignored_and_rebuilt(make_site: SiteMaker) -> None:
     site = make_site(FILES)
     fresh, _ = load(site)
-    [store] = (site / CACHE_DIR).glob("articles-*.pickle")
-    data = bytearray(store.read_bytes())
-    data[len(data) // 2] ^= 0xFF
-    store.write_bytes(bytes(data))
+    shards = list((site / CACHE_DIR).glob("articles-*/*.pickle"))
+    for shard in shards:
+        data = bytearray(shard.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        shard.write_bytes(bytes(data))
     again, reads = load(site)
     assert reads == 6 and again == fresh
-    store.write_bytes(b"not a cache at all")
+    for shard in shards:
+        shard.write_bytes(b"not a cache at all")
     assert load(site) == (fresh, 6)
 
 
@@ -72,3 +74,19 @@ def test_cached_and_uncached_builds_are_identical(make_site: SiteMaker, tmp_path
         assert run_digest("build", "--site", site, "--output", out, *extra).returncode == 0
         trees.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
     assert trees[0] == trees[1] == trees[2]
+
+
+def test_an_edit_rewrites_only_the_shard_that_holds_the_article(make_site: SiteMaker) -> None:
+    site = make_site({f"content/{n}.md": article(f"Story {n}", id=f"s{n}") for n in range(40)})
+    load(site)
+    shards = sorted((site / CACHE_DIR).glob("articles-*/*.pickle"))
+    assert len(shards) > 10  # the articles are spread out
+    before = {shard: shard.stat().st_mtime_ns for shard in shards}
+    (site / "content/7.md").write_text(article("Story 7", id="s7", body="Changed."))
+    loaded, reads = load(site)
+    assert reads == 1
+    changed = [shard for shard in shards if shard.stat().st_mtime_ns != before[shard]]
+    assert len(changed) == 1
+    changed[0].write_bytes(b"damaged")
+    again, reads = load(site)
+    assert 1 <= reads < 40 and again == loaded  # only the damaged shard's articles are read

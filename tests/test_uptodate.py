@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from conftest import SiteMaker, article
+
+from generator.uptodate import SETTLED_NS, input_stamp
 
 FILES = {
     "content/a.md": article("Alpha", id="a", tags="[x]"),
@@ -90,3 +95,38 @@ def test_warnings_are_repeated_when_nothing_is_built(make_site: SiteMaker) -> No
         stages, output = build(site)
         assert set(expected) <= set(stages)
         assert "content/a.md:1: warning: no 'id'" in output
+
+
+def test_a_file_hashed_before_is_not_read_while_it_stays_as_it_was(tmp_path: Path) -> None:
+    site = tmp_path
+    (site / "content").mkdir()
+    page = site / "content/a.md"
+    page.write_text("one")
+    stat = page.stat()
+    settled = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+    _, prints, _ = input_stamp(site, [], (), {str(page): (*settled, "taken-before")})
+    assert prints[page] == "taken-before"  # reused, not read
+    _, prints, _ = input_stamp(site, [], (), {str(page): (*settled[:3], 0, "taken-before")})
+    assert prints[page] == hashlib.sha256(b"one").hexdigest()  # another file: read
+
+
+def test_a_file_just_changed_is_hashed_again_next_time(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/a.md").write_text("one")
+    _, _, hashed = input_stamp(tmp_path, [], (), {})
+    assert hashed == {}  # changed less than SETTLED_NS ago: its hash is not kept
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_seen(make_site: SiteMaker) -> None:
+    site = make_site(FILES)
+    source = site / "content/a.md"
+    time.sleep(SETTLED_NS / 1e9 + 0.1)  # long enough for the hashes to be kept
+    build(site)
+    assert str(source) in json.loads((site / ".digest-cache/inputs.json").read_text())
+    before = source.stat()
+    source.write_text(source.read_text().replace("Alpha", "Alpho"))
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert source.stat().st_size == before.st_size
+    stages, _ = build(site)
+    assert "rendering" in stages
+    assert "Alpho" in (site / "output/2025/03/12/alpho/index.html").read_text()
