@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -11,6 +12,7 @@ _NOT_WORD = re.compile(r"[\W_]+")
 _APOSTROPHES = re.compile(r"['\u2019]")
 
 
+@functools.lru_cache(maxsize=65536)  # the same few thousand tag names, again and again
 def slugify(text: str) -> str:
     """A lower-case, hyphen-separated slug that keeps letters of every script.
 
