@@ -198,6 +198,7 @@ def atom_id(article: Article, domain: str) -> str:
     return f"tag:{domain},{day}:{quote(article.id, safe='')}"
 
 
+@functools.lru_cache(maxsize=1024)  # an article is in the site's feeds and its tags', each kind
 def absolute_links(html: str, page_url: str) -> str:
     """`html` of the page at absolute `page_url` with every local `href`/`src` absolute.
 

@@ -20,6 +20,7 @@ import xml.etree.ElementTree as etree
 
 import markdown
 import nh3
+from markdown.blockprocessors import BlockProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
@@ -106,6 +107,31 @@ class _PlainText(Treeprocessor):
                 element.text = AtomicString(text)
 
 
+# A line that could start something other than a paragraph (a heading, setext
+# underline, rule, list, quote, reference, footnote, abbreviation, definition
+# or table), or anywhere a table's pipe or a placeholder of raw HTML.
+_NOT_PLAIN = re.compile(r"(?:^|\n)[ \t]*[#>*+\-_=\[:|0-9]|[|\x02\x03]")
+
+
+class _PlainParagraph(BlockProcessor):
+    """Makes a paragraph of a block that only the paragraph processor could take.
+
+    Python-Markdown tries each block processor on each block, most with a
+    regular expression over the whole block, before the paragraph processor
+    takes what is left: most blocks of prose. A block that starts with no
+    space and has no line that any other processor looks for is taken here,
+    first, exactly as the paragraph processor would take it. Inside a list,
+    quote or other nested state, the usual processors decide.
+    """
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        starts_with_text = block[:1].strip() != ""
+        return starts_with_text and not self.parser.state and not _NOT_PLAIN.search(block)
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        etree.SubElement(parent, "p").text = blocks.pop(0).lstrip()
+
+
 class MarkdownRenderer:
     """One reusable Markdown converter (building one costs more than using it)."""
 
@@ -116,6 +142,8 @@ class MarkdownRenderer:
         self._md.treeprocessors.register(self._links, "digest-links", 0)
         self._plain = _PlainText(self._md)
         self._md.treeprocessors.register(self._plain, "digest-plain-text", 25)  # before "inline"
+        paragraphs = _PlainParagraph(self._md.parser)
+        self._md.parser.blockprocessors.register(paragraphs, "digest-plain-paragraph", 200)
 
     def render(self, text: str, folder: str) -> str:
         """HTML for `text`, an article body stored in `content/<folder>/`."""

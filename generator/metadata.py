@@ -42,7 +42,7 @@ def news_article(article: Article, config: SiteConfig, urls: Urls) -> dict[str, 
 
 def json_ld(data: dict[str, Any]) -> Markup:
     """A `<script type="application/ld+json">` block that no text inside can break out of."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+    text = json.dumps(data, ensure_ascii=False)
     for char in "<>&":
         text = text.replace(char, f"\\u{ord(char):04x}")
     return Markup(f'<script type="application/ld+json">\n{text}\n</script>')

@@ -9,6 +9,7 @@ full URL for feeds, canonical links and the sitemap.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
@@ -26,7 +27,7 @@ class Urls:
     base_url: str
     permalink: str
 
-    @property
+    @functools.cached_property
     def base_path(self) -> str:
         """The path the site is published under: '/' or e.g. '/digest/'."""
         return urlsplit(self.base_url).path or "/"
@@ -66,11 +67,16 @@ class Urls:
 
     def href(self, url: str) -> str:
         """A link to `url` for use inside the site's pages."""
-        return self.base_path + quote(url)
+        return self.base_path + _quoted(url)
 
     def absolute(self, url: str) -> str:
         """The full URL of `url`, for feeds, canonical links and sitemaps."""
-        return self.base_url + quote(url)
+        return self.base_url + _quoted(url)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # pages link to the same few URLs over and over
+def _quoted(url: str) -> str:
+    return quote(url)
 
 
 def paginated(url: str, number: int) -> str:

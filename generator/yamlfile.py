@@ -67,6 +67,9 @@ def _check_size(root: yaml.Node) -> None:
     Aliases make the node graph a DAG whose expansion can be exponential;
     sizes are computed once per node, without expanding anything.
     """
+    flat = _flat_size(root)
+    if flat is not None and flat <= MAX_VALUES:
+        return  # three deep at most, and small
     sizes: dict[int, int] = {}
     stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
     while stack:
@@ -82,6 +85,26 @@ def _check_size(root: yaml.Node) -> None:
         elif id(node) not in sizes:
             stack.append((node, depth, True))
             stack.extend((child, depth + 1, False) for child in children if id(child) not in sizes)
+
+
+def _flat_size(root: yaml.Node) -> int | None:
+    """The number of values of a mapping of scalars and lists of scalars (most front
+    matter), counted as `_check_size` counts them; None for any other shape."""
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    total = 1
+    for key, value in root.value:
+        if not isinstance(key, yaml.ScalarNode):
+            return None
+        if isinstance(value, yaml.ScalarNode):
+            total += 2
+        elif isinstance(value, yaml.SequenceNode) and all(
+            isinstance(item, yaml.ScalarNode) for item in value.value
+        ):
+            total += 2 + len(value.value)
+        else:
+            return None
+    return total
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:

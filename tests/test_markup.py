@@ -1,4 +1,8 @@
-"""Markdown: skipping the inline phase for plain text changes nothing Python-Markdown makes."""
+"""Markdown: the shortcuts for plain prose change nothing Python-Markdown makes.
+
+Plain text skips the inline patterns, and plain paragraphs skip the block
+processors that cannot take them; the reference renderer has neither shortcut.
+"""
 
 from __future__ import annotations
 
@@ -17,9 +21,11 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def renderers() -> tuple[MarkdownRenderer, MarkdownRenderer]:
-    """digest's renderer, and the same one with every piece of text put through every pattern."""
+    """digest's renderer, and the same one with every block and piece of text put through
+    every processor and pattern."""
     fast, reference = MarkdownRenderer("/news/", safe=False), MarkdownRenderer("/news/", safe=False)
     reference._md.treeprocessors.deregister("digest-plain-text")
+    reference._md.parser.blockprocessors.deregister("digest-plain-paragraph")
     return fast, reference
 
 
@@ -53,6 +59,15 @@ FRAGMENTS = [
     "~tilde~ and ^caret^",
     "Ünïcödé 東京 text \u00a0with no-break space",
     "Trailing spaces   ",
+    "Line one\nline two\n  indented line three",
+    "- item\n\n    Paragraph in the item\n\n- next",
+    "> quoted\n\n> Paragraph quoted",
+    "Text\n---",
+    "Text\n* * *",
+    "2025 was the year",
+    "[ref]: https://example.org\n\nSee [ref].",
+    "<!-- a comment -->",
+    "Colon: here\n:not a definition",
     "",
 ]
 documents = st.lists(

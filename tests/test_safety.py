@@ -16,6 +16,7 @@ import pytest
 from conftest import REPO, SiteMaker, article, run_digest
 
 from generator import cli
+from generator.yamlfile import YamlError, load_mapping
 
 GOOD = {"content/good.md": article("Good News", id="good", tags="[Harbour]")}
 
@@ -284,6 +285,12 @@ def test_oversized_binary_and_malformed_files_are_refused_with_the_rest(
     assert "content/deep.md:" in stderr and "nested more than 32 deep" in stderr
     assert "content/no-title.md:1: missing required field 'title'" in stderr
     assert "6 errors" in stderr
+
+
+def test_a_flat_list_of_too_many_values_is_refused() -> None:
+    with pytest.raises(YamlError, match="more than 10,000 values"):
+        load_mapping("title: T\ntags: [" + ",".join(["x"] * 10_000) + "]\n")
+    assert load_mapping("tags: [" + ",".join(["x"] * 9_990) + "]\n")[0]["tags"][-1] == "x"
 
 
 # Clear errors
