@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from generator.cache import hashed_file, record_file, spare_output
 from generator.config import load_config
 from generator.content import Article, Progress, load_content, no_progress
@@ -56,6 +58,7 @@ class BuildResult:
     report: WriteReport
     seconds: float
     warnings: tuple[Problem, ...] = field(default=())
+    planned: PlannedSite | None = field(default=None, repr=False)  # None: nothing to do
 
     def summary(self) -> str:
         """The one line a build prints."""
@@ -78,6 +81,7 @@ class PlannedSite:
     assets: tuple[Output, ...]
     warnings: tuple[Problem, ...]
     due: dt.datetime | None  # when the first article left out as future gets published
+    env: jinja2.Environment  # the templates the pages were planned with
 
     @property
     def outputs(self) -> tuple[Output, ...]:
@@ -110,6 +114,7 @@ def build(options: BuildOptions) -> BuildResult:
         report=report,
         seconds=time.perf_counter() - started,
         warnings=planned.warnings,
+        planned=planned,
     )
     if stamp is not None:
         _remember(options.site_dir, out_dir, stamp, now, planned, result)
@@ -190,6 +195,7 @@ def plan(options: BuildOptions, prints: Mapping[Path, str] | None = None) -> Pla
         assets=tuple(assets),
         warnings=content.warnings + site.warnings,
         due=_first_due(content.articles, selection),
+        env=env,
     )
 
 

@@ -146,6 +146,13 @@ class ArticleReader:
         return article, problems, pickled_digest(article) if article is not None else b""
 
 
+def article_reader(site_dir: Path, config: SiteConfig, urls: Urls) -> ArticleReader:
+    """The reader of the site's articles, with its settings."""
+    return ArticleReader(
+        site_dir, config.tz, urls, config.max_article_bytes, not config.unsafe_html
+    )
+
+
 @functools.cache
 def markdown_renderer(base_path: str, safe: bool) -> MarkdownRenderer:
     """One reusable Markdown converter per process (building one costs more than using it)."""
@@ -174,9 +181,7 @@ def load_content(
     files = content_files(root, problems)
     article_files = [path for path in files if path.suffix == ARTICLE_SUFFIX]
     assets = tuple(p.relative_to(root).as_posix() for p in files if p.suffix != ARTICLE_SUFFIX)
-    reader = ArticleReader(
-        site_dir, config.tz, urls, config.max_article_bytes, not config.unsafe_html
-    )
+    reader = article_reader(site_dir, config, urls)
     store = cache_folder(site_dir, reader.settings) if cache else None
     cached = load_entries(store) if store else {}
     entries: Entries = {}

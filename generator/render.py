@@ -122,10 +122,7 @@ def page_jobs(site: Site) -> Iterator[PageJob]:
             "list.html", pager.url, "home page", pager.items, pager=pager, latest_digest=digest
         )
     for article in site.articles:
-        links = site.links[article.path]
-        yield job(
-            "article.html", article.url, article.path, [article], article=article, links=links
-        )
+        yield article_job(site, article)
     for tag in site.tags:
         for pager in paginate(tag.articles, size, tag.url):
             yield job(
@@ -156,6 +153,12 @@ def page_jobs(site: Site) -> Iterator[PageJob]:
         context = {"target": redirect.target}
         yield PageJob("redirect.html", redirect.url, redirect.origin, context, listed=False)
     yield PageJob("404.html", "404.html", "404 page", {}, listed=False)
+
+
+def article_job(site: Site, article: Article) -> PageJob:
+    """The page of `article`, with its place in `site`: its neighbours and related articles."""
+    context = {"article": article, "links": site.links[article.path]}
+    return PageJob("article.html", article.url, article.path, context, lastmod=newest([article]))
 
 
 def newest(articles: Iterable[Article]) -> dt.datetime | None:

@@ -19,6 +19,7 @@ import signal
 import sys
 import threading
 import traceback
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 from multiprocessing.connection import Connection
@@ -30,10 +31,11 @@ from urllib.parse import unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from generator.build import BuildOptions, build
+from generator.build import BuildOptions, build, output_dir, plan
 from generator.cache import serve_output
 from generator.config import CONFIG_FILE, load_config
 from generator.errors import SiteError
+from generator.preview import LastBuild, preview
 from generator.urls import Urls
 
 EVENTS = "/__digest/events"
@@ -139,20 +141,54 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 @dataclass(frozen=True)
 class _Outcome:
-    """What a build of `serve` says: its summary line, or why it failed."""
+    """What a build of `serve` says: its summary line, or why it failed.
+
+    A preview (see preview.py) comes before the build it is the first look of.
+    """
 
     summary: str = ""
     error: str | None = None
     heading: str = ""
+    preview: bool = False
 
 
-def _build_once(options: BuildOptions) -> _Outcome:
-    try:
-        return _Outcome(summary=build(options).summary())
-    except SiteError as exc:
-        return _Outcome(error=str(exc), heading="build failed")
-    except Exception:  # keep serving; the next save may fix it
-        return _Outcome(error=traceback.format_exc(), heading="internal error (a bug in digest)")
+Report = Callable[[_Outcome], None]
+
+
+class _Session:
+    """The builds of one `serve`, keeping the last good one for previews of the next."""
+
+    def __init__(self) -> None:
+        self.last: LastBuild | None = None
+
+    def run(self, options: BuildOptions, changed: Sequence[str], report: Report) -> None:
+        """Preview the changed articles if that can be done, then build; report each."""
+        if self.last is not None and changed:
+            try:
+                files = preview(self.last, [Path(path) for path in changed])
+            except Exception:  # a bug in the preview: the build that follows still runs
+                files = []
+            if files:
+                report(_Outcome(summary=f"previewed {', '.join(files)}", preview=True))
+        try:
+            result = build(options)
+        except SiteError as exc:
+            self.last = None
+            report(_Outcome(error=str(exc), heading="build failed"))
+            return
+        except Exception:  # keep serving; the next save may fix it
+            self.last = None
+            report(
+                _Outcome(error=traceback.format_exc(), heading="internal error (a bug in digest)")
+            )
+            return
+        report(_Outcome(summary=result.summary()))
+        out_dir = output_dir(options)
+        if result.planned is not None:
+            self.last = LastBuild(options.site_dir, out_dir, result.planned)
+        elif self.last is None:  # nothing was built (the output was up to date): plan it now
+            with contextlib.suppress(Exception):
+                self.last = LastBuild(options.site_dir, out_dir, plan(options))
 
 
 class _Builder:
@@ -160,12 +196,13 @@ class _Builder:
 
     A build renders pages in forked worker processes, and forking a process
     that has threads (the server's, the watcher's) is unsafe; the child has
-    none, and stays up between builds. Without fork, builds run here, in one
-    process.
+    none, and stays up between builds, keeping the last build for previews.
+    Without fork, builds run here, in one process.
     """
 
     def __init__(self) -> None:
         self.connection: Connection | None = None
+        self.session = _Session()  # for builds in this process
         if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
             context = multiprocessing.get_context("fork")
             self.connection, child = context.Pipe()
@@ -182,35 +219,49 @@ class _Builder:
             if self.process.is_alive():
                 self.process.terminate()
 
-    def __call__(self, options: BuildOptions) -> _Outcome:
+    def __call__(self, options: BuildOptions, changed: Sequence[str], report: Report) -> None:
+        """Build (in the child if there is one), reporting a preview first if one was made."""
         if self.connection is not None:
             try:
-                self.connection.send(options)
-                outcome: _Outcome = self.connection.recv()
-                return outcome
+                self.connection.send((options, tuple(changed)))
+                while True:
+                    outcome: _Outcome = self.connection.recv()
+                    report(outcome)
+                    if not outcome.preview:
+                        return
             except (EOFError, OSError):  # the child died (killed, out of memory): go on here
                 print("the build process ended; building in this one", file=sys.stderr)
                 self.connection = None
-        return _build_once(options)
+        self.session.run(options, changed, report)
 
 
 def _build_forever(connection: Connection, servers_end: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which ends this
     servers_end.close()  # so that the server closing it ends the loop below
+    session = _Session()
     with contextlib.suppress(EOFError, OSError):  # the server has closed its end
         while True:
-            connection.send(_build_once(connection.recv()))
+            options, changed = connection.recv()
+            session.run(options, changed, connection.send)
 
 
-def _rebuild(builder: _Builder, options: BuildOptions, state: BuildState, quiet: bool) -> None:
-    outcome = builder(options)
-    if outcome.error is not None:
-        print(f"{outcome.heading}:\n{outcome.error}", file=sys.stderr, flush=True)
-        state.publish(outcome.error)
-        return
-    if not quiet:
-        print(outcome.summary, flush=True)
-    state.publish(None)
+def _rebuild(
+    builder: _Builder,
+    options: BuildOptions,
+    state: BuildState,
+    quiet: bool,
+    changed: Sequence[str] = (),
+) -> None:
+    def report(outcome: _Outcome) -> None:
+        if outcome.error is not None:
+            print(f"{outcome.heading}:\n{outcome.error}", file=sys.stderr, flush=True)
+            state.publish(outcome.error)
+            return
+        if not quiet:
+            print(outcome.summary, flush=True)
+        state.publish(None)
+
+    builder(options, changed, report)
 
 
 def _rebuild_on_change(
@@ -221,15 +272,15 @@ def _rebuild_on_change(
     quiet: bool,
 ) -> None:
     while True:
-        changed = changes.get()
+        changed = [changes.get()]
         try:
             while True:  # a save often comes as several events
-                changes.get(timeout=QUIET_PERIOD)
+                changed.append(changes.get(timeout=QUIET_PERIOD))
         except queue.Empty:
             pass
         if not quiet:
-            print(f"changed: {changed}", flush=True)
-        _rebuild(builder, options, state, quiet)
+            print(f"changed: {changed[0]}", flush=True)
+        _rebuild(builder, options, state, quiet, sorted(set(changed)))
 
 
 class _SiteChanges(FileSystemEventHandler):

@@ -128,7 +128,7 @@ class _Stager:
             data = output.make()
             if not _holds(old, data):
                 if not (_holds(target, data) and not _same_inode(old, target)):
-                    _replace_with_bytes(target, data)
+                    replace_with_bytes(target, data)
                 return _WRITTEN
             outcome = _SAME
         staged = _lstat(target)
@@ -215,7 +215,7 @@ def _link(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-def _replace_with_bytes(target: str, data: bytes) -> None:
+def replace_with_bytes(target: str, data: bytes) -> None:
     """Put `data` at `target` as a new file: never written into, as it may be a live one."""
     with contextlib.suppress(FileExistsError):
         with open(target, "xb") as stream:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import queue
 import re
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -104,8 +106,28 @@ def test_check_warnings_fail_only_when_strict(make_site: SiteMaker) -> None:
 
 
 class Server:
+    """A running `digest serve`; what it prints after starting goes to `printed`."""
+
     def __init__(self, process: subprocess.Popen[str], url: str) -> None:
         self.process, self.url = process, url
+        self.printed: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.printed.put(line)
+
+    def printed_until(self, prefix: str, seconds: float = 30) -> list[str]:
+        """The lines printed up to the first that starts with `prefix`, that one included."""
+        lines: list[str] = []
+        deadline = time.monotonic() + seconds
+        while not lines or not lines[-1].startswith(prefix):
+            try:
+                lines.append(self.printed.get(timeout=max(0.0, deadline - time.monotonic())))
+            except queue.Empty:
+                raise AssertionError(f"nothing starting with {prefix!r} in {lines}") from None
+        return lines
 
     def get(self, path: str = "") -> tuple[int, str]:
         try:
@@ -115,9 +137,9 @@ class Server:
             return exc.code, exc.read().decode()
 
 
-def start_serve(site: Path) -> subprocess.Popen[str]:
+def start_serve(site: Path, port: int = 0) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--site", str(site), "--port", "0"],
+        [sys.executable, "-m", "generator", "serve", "--site", str(site), "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -177,6 +199,14 @@ def wait_for(condition: object, seconds: float = 10) -> None:
     raise AssertionError("timed out")
 
 
+def next_event(stream: IO[bytes], name: bytes) -> bytes:
+    """The data of the next event called `name`, skipping events of other names."""
+    while True:
+        event, data, _ = stream.readline(), stream.readline(), stream.readline()
+        if event == b"event: " + name + b"\n":
+            return data
+
+
 def test_serve_rebuilds_reports_errors_and_recovers(served: tuple[Server, Path]) -> None:
     server, site = served
     with events(server) as stream:
@@ -185,17 +215,64 @@ def test_serve_rebuilds_reports_errors_and_recovers(served: tuple[Server, Path])
         assert "Second version." in server.get("2025/03/12/alpha/")[1]
         stream.readline()
         stream.readline()
+        server.printed_until("built ")
         (site / "content/a.md").write_text("---\ntitle: [broken\n---\n")
-        assert stream.readline() == b"event: build-error\n"
-        assert b"content/a.md:2: invalid YAML" in stream.readline()
+        # (after the reload of the build that followed the preview, if that came apart)
+        assert b"content/a.md:2: invalid YAML" in next_event(stream, b"build-error")
         assert "Second version." in server.get("2025/03/12/alpha/")[1]  # the last good site
-        stream.readline()
         (site / "content/a.md").write_text(article("Alpha", id="a", body="Third version."))
-        assert stream.readline() == b"event: reload\n"
+        assert next_event(stream, b"reload")
     wait_for(lambda: "Third version." in server.get("2025/03/12/alpha/")[1])
     root = server.url.rsplit("/sub/", 1)[0]
     with urllib.request.urlopen(root + "/__digest/reload.js") as script:
         assert b"new EventSource" in script.read()
+
+
+def test_serve_shows_an_edited_article_first_then_builds_the_rest(
+    served: tuple[Server, Path],
+) -> None:
+    server, site = served
+    (site / "content/a.md").write_text(article("Alpha", id="a", body="A quick look."))
+    printed = server.printed_until("built ")
+    assert printed[-2] == "previewed 2025/03/12/alpha/index.html\n", printed
+    assert "A quick look." in server.get("2025/03/12/alpha/")[1]
+    # An article that moves (a new title, so a new URL) waits for the full build.
+    (site / "content/a.md").write_text(article("Alpha Moved", id="a", body="Moved."))
+    printed = server.printed_until("built ")
+    assert not any(line.startswith("previewed") for line in printed), printed
+    assert "Moved." in server.get("2025/03/12/alpha-moved/")[1]
+    # So does a template, even with an article saved with it.
+    write_files(
+        site,
+        {
+            "layouts/404.html": "<p>Lost</p>\n",
+            "content/a.md": article("Alpha Moved", id="a", body="Again."),
+        },
+    )
+    printed = server.printed_until("built ")
+    assert not any(line.startswith("previewed") for line in printed), printed
+
+
+def test_serve_previews_after_starting_on_a_site_already_built(
+    served: tuple[Server, Path],
+) -> None:
+    first, site = served
+    first.process.send_signal(signal.SIGTERM)
+    first.process.wait(timeout=10)
+    port = int(first.url.split(":")[2].split("/")[0])
+    process = start_serve(site, port)  # the same URL: its first build finds nothing to do
+    assert process.stdout is not None
+    assert "(0 rendered, 0 written" in process.stdout.readline()
+    url = re.search(r"serving (http://\S+)", process.stdout.readline())
+    assert url is not None
+    server = Server(process, url.group(1))
+    try:
+        (site / "content/a.md").write_text(article("Alpha", id="a", body="Seen at once."))
+        printed = server.printed_until("built ")
+        assert printed[-2] == "previewed 2025/03/12/alpha/index.html\n", printed
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
 
 
 def test_serve_ignores_the_cache_and_output_and_watches_a_new_layouts_folder(
