@@ -151,7 +151,7 @@ def _remember(
 ) -> None:
     record = BuildRecord(
         stamp=stamp,
-        files=output_files(out_dir, {output.file: output.key for output in planned.outputs}),
+        files=output_files(out_dir, result.report.keys),
         articles=result.articles,
         pages=result.pages,
         feeds=result.feeds,

@@ -79,11 +79,12 @@ def feed_outputs(site: Site, env: jinja2.Environment, keys: OutputKeys) -> list[
     """Every feed file of the site; each is checked by parsing it back when it is made."""
     with template_errors():
         env.get_template(DIGEST_TEMPLATE)  # compiled once, here, before workers fork
+        keys.template_stamp(DIGEST_TEMPLATE)  # and read, so that every worker sees one version
         return [
             Output(
                 output_file(site.urls.feed(feed.page, kind)),
                 feed.origin,
-                keys.key(feed.templates, kind, feed),
+                functools.partial(keys.key, feed.templates, kind, feed),
                 functools.partial(render_feed, site, env, feed, kind),
             )
             for feed in site_feeds(site)

@@ -1,9 +1,11 @@
 """The files a build makes, before they are made, and the check that they fit together.
 
-An Output knows where it goes, what it comes from and how to make its
-bytes, but makes them only when asked: the writer asks only for outputs
-whose key (see keys.py) differs from the one the output folder was written
-with, and asks in worker processes, so a build never holds every page at once.
+An Output knows where it goes, what it comes from and how to find its key
+and make its bytes, but does either only when asked: the writer asks for
+every key in worker processes, so that the keys of a big site are found
+over every core, and for the bytes only of outputs whose key (see keys.py)
+differs from the one the output folder was written with, so a build never
+holds every page at once.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from generator.cache import fingerprint
 from generator.errors import Problem, SiteError
@@ -24,13 +26,22 @@ class Output:
 
     file: str
     origin: str
-    key: str  # the same key means the same bytes
+    find_key: Callable[[], str]  # the same key means the same bytes
     make: Callable[[], bytes]
+
+    @property
+    def key(self) -> str:
+        return self.find_key()
+
+
+def known_key(key: str) -> Callable[[], str]:
+    """The `find_key` of an output whose key is already known."""
+    return functools.partial(str, key)
 
 
 def fixed_output(file: str, origin: str, data: bytes) -> Output:
     """An output whose bytes are already known."""
-    return Output(file, origin, fingerprint(data), functools.partial(bytes, data))
+    return Output(file, origin, known_key(fingerprint(data)), functools.partial(bytes, data))
 
 
 def file_output(file: str, source: Path, origin: str, known: str | None = None) -> Output:
@@ -39,7 +50,8 @@ def file_output(file: str, source: Path, origin: str, known: str | None = None) 
     `known` is the fingerprint of `source` when the build has already taken it.
     """
     key = known or fingerprint(source.read_bytes())
-    return Output(file, origin, key, functools.partial(_read_as_keyed, source, origin, key))
+    make = functools.partial(_read_as_keyed, source, origin, key)
+    return Output(file, origin, known_key(key), make)
 
 
 def _read_as_keyed(source: Path, origin: str, key: str) -> bytes:
@@ -78,7 +90,9 @@ def check_outputs(outputs: Sequence[Output]) -> None:
         folder = output.file.casefold()
         while "/" in folder:
             folder = folder.rsplit("/", 1)[0]
-            folders.setdefault(folder, output)
+            if folder in folders:
+                break  # and so are the folders above it
+            folders[folder] = output
     for output in outputs:
         inside = folders.get(output.file.casefold())
         if inside is not None:
@@ -91,8 +105,13 @@ def check_outputs(outputs: Sequence[Output]) -> None:
                 )
             )
     for output in outputs:
-        parts = PurePosixPath(output.file).parts
-        if not parts or output.file.startswith("/") or ".." in parts or "\0" in output.file:
+        parts = output.file.split("/")
+        if (
+            output.file in ("", ".")
+            or output.file.startswith("/")
+            or ".." in parts
+            or "\0" in output.file
+        ):
             problems.append(
                 Problem(
                     output.origin, None, f"output path {output.file!r} leaves the output folder"

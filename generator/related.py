@@ -32,42 +32,29 @@ def link_articles(
     newest first. Related articles share the most tags, then are the newest,
     then come first by path.
     """
-    positions = {
-        tag: {article.path: i for i, article in enumerate(timeline)}
-        for tag, timeline in timelines.items()
-    }
-    # Newest first, then by path: how a candidate ranks among those sharing as many tags.
-    # A set of tags is an int, one bit per tag: shared tags are the bits of an `&`.
-    newest = sorted(articles, key=lambda a: (-a.date.timestamp(), a.path))
-    order = {article.path: n for n, article in enumerate(newest)}
+    # Each article is a number: its place newest first (then by path), which is
+    # how it ranks among the candidates sharing as many tags. Its tags are an
+    # int, one bit per tag, so the tags two articles share are the bits of an `&`.
+    ranked = sorted(articles, key=lambda a: (-a.date.timestamp(), a.path))
+    number = {article.path: n for n, article in enumerate(ranked)}
     bits = {tag: 1 << n for n, tag in enumerate(timelines)}
-    tag_sets = {article.path: sum(bits[tag] for tag in set(article.tags)) for article in articles}
-    links = {}
+    tag_bits = [sum(bits[tag] for tag in set(article.tags)) for article in ranked]
+    lines = {tag: [number[a.path] for a in timeline] for tag, timeline in timelines.items()}
+    places = {tag: {n: place for place, n in enumerate(line)} for tag, line in lines.items()}
+    count, links = len(ranked), {}
     for i, article in enumerate(articles):
+        n = number[article.path]
+        nearby: set[int] = set()
+        for tag in article.tags:
+            line, place = lines[tag], places[tag][n]
+            nearby.update(line[max(0, place - WINDOW) : place + WINDOW + 1])
+        nearby.discard(n)
+        own = tag_bits[n]
+        # One number per candidate, less for more shared tags, whose rest mod `count` is it.
+        best = sorted([m - count * (tag_bits[m] & own).bit_count() for m in nearby])
         links[article.path] = ArticleLinks(
             newer=articles[i - 1] if i > 0 else None,
             older=articles[i + 1] if i + 1 < len(articles) else None,
-            related=_related(article, timelines, positions, order, tag_sets),
+            related=tuple(ranked[score % count] for score in best[:RELATED_COUNT]),
         )
     return links
-
-
-def _related(
-    article: Article,
-    timelines: Mapping[str, Sequence[Article]],
-    positions: Mapping[str, Mapping[str, int]],
-    order: Mapping[str, int],
-    tag_sets: Mapping[str, int],
-) -> tuple[Article, ...]:
-    candidates: dict[str, Article] = {}
-    for tag in article.tags:
-        timeline, i = timelines[tag], positions[tag][article.path]
-        for other in timeline[max(0, i - WINDOW) : i + WINDOW + 1]:
-            candidates[other.path] = other
-    candidates.pop(article.path, None)
-    own, count = tag_sets[article.path], len(order)
-    # One number per candidate: fewer shared tags rank after more, then by `order`.
-    ranked = sorted(
-        (order[path] - count * (own & tag_sets[path]).bit_count(), path) for path in candidates
-    )
-    return tuple(candidates[path] for _, path in ranked[:RELATED_COUNT])

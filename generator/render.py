@@ -76,11 +76,12 @@ def page_outputs(site: Site, env: jinja2.Environment, keys: OutputKeys) -> list[
     with template_errors():
         for template in sorted({job.template for job in jobs}):
             env.get_template(template)  # compiled once, here, before workers fork
+            keys.template_stamp(template)  # and read, so that every worker sees one version
         pages = [
             Output(
                 output_file(job.url),
                 job.origin,
-                keys.page_key(job.template, job.url, job.context),
+                functools.partial(keys.page_key, job.template, job.url, job.context),
                 functools.partial(render_page, env, site.config, job),
             )
             for job in jobs

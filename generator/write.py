@@ -9,8 +9,8 @@ nothing. Hidden files of the output folder (`.git` of a deploy checkout,
 `.well-known`) are carried over; everything else not in the new site goes.
 
 An output is only made (rendered) when its key differs from the one its
-file was written with (see keys.py); making and staging happen in worker
-processes, each output straight into the staging folder.
+file was written with (see keys.py); finding keys, making and staging happen
+in worker processes, each output straight into the staging folder.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import errno
 import os
 import shutil
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 
@@ -42,6 +42,7 @@ class WriteReport:
     unchanged: int
     removed: int
     made: int  # outputs rendered (or read) because their key changed
+    keys: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)  # per file
 
 
 # What the last build wrote to each file of the output folder: its size, its
@@ -77,16 +78,17 @@ def write_output(
     try:
         stage = _Stager(staging, out_dir, previous or {})
         progress("rendering", 0, len(outputs))
-        outcomes = forked_map(lambda i: stage(outputs[i]), len(outputs), jobs)
+        staged = forked_map(lambda i: stage(outputs[i]), len(outputs), jobs)
         progress("writing", 0, 1)
         removed = _sync_the_rest(out_dir, staging, {output.file for output in outputs})
         _swap(staging, out_dir)
     finally:
         if staging != spare:
             shutil.rmtree(staging, ignore_errors=True)  # after the swap: the previous site
-    written = sum(outcome == _WRITTEN for outcome in outcomes)
-    made = sum(outcome != _KEPT for outcome in outcomes)
-    return WriteReport(written, len(outputs) - written, removed, made)
+    written = sum(outcome == _WRITTEN for outcome, _ in staged)
+    made = sum(outcome != _KEPT for outcome, _ in staged)
+    keys = {output.file: key for output, (_, key) in zip(outputs, staged, strict=True)}
+    return WriteReport(written, len(outputs) - written, removed, made, keys)
 
 
 def staging_dir(out_dir: Path) -> Path:
@@ -116,12 +118,13 @@ class _Stager:
         self.previous = previous
         self.folders = {self.root}
 
-    def __call__(self, output: Output) -> str:
-        """Place `output` in the staging folder; say whether it was made and written."""
-        file = output.file
+    def __call__(self, output: Output) -> tuple[str, str]:
+        """Place `output` in the staging folder; say whether it was made and written,
+        and with what key."""
+        file, key = output.file, output.key
         target, old = f"{self.root}/{file}", f"{self.old}/{file}"
         live = _lstat(old)
-        if live is not None and self._current(live, output):
+        if live is not None and self._current(live, file, key):
             outcome = _KEPT
         else:
             self._folder(os.path.dirname(target))
@@ -129,20 +132,20 @@ class _Stager:
             if not _holds(old, data):
                 if not (_holds(target, data) and not _same_inode(old, target)):
                     replace_with_bytes(target, data)
-                return _WRITTEN
+                return _WRITTEN, key
             outcome = _SAME
         staged = _lstat(target)
         if live is None or staged is None or not os.path.samestat(live, staged):
             self._folder(os.path.dirname(target))
             _replace_with_link(old, target)
-        return outcome
+        return outcome, key
 
-    def _current(self, live: os.stat_result, output: Output) -> bool:
-        """Whether the live file was made from this output's key and is as it was written."""
-        seen = self.previous.get(output.file)
+    def _current(self, live: os.stat_result, file: str, key: str) -> bool:
+        """Whether the live file was made from this key and is as it was written."""
+        seen = self.previous.get(file)
         return (
             seen is not None
-            and seen[2] == output.key
+            and seen[2] == key
             and S_ISREG(live.st_mode)
             and (live.st_size, live.st_mtime_ns) == tuple(seen[:2])
         )

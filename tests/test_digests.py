@@ -150,6 +150,14 @@ def test_related_ranks_shared_tags_then_recency_and_neighbours_by_date() -> None
     assert links[articles[0].path].newer is None and links[articles[-1].path].older is None
 
 
+def test_related_articles_of_the_same_time_come_by_path() -> None:
+    me = make_article("me", utc(2025, 3, 10), "Korea")
+    same = [make_article(slug, utc(2025, 3, 1), "Korea") for slug in ("c", "a", "b")]
+    articles = [me, *sorted(same, key=lambda a: a.path, reverse=True)]  # newest first
+    links = link_articles(articles, {"Korea": tuple(articles)})
+    assert [a.slug for a in links["content/me.md"].related] == ["a", "b", "c"]
+
+
 def test_related_looks_only_near_each_article_in_a_busy_tag() -> None:
     start = utc(2025, 1, 1)
     articles = [

@@ -11,7 +11,7 @@ from conftest import SiteMaker, write_files
 
 from generator.build import BuildOptions, output_dir
 from generator.errors import Problem, SiteError
-from generator.outputs import Output, check_outputs, file_output, fixed_output
+from generator.outputs import Output, check_outputs, file_output, fixed_output, known_key
 from generator.uptodate import output_files
 from generator.urls import output_file
 from generator.write import WriteReport, _Stager, write_output
@@ -215,7 +215,7 @@ def test_a_damaged_spare_tree_still_gives_the_right_site(tmp_path: Path) -> None
 
 
 def keyed(url: str, text: str, key: str) -> Output:
-    return Output(output_file(url), "test", key, text.encode)
+    return Output(output_file(url), "test", known_key(key), text.encode)
 
 
 def never_made() -> bytes:
@@ -229,7 +229,7 @@ def test_an_output_with_the_key_its_file_was_written_with_is_not_made(tmp_path: 
     previous = output_files(out, {o.file: o.key for o in first})
     before = mtimes(out)
     second = [
-        Output("index.html", "test", "k1", never_made),
+        Output("index.html", "test", known_key("k1"), never_made),
         keyed("a/", "a, edited", "k4"),
         keyed("b/", "b", "k5"),  # a new key that makes the same bytes
     ]
@@ -272,7 +272,7 @@ def test_an_error_while_making_an_output_in_a_worker_arrives_whole(tmp_path: Pat
         raise SiteError([Problem("layouts/list.html", 3, "a broken template")])
 
     outputs = [keyed(f"n/{n}/", "x", "k") for n in range(200)]
-    outputs[150] = Output("n/150/index.html", "test", "k", broken)
+    outputs[150] = Output("n/150/index.html", "test", known_key("k"), broken)
     with pytest.raises(SiteError) as caught:
         write_output(tmp_path / "out", outputs, jobs=2)
     assert str(caught.value) == "layouts/list.html:3: a broken template"
