@@ -234,26 +234,31 @@ def content_files(root: Path, problems: list[Problem]) -> list[Path]:
     A symbolic link is followed only to a file inside `root`; any other link
     is skipped with a warning, so nothing outside content/ is ever published.
     """
-    found = []
+    found: list[str] = []
     top = root.resolve()
-    for folder, dirs, files in os.walk(root):
-        here = Path(folder)
-        for name in [d for d in dirs if (here / d).is_symlink() and not d.startswith(".")]:
-            where = (here / name).relative_to(root.parent).as_posix()
-            problems.append(Problem(where, None, "skipped: a link to a folder", warning=True))
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here / d).is_symlink())
-        for name in sorted(files):
-            path = here / name
-            if name.startswith("."):
-                continue
-            if path.is_symlink() and not path.resolve().is_relative_to(top):
-                where = path.relative_to(root.parent).as_posix()
-                message = "skipped: a link to a file outside content/"
-                problems.append(Problem(where, None, message, warning=True))
-                continue
-            if path.is_file():
-                found.append(path)
-    return sorted(found)
+    todo = [str(root)]
+    while todo:
+        with os.scandir(todo.pop()) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if not entry.is_symlink():
+                    if entry.is_dir(follow_symlinks=False):
+                        todo.append(entry.path)
+                    elif entry.is_file(follow_symlinks=False):
+                        found.append(entry.path)
+                    continue
+                where = Path(entry.path).relative_to(root.parent).as_posix()
+                if entry.is_dir():
+                    problems.append(
+                        Problem(where, None, "skipped: a link to a folder", warning=True)
+                    )
+                elif not Path(entry.path).resolve().is_relative_to(top):
+                    message = "skipped: a link to a file outside content/"
+                    problems.append(Problem(where, None, message, warning=True))
+                elif entry.is_file():
+                    found.append(entry.path)
+    return [Path(path) for path in sorted(found, key=lambda path: path.split("/"))]
 
 
 def read_article_file(path: Path, relative: str, limit: int, problems: list[Problem]) -> str | None:
