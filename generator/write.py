@@ -74,13 +74,16 @@ def write_output(
     if staging is None:
         staging = staging_dir(out_dir)
         shutil.rmtree(staging, ignore_errors=True)  # left by a build that was killed
+    # A first build writes into an empty folder, with no site to compare with or carry over.
+    first = not staging.exists() and not out_dir.exists()
     staging.mkdir(parents=True, exist_ok=True)
     try:
-        stage = _Stager(staging, out_dir, previous or {})
+        stage = _Stager(staging, out_dir, previous or {}, first)
         progress("rendering", 0, len(outputs))
         staged = forked_map(lambda i: stage(outputs[i]), len(outputs), jobs)
         progress("writing", 0, 1)
-        removed = _sync_the_rest(out_dir, staging, {output.file for output in outputs})
+        files = {output.file for output in outputs}
+        removed = 0 if first else _sync_the_rest(out_dir, staging, files)
         _swap(staging, out_dir)
     finally:
         if staging != spare:
@@ -112,25 +115,26 @@ class _Stager:
     which keeps its mtime.
     """
 
-    def __init__(self, staging: Path, out_dir: Path, previous: Written) -> None:
+    def __init__(self, staging: Path, out_dir: Path, previous: Written, first: bool) -> None:
         self.root = str(staging.resolve())
         self.old = str(out_dir)
         self.previous = previous
         self.folders = {self.root}
+        self.first = first  # an empty staging folder and no live one: nothing to look at
 
     def __call__(self, output: Output) -> tuple[str, str]:
         """Place `output` in the staging folder; say whether it was made and written,
         and with what key."""
         file, key = output.file, output.key
         target, old = f"{self.root}/{file}", f"{self.old}/{file}"
-        live = _lstat(old)
+        live = None if self.first else _lstat(old)
         if live is not None and self._current(live, file, key):
             outcome = _KEPT
         else:
             self._folder(os.path.dirname(target))
             data = output.make()
-            if not _holds(old, data):
-                if not (_holds(target, data) and not _same_inode(old, target)):
+            if live is None or not _holds(old, data):
+                if self.first or not (_holds(target, data) and not _same_inode(old, target)):
                     replace_with_bytes(target, data)
                 return _WRITTEN, key
             outcome = _SAME

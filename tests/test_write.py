@@ -288,7 +288,7 @@ def test_two_workers_making_the_same_folder_where_a_file_stood_both_succeed(
     write_files(staging, {"x": "a file of an older site"})
     out.mkdir()
     real_unlink = os.unlink
-    first = _Stager(staging, out, {})
+    first = _Stager(staging, out, {}, first=False)
 
     def unlink_after_the_other_worker(path: str | Path) -> None:
         if str(path).endswith("/staging/x") and not (staging / "x").is_dir():
@@ -297,7 +297,7 @@ def test_two_workers_making_the_same_folder_where_a_file_stood_both_succeed(
         real_unlink(path)
 
     monkeypatch.setattr(os, "unlink", unlink_after_the_other_worker)
-    _Stager(staging, out, {})(page("x/b/", "b"))
+    _Stager(staging, out, {}, first=False)(page("x/b/", "b"))
     assert files_in(staging) == {"x/a/index.html": "a", "x/b/index.html": "b"}
 
 
