@@ -5,7 +5,9 @@ the output folder you publish, so drafts shown while serving cannot leak into
 a deploy. Pages are served under the base URL's path, as they will be
 published. A small script is added to each HTML response (never to the built
 files): it listens on `/__digest/events` and reloads the page after a good
-rebuild, or shows the error of a failed one until the next good save.
+rebuild that changed it (each `reload` event lists the files changed since
+the version the page has), or shows the error of a failed one until the
+next good save. An edited article is shown first on its own (preview.py).
 """
 
 from __future__ import annotations
@@ -41,14 +43,29 @@ from generator.urls import Urls
 EVENTS = "/__digest/events"
 SCRIPT = "/__digest/reload.js"
 QUIET_PERIOD = 0.1  # seconds to let a burst of file events settle before rebuilding
-RELOAD_JS = b"""(() => {
+MAX_LISTED = 1000  # more files changed than this: every open page reloads
+KEPT_VERSIONS = 100  # builds whose changed files are kept, for pages a few builds behind
+# A page reloads after a build that changed it, or a file it may use (a style
+# sheet, a script, an image, the 404 page), or when it shows a build error.
+RELOAD_JS = """(() => {
+  const base = %s;
+  const pageOnly = /\\.(html|xml|json|txt)$/;
+  const here = () => {
+    const path = decodeURIComponent(location.pathname).slice(base.length);
+    return path === "" || path.endsWith("/") ? path + "index.html" : path;
+  };
   let seen = null;
   const events = new EventSource("/__digest/events");
   events.addEventListener("hello", (e) => {
     if (seen !== null && seen !== e.data) location.reload();
     seen = e.data;
   });
-  events.addEventListener("reload", () => location.reload());
+  events.addEventListener("reload", (e) => {
+    const files = JSON.parse(e.data).files;
+    if (files === null || document.getElementById("digest-build-error") ||
+        files.includes(here()) || files.includes("404.html") ||
+        files.some((file) => !pageOnly.test(file))) location.reload();
+  });
   events.addEventListener("build-error", (e) => {
     let box = document.getElementById("digest-build-error");
     if (!box) {
@@ -66,6 +83,11 @@ RELOAD_JS = b"""(() => {
 """
 
 
+def reload_script(base_path: str) -> bytes:
+    """The script added to served pages, for a site served under `base_path`."""
+    return (RELOAD_JS % json.dumps(base_path)).encode()
+
+
 @dataclass(frozen=True)
 class ServeOptions:
     site_dir: Path
@@ -77,24 +99,36 @@ class ServeOptions:
 
 
 class BuildState:
-    """The outcome of the latest build, and a way to wait for the next one."""
+    """The outcome of the latest build, what recent builds changed, and a way to wait
+    for the next one."""
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
         self.version = 0
         self.error: str | None = None
+        self.files: dict[int, tuple[str, ...] | None] = {}  # version -> files it changed
 
-    def publish(self, error: str | None) -> None:
+    def publish(self, error: str | None, files: tuple[str, ...] | None = None) -> None:
+        """A new outcome; `files` are the output files it changed, None if not known."""
         with self._changed:
             self.version += 1
             self.error = error
+            self.files[self.version] = files
+            self.files.pop(self.version - KEPT_VERSIONS, None)
             self._changed.notify_all()
 
-    def wait_after(self, version: int, timeout: float) -> tuple[int, str | None]:
-        """The state once it is newer than `version`, or as it is after `timeout`."""
+    def wait_after(self, version: int, timeout: float) -> tuple[int, str | None, list[str] | None]:
+        """The state once it is newer than `version`, or as it is after `timeout`, with
+        the files changed since `version` (None: any file may have)."""
         with self._changed:
             self._changed.wait_for(lambda: self.version != version, timeout)
-            return self.version, self.error
+            changed: set[str] = set()
+            for newer in range(version + 1, self.version + 1):
+                files = self.files.get(newer)
+                if files is None or len(changed) > MAX_LISTED:
+                    return self.version, self.error, None
+                changed.update(files)
+            return self.version, self.error, sorted(changed)
 
 
 def serve(options: ServeOptions) -> None:
@@ -150,6 +184,7 @@ class _Outcome:
     error: str | None = None
     heading: str = ""
     preview: bool = False
+    files: tuple[str, ...] | None = None  # the output files it changed, if known
 
 
 Report = Callable[[_Outcome], None]
@@ -169,7 +204,8 @@ class _Session:
             except Exception:  # a bug in the preview: the build that follows still runs
                 files = []
             if files:
-                report(_Outcome(summary=f"previewed {', '.join(files)}", preview=True))
+                summary = f"previewed {', '.join(files)}"
+                report(_Outcome(summary=summary, preview=True, files=tuple(files)))
         try:
             result = build(options)
         except SiteError as exc:
@@ -182,7 +218,7 @@ class _Session:
                 _Outcome(error=traceback.format_exc(), heading="internal error (a bug in digest)")
             )
             return
-        report(_Outcome(summary=result.summary()))
+        report(_Outcome(summary=result.summary(), files=result.report.changed))
         out_dir = output_dir(options)
         if result.planned is not None:
             self.last = LastBuild(options.site_dir, out_dir, result.planned)
@@ -259,7 +295,7 @@ def _rebuild(
             return
         if not quiet:
             print(outcome.summary, flush=True)
-        state.publish(None)
+        state.publish(None, outcome.files)
 
     builder(options, changed, report)
 
@@ -345,6 +381,8 @@ def _watch_new_folders(observer: Any, handler: _SiteChanges, watches: dict[Path,
 def _handler(
     out_dir: Path, base_path: str, state: BuildState
 ) -> type[http.server.BaseHTTPRequestHandler]:
+    script = reload_script(base_path)
+
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, directory=str(out_dir), **kwargs)
@@ -357,7 +395,7 @@ def _handler(
             if path == EVENTS:
                 self._events()
             elif path == SCRIPT:
-                self._send(200, "text/javascript", RELOAD_JS)
+                self._send(200, "text/javascript", script)
             elif not path.startswith(base_path):
                 self.send_response(302)
                 self.send_header("Location", base_path)
@@ -407,14 +445,14 @@ def _handler(
                 if error is not None:
                     self._event("build-error", json.dumps(error))
                 while True:
-                    newer, error = state.wait_after(version, timeout=15)
+                    newer, error, files = state.wait_after(version, timeout=15)
                     if newer == version:
                         self.wfile.write(b": still here\n\n")
                         self.wfile.flush()
                         continue
                     version = newer
                     if error is None:
-                        self._event("reload", str(version))
+                        self._event("reload", json.dumps({"version": version, "files": files}))
                     else:
                         self._event("build-error", json.dumps(error))
             except (BrokenPipeError, ConnectionResetError):

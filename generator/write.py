@@ -43,6 +43,7 @@ class WriteReport:
     removed: int
     made: int  # outputs rendered (or read) because their key changed
     keys: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)  # per file
+    changed: tuple[str, ...] = field(default=(), repr=False, compare=False)  # written, removed
 
 
 # What the last build wrote to each file of the output folder: its size, its
@@ -83,7 +84,7 @@ def write_output(
         staged = forked_map(lambda i: stage(outputs[i]), len(outputs), jobs)
         progress("writing", 0, 1)
         files = {output.file for output in outputs}
-        removed = 0 if first else _sync_the_rest(out_dir, staging, files)
+        removed = [] if first else _sync_the_rest(out_dir, staging, files)
         _swap(staging, out_dir)
     finally:
         if staging != spare:
@@ -91,7 +92,11 @@ def write_output(
     written = sum(outcome == _WRITTEN for outcome, _ in staged)
     made = sum(outcome != _KEPT for outcome, _ in staged)
     keys = {output.file: key for output, (_, key) in zip(outputs, staged, strict=True)}
-    return WriteReport(written, len(outputs) - written, removed, made, keys)
+    changed = [
+        o.file for o, (outcome, _) in zip(outputs, staged, strict=True) if outcome == _WRITTEN
+    ]
+    unchanged = len(outputs) - written
+    return WriteReport(written, unchanged, len(removed), made, keys, (*changed, *removed))
 
 
 def staging_dir(out_dir: Path) -> Path:
@@ -247,10 +252,10 @@ def _clear_folder(path: str) -> None:
         shutil.rmtree(path)
 
 
-def _sync_the_rest(out_dir: Path, staging: Path, keep: set[str]) -> int:
+def _sync_the_rest(out_dir: Path, staging: Path, keep: set[str]) -> list[str]:
     """Mirror the live output's hidden files into `staging` and drop what the site lost.
 
-    Returns how many files of the live output are not in the new site.
+    Returns the files of the live output that are not in the new site.
     """
     live_files, live_folders = _walk(out_dir) if out_dir.is_dir() else ([], [])
     hidden_folders = [folder for folder in live_folders if _is_hidden(folder)]
@@ -276,7 +281,7 @@ def _sync_the_rest(out_dir: Path, staging: Path, keep: set[str]) -> int:
         if folder not in needed:
             with contextlib.suppress(OSError):  # not empty: something the site does not know
                 os.rmdir(f"{staging}/{folder}")
-    return sum(1 for file in live_files if file not in keep and file not in hidden)
+    return [file for file in live_files if file not in keep and file not in hidden]
 
 
 def _walk(root: Path) -> tuple[list[str], list[str]]:

@@ -24,6 +24,7 @@ import yaml
 from conftest import REPO, SiteMaker, article, run_digest, write_files
 
 from generator.cli import ProgressBar
+from generator.serve import BuildState
 
 # digest new
 
@@ -273,6 +274,18 @@ def test_serve_previews_after_starting_on_a_site_already_built(
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=10)
+
+
+def test_a_reload_lists_the_files_changed_since_the_version_a_page_has() -> None:
+    state = BuildState()
+    state.publish(None, ("a/index.html",))
+    state.publish(None, ("b/index.html", "a/index.html"))
+    assert state.wait_after(0, timeout=0) == (2, None, ["a/index.html", "b/index.html"])
+    assert state.wait_after(1, timeout=0) == (2, None, ["a/index.html", "b/index.html"])
+    state.publish(None, ())  # a build that changed nothing
+    assert state.wait_after(2, timeout=0) == (3, None, [])
+    state.publish("broken")  # not known: every page reloads
+    assert state.wait_after(0, timeout=0) == (4, "broken", None)
 
 
 def test_serve_ignores_the_cache_and_output_and_watches_a_new_layouts_folder(
