@@ -80,8 +80,10 @@ class _LinkResolver(Treeprocessor):
 
 # What any inline pattern of Python-Markdown (with `extra`) needs to match:
 # code, escapes, links and images, HTML and autolinks, entities, emphasis,
-# footnotes, attribute lists, a hard line break, or a placeholder of raw HTML.
-_INLINE_MARKUP = re.compile(r"[`\\\[\]!<>&*_{}^~\x02\x03]|  \n")
+# footnotes, attribute lists, or a placeholder of raw HTML; or a hard line
+# break (`HARD_BREAK`). One character class alone is searched much faster.
+_INLINE_MARKUP = re.compile(r"[`\\\[\]!<>&*_{}^~\x02\x03]")
+HARD_BREAK = "  \n"
 
 
 class _PlainText(Treeprocessor):
@@ -103,14 +105,20 @@ class _PlainText(Treeprocessor):
             return
         for element in root.iter():
             text = element.text
-            if text and not isinstance(text, AtomicString) and not _INLINE_MARKUP.search(text):
+            if (
+                text
+                and not isinstance(text, AtomicString)
+                and not _INLINE_MARKUP.search(text)
+                and HARD_BREAK not in text
+            ):
                 element.text = AtomicString(text)
 
 
-# A line that could start something other than a paragraph (a heading, setext
+# What starts a line of something other than a paragraph (a heading, setext
 # underline, rule, list, quote, reference, footnote, abbreviation, definition
-# or table), or anywhere a table's pipe or a placeholder of raw HTML.
-_NOT_PLAIN = re.compile(r"(?:^|\n)[ \t]*[#>*+\-_=\[:|0-9]|[|\x02\x03]")
+# or table), and what may not be anywhere: a table's pipe, a placeholder of raw HTML.
+_NOT_PLAIN_STARTS = frozenset("#>*+-_=[:|0123456789")
+_NOT_PLAIN_ANYWHERE = ("|", "\x02", "\x03")
 
 
 class _PlainParagraph(BlockProcessor):
@@ -125,8 +133,12 @@ class _PlainParagraph(BlockProcessor):
     """
 
     def test(self, parent: etree.Element, block: str) -> bool:
-        starts_with_text = block[:1].strip() != ""
-        return starts_with_text and not self.parser.state and not _NOT_PLAIN.search(block)
+        return (
+            block[:1].strip() != ""  # starts with text
+            and not self.parser.state
+            and not any(char in block for char in _NOT_PLAIN_ANYWHERE)
+            and not any(line.lstrip(" \t")[:1] in _NOT_PLAIN_STARTS for line in block.split("\n"))
+        )
 
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         etree.SubElement(parent, "p").text = blocks.pop(0).lstrip()
