@@ -83,6 +83,8 @@ def load_entries(folder: Path) -> Entries:
 def save_entries(folder: Path, entries: Entries, changed: Iterable[str]) -> None:
     """Write the shards that hold the `changed` paths (of articles added, changed or gone)."""
     shards = {_shard_of(path) for path in changed}
+    if not shards:
+        return
     held: dict[int, Entries] = {shard: {} for shard in shards}
     for path, entry in entries.items():
         shard = _shard_of(path)

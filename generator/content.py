@@ -238,7 +238,11 @@ def content_files(root: Path, problems: list[Problem]) -> list[Path]:
     top = root.resolve()
     todo = [str(root)]
     while todo:
-        with os.scandir(todo.pop()) as entries:
+        try:
+            entries = os.scandir(todo.pop())
+        except OSError:  # gone or unreadable since it was listed: as if it were not there
+            continue
+        with entries:
             for entry in entries:
                 if entry.name.startswith("."):
                     continue
@@ -258,7 +262,7 @@ def content_files(root: Path, problems: list[Problem]) -> list[Path]:
                     problems.append(Problem(where, None, message, warning=True))
                 elif entry.is_file():
                     found.append(entry.path)
-    return [Path(path) for path in sorted(found, key=lambda path: path.split("/"))]
+    return [Path(path) for path in sorted(found, key=lambda path: path.split(os.sep))]
 
 
 def read_article_file(path: Path, relative: str, limit: int, problems: list[Problem]) -> str | None:

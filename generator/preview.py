@@ -58,7 +58,7 @@ def preview(last: LastBuild, changed: Iterable[Path]) -> list[str]:
             return []
         relative = PurePosixPath("content", *path.relative_to(content).parts)
         before = published.get(str(relative))
-        if before is None:
+        if before is None or (site_dir / relative).is_symlink():
             return []
         after, problems = reader.read(site_dir / relative)
         if after is None or any(not p.warning for p in problems) or not _same_place(before, after):
@@ -69,11 +69,16 @@ def preview(last: LastBuild, changed: Iterable[Path]) -> list[str]:
             (output_file(page.url), render_page(last.planned.env, site.config, page))
             for page in pages
         ]
-        for file, data in made:
+    except SiteError:
+        return []  # a template that fails: the full build will say
+    written = []
+    for file, data in made:
+        try:
             replace_with_bytes(str(last.out_dir / file), data)
-    except (SiteError, OSError):
-        return []  # a template that fails, an output folder gone: the full build will say
-    return [file for file, _ in made]
+        except OSError:
+            break  # the output folder gone: the full build will make it
+        written.append(file)
+    return written
 
 
 def _same_place(before: Article, after: Article) -> bool:

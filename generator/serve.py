@@ -125,9 +125,11 @@ class BuildState:
             changed: set[str] = set()
             for newer in range(version + 1, self.version + 1):
                 files = self.files.get(newer)
-                if files is None or len(changed) > MAX_LISTED:
+                if files is None:
                     return self.version, self.error, None
                 changed.update(files)
+            if len(changed) > MAX_LISTED:
+                return self.version, self.error, None
             return self.version, self.error, sorted(changed)
 
 
@@ -198,14 +200,12 @@ class _Session:
 
     def run(self, options: BuildOptions, changed: Sequence[str], report: Report) -> None:
         """Preview the changed articles if that can be done, then build; report each."""
-        if self.last is not None and changed:
-            try:
-                files = preview(self.last, [Path(path) for path in changed])
-            except Exception:  # a bug in the preview: the build that follows still runs
-                files = []
-            if files:
-                summary = f"previewed {', '.join(files)}"
-                report(_Outcome(summary=summary, preview=True, files=tuple(files)))
+        last, self.last = self.last, None  # not kept alive while the next site is built
+        files = _preview_quietly(last, changed) if last is not None and changed else []
+        del last
+        if files:
+            summary = f"previewed {', '.join(files)}"
+            report(_Outcome(summary=summary, preview=True, files=tuple(files)))
         try:
             result = build(options)
         except SiteError as exc:
@@ -225,6 +225,13 @@ class _Session:
         elif self.last is None:  # nothing was built (the output was up to date): plan it now
             with contextlib.suppress(Exception):
                 self.last = LastBuild(options.site_dir, out_dir, plan(options))
+
+
+def _preview_quietly(last: LastBuild, changed: Sequence[str]) -> list[str]:
+    try:
+        return preview(last, [Path(path) for path in changed])
+    except Exception:  # a bug in the preview: the build that follows still runs
+        return []
 
 
 class _Builder:

@@ -10,10 +10,12 @@ whose time lies between those two, has nothing to do.
 
 Hashing every input file is most of the cost of finding out, so, as git
 does for its index, the hash of a file is reused while its size, mtime,
-ctime and inode are those it was hashed with. ctime cannot be set back by
-hand (`touch -d` sets the mtime only), and a file changed less than
-`SETTLED_NS` before it was hashed is hashed again next time, so an edit made
-within one tick of the file system's clock is not missed.
+ctime and inode are those it was hashed with. On POSIX systems ctime is the
+time of the last change and cannot be set back by hand (`touch -d` sets the
+mtime only); on Windows it is the time of creation, so there every file is
+hashed every time (`REUSE_HASHES`). A file changed less than `SETTLED_NS`
+before it was hashed is hashed again next time, so an edit made within one
+tick of the file system's clock is not missed.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
@@ -32,6 +35,7 @@ from generator.cache import fingerprint, library_versions
 from generator.errors import Problem
 
 SETTLED_NS = 2_000_000_000  # coarser than any file system's clock (FAT's is 2 s)
+REUSE_HASHES = os.name == "posix"
 # An input file's path -> its size, mtime, ctime and inode when hashed, and its SHA-256.
 Hashed = dict[str, tuple[int, int, int, int, str]]
 
@@ -97,7 +101,7 @@ def input_stamp(
                         sha = fingerprint(stream.read())
                 except OSError:
                     continue
-            if max(stat.st_mtime_ns, stat.st_ctime_ns) < settled:
+            if REUSE_HASHES and max(stat.st_mtime_ns, stat.st_ctime_ns) < settled:
                 now_hashed[name] = (*seen, sha)
             prints[Path(name)] = sha
             digest.update(f"\0{name}\0{sha}".encode())
@@ -144,11 +148,16 @@ def save_record(path: Path, record: BuildRecord) -> None:
 
 
 def _save_json(path: Path, data: object) -> None:
-    """Write `data` to `path` atomically."""
+    """Write `data` to `path` atomically (a build and a serve may write at once)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".new")
-    temporary.write_text(json.dumps(data), encoding="utf-8")
-    os.replace(temporary, path)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            stream.write(json.dumps(data))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def output_files(out_dir: Path, keys: Mapping[str, str]) -> dict[str, tuple[int, int, str]]:

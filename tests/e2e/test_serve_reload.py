@@ -55,8 +55,8 @@ def test_an_open_page_reloads_after_an_edit(browser: LazyBrowser, tmp_path: Path
         # The page was shown first on its own; the build that follows makes it with the
         # same bytes (and the home page, feeds... anew), so it does not reload again.
         page.evaluate("window.notReloaded = true")
-        while not server.stdout.readline().startswith("built "):
-            pass
+        while not (line := server.stdout.readline()).startswith("built "):
+            assert line, "digest serve stopped"
         time.sleep(0.5)  # the build's reload event, had it been for this page
         assert page.evaluate("window.notReloaded === true")
         story.write_text("---\ntitle: [broken\n---\n")
