@@ -216,3 +216,18 @@ def test_a_sitemap_of_more_than_50000_urls_becomes_an_index_of_sitemaps() -> Non
         ("https://example.org/news/sitemap-1.xml", hours_later(SITEMAP_LIMIT - 1)),
         ("https://example.org/news/sitemap-2.xml", hours_later(SITEMAP_LIMIT)),
     ]
+
+
+def test_link_helpers_work_as_filters_worked_out_when_compiled(make_site: SiteMaker) -> None:
+    site = make_site(config="title: T\nbase_url: https://example.org/sub/\n")
+    config = load_config(site)
+    env = make_environment(locate_theme(site), config, Urls(config.base_url, config.permalink))
+    template = (
+        "{{ 'a b/' | href }} {{ href('a b/') }} {{ 'x.svg' | absolute }} "
+        "{{ 'rss' | feed_href('tags/t/') }} {{ feed_href('atom') }}"
+    )
+    assert env.from_string(template).render() == (
+        "/sub/a%20b/ /sub/a%20b/ https://example.org/sub/x.svg /sub/tags/t/feed.xml /sub/atom.xml"
+    )
+    compiled = env.compile(template, raw=True)
+    assert "/sub/a%20b/" in compiled and "https://example.org/sub/x.svg" in compiled
