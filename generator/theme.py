@@ -100,11 +100,10 @@ def make_environment(theme: Theme, config: SiteConfig, urls: Urls) -> jinja2.Env
     env.filters.update(
         date=lambda moment, fmt="long": format_date(moment.astimezone(tz), fmt),
         isodate=lambda moment: moment.astimezone(tz).isoformat(),
-        # The helpers as filters too: `{{ 'style.css' | href }}` of a constant is
-        # worked out once, when the template is compiled, not on every page.
-        href=env.globals["href"],
-        absolute=env.globals["absolute"],
-        feed_href=env.globals["feed_href"],
+        # The link helpers as filters too: a filter is called directly, where a
+        # call goes through the context, and `{{ 'style.css' | href }}` of a
+        # constant is worked out once, when the template is compiled.
+        **{name: env.globals[name] for name in ("href", "absolute", "tag_href", "feed_href")},
     )
     return env
 
