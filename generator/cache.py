@@ -118,13 +118,18 @@ def _load_shard(path: Path) -> Entries:
 
 
 def _save_shard(path: Path, entries: Entries) -> None:
-    """Write one shard atomically, so that a killed build cannot leave half of it."""
     payload = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+    write_atomically(path, hashlib.sha256(payload).digest() + payload)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all: a killed build cannot leave half of it,
+    and two builds writing at once (a build and a serve) each write a whole file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as stream:
-            stream.write(hashlib.sha256(payload).digest() + payload)
+            stream.write(data)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

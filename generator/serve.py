@@ -209,11 +209,9 @@ class _Session:
         try:
             result = build(options)
         except SiteError as exc:
-            self.last = None
             report(_Outcome(error=str(exc), heading="build failed"))
             return
         except Exception:  # keep serving; the next save may fix it
-            self.last = None
             report(
                 _Outcome(error=traceback.format_exc(), heading="internal error (a bug in digest)")
             )
@@ -222,7 +220,7 @@ class _Session:
         out_dir = output_dir(options)
         if result.planned is not None:
             self.last = LastBuild(options.site_dir, out_dir, result.planned)
-        elif self.last is None:  # nothing was built (the output was up to date): plan it now
+        else:  # nothing was built (the output was up to date): plan it now
             with contextlib.suppress(Exception):
                 self.last = LastBuild(options.site_dir, out_dir, plan(options))
 

@@ -24,14 +24,13 @@ import datetime as dt
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 from generator import __version__
-from generator.cache import fingerprint, library_versions
+from generator.cache import fingerprint, library_versions, write_atomically
 from generator.errors import Problem
 
 SETTLED_NS = 2_000_000_000  # coarser than any file system's clock (FAT's is 2 s)
@@ -148,16 +147,7 @@ def save_record(path: Path, record: BuildRecord) -> None:
 
 
 def _save_json(path: Path, data: object) -> None:
-    """Write `data` to `path` atomically (a build and a serve may write at once)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.write(json.dumps(data))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, json.dumps(data).encode("utf-8"))
 
 
 def output_files(out_dir: Path, keys: Mapping[str, str]) -> dict[str, tuple[int, int, str]]:

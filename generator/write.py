@@ -89,14 +89,12 @@ def write_output(
     finally:
         if staging != spare:
             shutil.rmtree(staging, ignore_errors=True)  # after the swap: the previous site
-    written = sum(outcome == _WRITTEN for outcome, _ in staged)
-    made = sum(outcome != _KEPT for outcome, _ in staged)
-    keys = {output.file: key for output, (_, key) in zip(outputs, staged, strict=True)}
-    changed = [
-        o.file for o, (outcome, _) in zip(outputs, staged, strict=True) if outcome == _WRITTEN
-    ]
-    unchanged = len(outputs) - written
-    return WriteReport(written, unchanged, len(removed), made, keys, (*changed, *removed))
+    results = list(zip(outputs, staged, strict=True))
+    written = [output.file for output, (outcome, _) in results if outcome == _WRITTEN]
+    made = sum(outcome != _KEPT for _, (outcome, _) in results)
+    keys = {output.file: key for output, (_, key) in results}
+    unchanged = len(outputs) - len(written)
+    return WriteReport(len(written), unchanged, len(removed), made, keys, (*written, *removed))
 
 
 def staging_dir(out_dir: Path) -> Path:

@@ -73,6 +73,11 @@ def override(site: Path, template: str, change: Callable[[str], str]) -> None:
     write_files(site, {f"layouts/{template}": change(source)})
 
 
+def under_tags_heading(site: Path, markup: str) -> None:
+    """Give the site its own tags.html, with `markup` after its heading."""
+    override(site, "tags.html", lambda text: text.replace("</h1>", f"</h1>\n{markup}", 1))
+
+
 def test_an_edited_body_makes_only_the_outputs_that_show_the_article(
     make_site: SiteMaker, tmp_path: Path
 ) -> None:
@@ -203,11 +208,7 @@ def test_a_template_included_if_present_counts_from_when_it_appears(
     make_site: SiteMaker, tmp_path: Path
 ) -> None:
     site, out = make_site(FILES, CONFIG), tmp_path / "out"
-    override(
-        site,
-        "tags.html",
-        lambda text: text.replace("</h1>", '</h1>\n{% include "note.html" ignore missing %}', 1),
-    )
+    under_tags_heading(site, '{% include "note.html" ignore missing %}')
     build_site(site, out)
     write_files(site, {"layouts/note.html": "<p>A note on tags</p>\n"})
     result = build_site(site, out)
@@ -219,13 +220,7 @@ def test_a_template_chosen_at_render_time_depends_on_every_template(
     make_site: SiteMaker, tmp_path: Path
 ) -> None:
     site, out = make_site(FILES, CONFIG), tmp_path / "out"
-    override(
-        site,
-        "tags.html",
-        lambda text: text.replace(
-            "</h1>", "</h1>\n{% set name = 'note' %}{% include 'bits/' ~ name ~ '.html' %}", 1
-        ),
-    )
+    under_tags_heading(site, "{% set name = 'note' %}{% include 'bits/' ~ name ~ '.html' %}")
     write_files(site, {"layouts/bits/note.html": "<p>first</p>\n"})
     build_site(site, out)
     write_files(site, {"layouts/bits/note.html": "<p>second</p>\n"})
