@@ -13,7 +13,8 @@ import jinja2
 
 from generator.cache import hashed_file, record_file, spare_output
 from generator.config import load_config
-from generator.content import Article, Progress, load_content, no_progress
+from generator.content import Article, LoadedContent, Progress, load_content, no_progress
+from generator.edits import outputs_after_edits, places_print, text_edits
 from generator.errors import Problem, SiteError
 from generator.feeds import feed_outputs
 from generator.keys import OutputKeys
@@ -24,6 +25,7 @@ from generator.site import Selection, Site, assemble
 from generator.theme import Theme, locate_theme, make_environment
 from generator.uptodate import (
     BuildRecord,
+    InputStamp,
     input_stamp,
     load_hashed,
     load_record,
@@ -50,6 +52,21 @@ class BuildOptions:
 
 
 @dataclass(frozen=True)
+class AssembledSite:
+    """The site read and assembled, with the templates it is rendered with."""
+
+    site: Site
+    env: jinja2.Environment
+    keys: OutputKeys
+    content: LoadedContent
+    due: dt.datetime | None  # when the first article left out as future gets published
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return self.content.warnings + self.site.warnings
+
+
+@dataclass(frozen=True)
 class BuildResult:
     articles: int
     pages: int
@@ -58,7 +75,10 @@ class BuildResult:
     report: WriteReport
     seconds: float
     warnings: tuple[Problem, ...] = field(default=())
-    planned: PlannedSite | None = field(default=None, repr=False)  # None: nothing to do
+    assembled: AssembledSite | None = field(default=None, repr=False)  # None: nothing to do
+    # The articles whose text alone changed, when only the outputs showing them
+    # were looked at (see edits.py); None when the whole site was.
+    edited: frozenset[str] | None = None
 
     def summary(self) -> str:
         """The one line a build prints."""
@@ -87,51 +107,58 @@ class PlannedSite:
     def outputs(self) -> tuple[Output, ...]:
         return self.pages + self.feeds + self.assets
 
+    @property
+    def counts(self) -> tuple[int, int, int, int]:
+        """How many articles, pages, feeds and other files."""
+        return len(self.site.articles), len(self.pages), len(self.feeds), len(self.assets)
+
 
 def build(options: BuildOptions) -> BuildResult:
     """Build the site described by `options`; raise SiteError listing every problem.
 
     With the cache on, a build whose inputs and output are as the last build
-    left them does nothing (see uptodate.py), and a build makes again only
-    the outputs whose inputs changed (see keys.py).
+    left them does nothing (see uptodate.py), one after edits to the text of
+    articles only looks at the outputs that show them (see edits.py), and any
+    build makes again only the outputs whose inputs changed (see keys.py).
     """
     started, now = time.perf_counter(), build_time()
     out_dir = output_dir(options)
-    stamp, prints = _input_stamp(options, out_dir) if options.cache else (None, {})
+    stamp = _input_stamp(options, out_dir) if options.cache else None
     record = load_record(record_file(options.site_dir, out_dir)) if stamp else None
-    if record is not None and stamp is not None and record.current(stamp, out_dir, now):
+    if record is not None and stamp is not None and record.current(stamp.whole, out_dir, now):
         options.progress("done", 1, 1)
         return _unchanged(record, time.perf_counter() - started)
-    planned = plan(options, prints)
+    prints = stamp.prints if stamp else {}
+    assembled = assemble_site(options, prints)
+    edited = text_edits(record, stamp, assembled, out_dir, now) if record and stamp else None
+    options.progress("planning", 0, 1)
+    if record is not None and edited is not None:
+        counts = (record.articles, record.pages, record.feeds, record.assets)
+        outputs = outputs_after_edits(assembled, edited, record.files)
+    else:
+        planned = plan_outputs(options, assembled, prints)
+        counts, outputs = planned.counts, list(planned.outputs)
     spare = spare_output(options.site_dir, out_dir) if options.cache else None
     previous = record.files if record is not None else {}
-    report = write_output(out_dir, planned.outputs, spare, previous, options.jobs, options.progress)
-    result = BuildResult(
-        articles=len(planned.site.articles),
-        pages=len(planned.pages),
-        feeds=len(planned.feeds),
-        assets=len(planned.assets),
-        report=report,
-        seconds=time.perf_counter() - started,
-        warnings=planned.warnings,
-        planned=planned,
-    )
+    report = write_output(out_dir, outputs, spare, previous, options.jobs, options.progress)
+    seconds = time.perf_counter() - started
+    result = BuildResult(*counts, report, seconds, assembled.warnings, assembled, edited)
     if stamp is not None:
-        _remember(options.site_dir, out_dir, stamp, now, planned, result)
+        _remember(options.site_dir, out_dir, stamp, now, result)
     options.progress("done", 1, 1)
     return result
 
 
-def _input_stamp(options: BuildOptions, out_dir: Path) -> tuple[str, dict[Path, str]]:
-    """The fingerprint of the build's inputs and of each input file (see uptodate.py)."""
+def _input_stamp(options: BuildOptions, out_dir: Path) -> InputStamp:
+    """The fingerprints of the build's inputs (see uptodate.py)."""
     folders = locate_theme(options.site_dir).template_dirs
     choices = (options.drafts, options.future, options.base_url, str(out_dir))
     kept = hashed_file(options.site_dir)
     hashed = load_hashed(kept)
-    stamp, prints, now_hashed = input_stamp(options.site_dir, folders, choices, hashed)
-    if now_hashed != hashed:
-        save_hashed(kept, now_hashed)
-    return stamp, prints
+    stamp = input_stamp(options.site_dir, folders, choices, hashed)
+    if stamp.hashed != hashed:
+        save_hashed(kept, stamp.hashed)
+    return stamp
 
 
 def _unchanged(record: BuildRecord, seconds: float) -> BuildResult:
@@ -142,15 +169,12 @@ def _unchanged(record: BuildRecord, seconds: float) -> BuildResult:
 
 
 def _remember(
-    site_dir: Path,
-    out_dir: Path,
-    stamp: str,
-    now: dt.datetime,
-    planned: PlannedSite,
-    result: BuildResult,
+    site_dir: Path, out_dir: Path, stamp: InputStamp, now: dt.datetime, result: BuildResult
 ) -> None:
+    assert result.assembled is not None
+    content, due = result.assembled.content, result.assembled.due
     record = BuildRecord(
-        stamp=stamp,
+        stamp=stamp.whole,
         files=output_files(out_dir, result.report.keys),
         articles=result.articles,
         pages=result.pages,
@@ -158,7 +182,10 @@ def _remember(
         assets=result.assets,
         warnings=[(p.path, p.line, p.message, p.warning) for p in result.warnings],
         built_at=now.isoformat(),
-        due=planned.due.isoformat() if planned.due else None,
+        due=due.isoformat() if due else None,
+        frame=stamp.frame,
+        places=places_print(content),
+        digests={a.path: d.hex() for a, d in zip(content.articles, content.digests, strict=True)},
     )
     save_record(record_file(site_dir, out_dir), record)
 
@@ -168,33 +195,44 @@ def plan(options: BuildOptions, prints: Mapping[Path, str] | None = None) -> Pla
 
     `prints` are fingerprints of input files already taken (see uptodate.py).
     """
+    return plan_outputs(options, assemble_site(options, prints or {}), prints or {})
+
+
+def assemble_site(options: BuildOptions, prints: Mapping[Path, str]) -> AssembledSite:
+    """Read the site's settings, templates and articles, and assemble it."""
     site_dir = options.site_dir
     overrides = {"base_url": options.base_url} if options.base_url else {}
     config = load_config(site_dir, overrides)
     urls = Urls(config.base_url, config.permalink)
-    theme = locate_theme(site_dir)
-
     content = load_content(
-        site_dir, config, urls, options.jobs, options.progress, options.cache, prints or {}
+        site_dir, config, urls, options.jobs, options.progress, options.cache, prints
     )
     options.progress("assembling", 0, 1)
     selection = Selection(drafts=options.drafts, future=options.future, now=build_time())
     site = assemble(content.articles, config, urls, selection)
-    options.progress("planning", 0, 1)
-    env = make_environment(theme, config, urls)
+    env = make_environment(locate_theme(site_dir), config, urls)
     keys = OutputKeys(env, config)
     keys.know(content.articles, content.digests)
+    return AssembledSite(site, env, keys, content, _first_due(content.articles, selection))
+
+
+def plan_outputs(
+    options: BuildOptions, assembled: AssembledSite, prints: Mapping[Path, str]
+) -> PlannedSite:
+    """Every output of the assembled site, checked."""
+    site, env, keys = assembled.site, assembled.env, assembled.keys
     pages = page_outputs(site, env, keys)
     feeds = feed_outputs(site, env, keys)
-    assets = collect_assets(site_dir, theme, content.assets, prints or {})
+    theme = locate_theme(options.site_dir)
+    assets = collect_assets(options.site_dir, theme, assembled.content.assets, prints)
     check_outputs(pages + feeds + assets)
     return PlannedSite(
         site=site,
         pages=tuple(pages),
         feeds=tuple(feeds),
         assets=tuple(assets),
-        warnings=content.warnings + site.warnings,
-        due=_first_due(content.articles, selection),
+        warnings=assembled.warnings,
+        due=assembled.due,
         env=env,
     )
 

@@ -37,8 +37,9 @@ if TYPE_CHECKING:
 CACHE_DIR = ".digest-cache"
 LIBRARIES = ("markdown", "jinja2", "markupsafe", "pyyaml", "feedgen", "nh3", "lxml", "tzdata")
 SHARDS = 64
-# site-relative path -> (SHA-256 of the file's bytes, its Article, its warnings, its digest)
-Entry = tuple[str, "Article", tuple["Problem", ...], bytes]
+# site-relative path -> (SHA-256 of the file's bytes, its Article, its warnings, its
+# digest and the digest of its place in the site)
+Entry = tuple[str, "Article", tuple["Problem", ...], bytes, bytes]
 Entries = dict[str, Entry]
 
 

@@ -6,6 +6,7 @@ collected so that one run reports them all.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import os
@@ -99,14 +100,16 @@ class Article:
 class LoadedContent:
     """Everything read from content/: articles, other files, warnings.
 
-    `digests` are the articles' digests (see keys.py), in the same order,
-    taken when each was read.
+    `digests` are the articles' digests (see keys.py) and `places` the
+    digests of their places in the site (see `place_digest`), in the same
+    order, taken when each was read.
     """
 
     articles: tuple[Article, ...]
     assets: tuple[str, ...]
     warnings: tuple[Problem, ...]
     digests: tuple[bytes, ...]
+    places: tuple[bytes, ...]
 
 
 Progress = Callable[[str, int, int], None]
@@ -140,10 +143,27 @@ class ArticleReader:
         renderer = markdown_renderer(self.urls.base_path, self.safe_html)
         return parse_article(relative, text, self.tz, self.urls, renderer)
 
-    def read_with_digest(self, path: Path) -> tuple[Article | None, list[Problem], bytes]:
-        """`read`, and the article's digest, taken in the worker that read it."""
+    def read_with_digests(
+        self, path: Path
+    ) -> tuple[Article | None, list[Problem], tuple[bytes, bytes]]:
+        """`read`, with the article's digest and that of its place, taken in the worker
+        that read it."""
         article, problems = self.read(path)
-        return article, problems, pickled_digest(article) if article is not None else b""
+        if article is None:
+            return None, problems, (b"", b"")
+        return article, problems, (pickled_digest(article), place_digest(article))
+
+
+TEXT_FIELDS = ("body_html", "words", "summary")  # what an article says, not where it stands
+
+
+def place_digest(article: Article) -> bytes:
+    """A digest of everything about `article` but its text (`TEXT_FIELDS`).
+
+    Assembling the site reads nothing else, so articles with the same places
+    make the same site, but for the text of their pages (see edits.py).
+    """
+    return pickled_digest(dataclasses.replace(article, body_html="", words=0, summary=""))
 
 
 def article_reader(site_dir: Path, config: SiteConfig, urls: Urls) -> ArticleReader:
@@ -195,26 +215,28 @@ def load_content(
         else:
             todo.append((path, relative, stamp))
     progress("reading", 0, len(todo))
-    read = ordered_map(reader.read_with_digest, [path for path, _, _ in todo], jobs)
-    for done, ((_, relative, stamp), (article, found, digest)) in enumerate(
+    read = ordered_map(reader.read_with_digests, [path for path, _, _ in todo], jobs)
+    for done, ((_, relative, stamp), (article, found, digests)) in enumerate(
         zip(todo, read, strict=True)
     ):
         progress("reading", done + 1, len(todo))
         problems.extend(p for p in found if not p.warning)
         if article is not None:  # a file that changed while read gets no stamp: read it again
-            entries[relative] = (stamp or "", article, tuple(p for p in found if p.warning), digest)
+            warned = tuple(p for p in found if p.warning)
+            entries[relative] = (stamp or "", article, warned, *digests)
     errors = [p for p in problems if not p.warning]
     if errors:
         raise SiteError(errors)
     if store:
         save_entries(store, entries, [r for _, r, _ in todo] + list(cached.keys() - entries.keys()))
     ordered = [entries[path.relative_to(site_dir).as_posix()] for path in article_files]
-    warnings = [p for p in problems if p.warning] + [w for _, _, found, _ in ordered for w in found]
+    warnings = [p for p in problems if p.warning] + [w for entry in ordered for w in entry[2]]
     return LoadedContent(
         articles=tuple(entry[1] for entry in ordered),
         assets=assets,
         warnings=tuple(sorted(warnings)),
         digests=tuple(entry[3] for entry in ordered),
+        places=tuple(entry[4] for entry in ordered),
     )
 
 

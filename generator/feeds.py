@@ -13,7 +13,7 @@ import functools
 import json
 import re
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -75,8 +75,11 @@ class Feed:
     templates: tuple[str, ...] = ()
 
 
-def feed_outputs(site: Site, env: jinja2.Environment, keys: OutputKeys) -> list[Output]:
-    """Every feed file of the site; each is checked by parsing it back when it is made."""
+def feed_outputs(
+    site: Site, env: jinja2.Environment, keys: OutputKeys, feeds: Sequence[Feed] | None = None
+) -> list[Output]:
+    """Every feed file of the site (or of `feeds`); each is checked by parsing it back
+    when it is made."""
     with template_errors():
         env.get_template(DIGEST_TEMPLATE)  # compiled once, here, before workers fork
         keys.template_stamp(DIGEST_TEMPLATE)  # and read, so that every worker sees one version
@@ -87,7 +90,7 @@ def feed_outputs(site: Site, env: jinja2.Environment, keys: OutputKeys) -> list[
                 functools.partial(keys.key, feed.templates, kind, feed),
                 functools.partial(render_feed, site, env, feed, kind),
             )
-            for feed in site_feeds(site)
+            for feed in (site_feeds(site) if feeds is None else feeds)
             for kind in feed.formats
         ]
 

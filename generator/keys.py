@@ -13,6 +13,7 @@ so each is digested once per build and stands in the others by its digest.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import pickle
 from collections.abc import Iterable, Mapping, Sequence
@@ -34,6 +35,8 @@ from generator.theme import STATIC
 SHARED = frozenset({Article, Tag, Digest, DigestGroup, Month, Year, SourcePage, ArticleLinks})
 NAMED_FIELDS = frozenset({"name", "slug", "url"})
 COUNTS = frozenset({"length", "count"})
+# Values that hold no article (digested as their pickle).
+PLAIN = frozenset({int, float, bool, type(None), bytes, dt.datetime, dt.date, dt.timedelta})
 
 
 class OutputKeys:
@@ -177,6 +180,57 @@ class OutputKeys:
             data = pickled_digest(value) if type(value) is Article else self._fields(value)
             known = self.digests[id(value)] = (value, data)
         return known[1]
+
+
+class Showing:
+    """Which keys take in any of some articles: the outputs an edit of their text changes.
+
+    It walks a key's values as `OutputKeys._part` digests them, shared values
+    once each, and says yes for a value it cannot see into, so it may name an
+    output whose key turns out the same, but never misses one that changes.
+    """
+
+    def __init__(self, keys: OutputKeys, paths: Iterable[str]) -> None:
+        self.keys = keys
+        self.paths = frozenset(paths)
+        self.shared: dict[int, tuple[object, bool]] = {}  # id -> (the value, kept alive; shows)
+
+    def page(self, template: str, context: Mapping[str, object]) -> bool:
+        """Whether `OutputKeys.page_key` of this page takes in one of the articles."""
+        return any(
+            not (isinstance(value, Tag | SourcePage) and self.keys.named_only(template, name))
+            and self.value(value)
+            for name, value in context.items()
+        )
+
+    def value(self, value: object) -> bool:
+        """Whether `value`, as `OutputKeys.key` takes it in, holds one of the articles."""
+        kind = type(value)
+        if kind in SHARED:
+            known = self.shared.get(id(value))
+            if known is None:
+                shows = (
+                    cast(Article, value).path in self.paths
+                    if kind is Article
+                    else any(map(self.value, vars(value).values()))
+                )
+                known = self.shared[id(value)] = (value, shows)
+            return known[1]
+        if kind is str or kind in PLAIN:
+            return False
+        if kind is tuple or kind is list:
+            for item in cast(Sequence[object], value):
+                if type(item) is Article:  # the most common item, seen without a call
+                    if item.path in self.paths:
+                        return True
+                elif self.value(item):
+                    return True
+            return False
+        if isinstance(value, Mapping):
+            return any(self.value(key) or self.value(item) for key, item in value.items())
+        if dataclasses.is_dataclass(value) and hasattr(value, "__dict__"):
+            return any(map(self.value, vars(value).values()))
+        return True  # digested as its pickle, which could hold anything
 
 
 def _uses_are_named(tree: nodes.Node, name: str) -> bool:

@@ -20,10 +20,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from generator.build import PlannedSite
+import jinja2
+
 from generator.content import ARTICLE_SUFFIX, Article, article_reader
 from generator.errors import SiteError
 from generator.render import article_job, render_page
+from generator.site import Site
 from generator.urls import output_file
 from generator.write import replace_with_bytes
 
@@ -32,11 +34,12 @@ MAX_PREVIEWED = 20  # more changed articles than this at once: the full build al
 
 @dataclass(frozen=True)
 class LastBuild:
-    """What the last good build planned, and where it wrote the site."""
+    """The site the last good build assembled, and where it wrote it."""
 
     site_dir: Path
     out_dir: Path
-    planned: PlannedSite
+    site: Site
+    env: jinja2.Environment  # the templates it was rendered with
 
 
 def preview(last: LastBuild, changed: Iterable[Path]) -> list[str]:
@@ -44,7 +47,7 @@ def preview(last: LastBuild, changed: Iterable[Path]) -> list[str]:
 
     Returns [] without writing anything when any change needs the full build.
     """
-    site, site_dir = last.planned.site, last.site_dir.resolve()
+    site, site_dir = last.site, last.site_dir.resolve()
     content = (site_dir / "content").resolve()
     # A folder of content/ changes along with the files in it.
     changed = sorted(p for p in set(changed) if not (p.is_relative_to(content) and p.is_dir()))
@@ -65,10 +68,7 @@ def preview(last: LastBuild, changed: Iterable[Path]) -> list[str]:
             return []
         pages.append(article_job(site, after))
     try:
-        made = [
-            (output_file(page.url), render_page(last.planned.env, site.config, page))
-            for page in pages
-        ]
+        made = [(output_file(page.url), render_page(last.env, site.config, page)) for page in pages]
     except SiteError:
         return []  # a template that fails: the full build will say
     written = []

@@ -67,17 +67,28 @@ class PageJob:
     origin: str
     context: dict[str, Any]
     listed: bool = True
-    lastmod: dt.datetime | None = None
+    shows: Sequence[Article] = ()  # the articles it lists, for its last modification
+
+    @property
+    def lastmod(self) -> dt.datetime | None:
+        return newest(self.shows)
 
 
 def page_outputs(site: Site, env: jinja2.Environment, keys: OutputKeys) -> list[Output]:
     """Every HTML page of the site, with its sitemap and robots.txt."""
     jobs = list(page_jobs(site))
+    return [*job_outputs(jobs, site, env, keys), *sitemaps(jobs, site.urls), robots(site.urls)]
+
+
+def job_outputs(
+    jobs: Sequence[PageJob], site: Site, env: jinja2.Environment, keys: OutputKeys
+) -> list[Output]:
+    """The pages of `jobs`."""
     with template_errors():
         for template in sorted({job.template for job in jobs}):
             env.get_template(template)  # compiled once, here, before workers fork
             keys.template_stamp(template)  # and read, so that every worker sees one version
-        pages = [
+        return [
             Output(
                 output_file(job.url),
                 job.origin,
@@ -86,7 +97,6 @@ def page_outputs(site: Site, env: jinja2.Environment, keys: OutputKeys) -> list[
             )
             for job in jobs
         ]
-    return [*pages, *sitemaps(jobs, site.urls), robots(site.urls)]
 
 
 def render_page(env: jinja2.Environment, config: SiteConfig, job: PageJob) -> bytes:
@@ -113,7 +123,7 @@ def page_jobs(site: Site) -> Iterator[PageJob]:
     def job(
         template: str, url: str, origin: str, shows: Iterable[Article], **context: Any
     ) -> PageJob:
-        return PageJob(template, url, origin, context, listed=True, lastmod=newest(shows))
+        return PageJob(template, url, origin, context, listed=True, shows=tuple(shows))
 
     size, urls = site.config.page_size, site.urls
     latest = site.digests[0] if site.digests else None
@@ -159,7 +169,7 @@ def page_jobs(site: Site) -> Iterator[PageJob]:
 def article_job(site: Site, article: Article) -> PageJob:
     """The page of `article`, with its place in `site`: its neighbours and related articles."""
     context = {"article": article, "links": site.links[article.path]}
-    return PageJob("article.html", article.url, article.path, context, lastmod=newest([article]))
+    return PageJob("article.html", article.url, article.path, context, shows=(article,))
 
 
 def newest(articles: Iterable[Article]) -> dt.datetime | None:

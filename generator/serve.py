@@ -33,7 +33,7 @@ from urllib.parse import unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from generator.build import BuildOptions, build, output_dir, plan
+from generator.build import BuildOptions, assemble_site, build, output_dir
 from generator.cache import serve_output
 from generator.config import CONFIG_FILE, load_config
 from generator.errors import SiteError
@@ -218,11 +218,12 @@ class _Session:
             return
         report(_Outcome(summary=result.summary(), files=result.report.changed))
         out_dir = output_dir(options)
-        if result.planned is not None:
-            self.last = LastBuild(options.site_dir, out_dir, result.planned)
-        else:  # nothing was built (the output was up to date): plan it now
+        assembled = result.assembled
+        if assembled is None:  # nothing was built (the output was up to date): assemble it now
             with contextlib.suppress(Exception):
-                self.last = LastBuild(options.site_dir, out_dir, plan(options))
+                assembled = assemble_site(options, {})
+        if assembled is not None:
+            self.last = LastBuild(options.site_dir, out_dir, assembled.site, assembled.env)
 
 
 def _preview_quietly(last: LastBuild, changed: Sequence[str]) -> list[str]:

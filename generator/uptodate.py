@@ -31,6 +31,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.cache import fingerprint, library_versions, write_atomically
+from generator.content import ARTICLE_SUFFIX
 from generator.errors import Problem
 
 SETTLED_NS = 2_000_000_000  # coarser than any file system's clock (FAT's is 2 s)
@@ -52,15 +53,25 @@ class BuildRecord:
     warnings: list[tuple[str, int | None, str, bool]]
     built_at: str  # ISO date-time of the build (the clock, or SOURCE_DATE_EPOCH)
     due: str | None  # ISO date-time when a future article gets published, if any
+    frame: str  # the fingerprint of the inputs but the articles (see edits.py)
+    places: str  # the fingerprint of every article's place in the site (see edits.py)
+    digests: dict[str, str]  # each article's digest (see keys.py), by path
 
     def current(self, stamp: str, out_dir: Path, now: dt.datetime) -> bool:
         """Whether a build with this stamp, now, would write exactly what is there."""
-        if stamp != self.stamp or now < dt.datetime.fromisoformat(self.built_at):
-            return False  # other inputs, or a build time before the last one's
-        if self.due and now >= dt.datetime.fromisoformat(self.due):
-            return False
+        return stamp == self.stamp and self.same_selection(now) and self.output_intact(out_dir)
+
+    def same_selection(self, now: dt.datetime) -> bool:
+        """Whether a build now publishes the articles the last one did (none fell due)."""
+        if now < dt.datetime.fromisoformat(self.built_at):
+            return False  # a build time before the last one's
+        return not self.due or now < dt.datetime.fromisoformat(self.due)
+
+    def output_intact(self, out_dir: Path) -> bool:
+        """Whether every file the last build wrote is still as it was written."""
+        root = str(out_dir)
         return all(
-            _size_and_time(out_dir / file) == tuple(seen[:2]) for file, seen in self.files.items()
+            _size_and_time(f"{root}/{file}") == tuple(seen[:2]) for file, seen in self.files.items()
         )
 
     @property
@@ -70,17 +81,29 @@ class BuildRecord:
         )
 
 
+@dataclass(frozen=True)
+class InputStamp:
+    """Fingerprints of what a build reads."""
+
+    whole: str  # of everything: the build's options, versions and every input file
+    frame: str  # of everything but the bytes of articles (Markdown files under content/)
+    prints: dict[Path, str]  # of each input file
+    hashed: Hashed  # the hashes to reuse next time
+
+
 def input_stamp(
     site_dir: Path, folders: Iterable[Path], options: Sequence[object], hashed: Hashed
-) -> tuple[str, dict[Path, str], Hashed]:
-    """A fingerprint of everything a build reads, the fingerprint of each file, and
-    the hashes to reuse next time.
+) -> InputStamp:
+    """Fingerprints of everything a build reads and of each file, and the hashes
+    to reuse next time.
 
     `hashed` are the hashes taken last time; a file still as it was then is not
     read. The build cache keys articles on the same per-file fingerprints, so
     a build that goes on does not read and hash every file a second time.
     """
     digest = hashlib.sha256(repr((__version__, library_versions(), tuple(options))).encode())
+    frame = digest.copy()
+    articles = os.path.join(site_dir / "content", "")
     prints: dict[Path, str] = {}
     settled = time.time_ns() - SETTLED_NS
     now_hashed: Hashed = {}
@@ -103,8 +126,11 @@ def input_stamp(
             if REUSE_HASHES and max(stat.st_mtime_ns, stat.st_ctime_ns) < settled:
                 now_hashed[name] = (*seen, sha)
             prints[Path(name)] = sha
-            digest.update(f"\0{name}\0{sha}".encode())
-    return digest.hexdigest(), prints, now_hashed
+            part = f"\0{name}\0{sha}".encode()
+            digest.update(part)
+            if not (name.startswith(articles) and name.endswith(ARTICLE_SUFFIX)):
+                frame.update(part)
+    return InputStamp(digest.hexdigest(), frame.hexdigest(), prints, now_hashed)
 
 
 def load_hashed(path: Path) -> Hashed:
@@ -137,6 +163,9 @@ def load_record(path: Path) -> BuildRecord | None:
             warnings=[tuple(w) for w in data["warnings"]],
             built_at=data["built_at"],
             due=data["due"],
+            frame=data["frame"],
+            places=data["places"],
+            digests={str(k): str(v) for k, v in data["digests"].items()},
         )
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None

@@ -185,6 +185,7 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "base template": lambda site: override(
         site, "base.html", lambda text: text.replace("</footer>", "<p>Fine print</p></footer>")
     ),
+    "other file": lambda site: write_files(site, {"content/map.svg": "<svg/>"}),
 }
 
 
@@ -198,6 +199,8 @@ def test_after_any_change_the_output_is_what_a_cold_build_makes(
     CHANGES[change](site)
     result = build_site(site, out)
     assert result.report.made > 0
+    # Only an edit to the text looks at the outputs showing it alone (see test_edits.py).
+    assert result.edited == ({"content/05.md"} if change == "body" else None)
     assert tree(out) == cold_tree(site, tmp_path / "cold")
     write_files(site, {"content/later.md": article("Later", "2025-06-01T00:00:00Z", id="l")})
     build_site(site, out)

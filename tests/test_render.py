@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SiteMaker, article
+from factories import make_article
 
 from generator.build import BuildOptions, build
 from generator.config import load_config
@@ -201,8 +202,9 @@ def test_a_sitemap_of_more_than_50000_urls_becomes_an_index_of_sitemaps() -> Non
         return (moment + dt.timedelta(hours=hours)).isoformat()
 
     jobs = [
-        PageJob("article.html", f"a/{n:06}/", "test", {}, lastmod=moment + dt.timedelta(hours=n))
+        PageJob("article.html", f"a/{n:06}/", "test", {}, shows=(written,))
         for n in range(SITEMAP_LIMIT + 1)
+        for written in [make_article(f"a{n}", moment + dt.timedelta(hours=n))]
     ]
     outputs = sitemaps(jobs, Urls("https://example.org/news/", "/{slug}/"))
     assert [o.file for o in outputs] == ["sitemap-1.xml", "sitemap-2.xml", "sitemap.xml"]

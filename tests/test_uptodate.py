@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SiteMaker, article
+from conftest import SiteMaker, article, write_files
 
 from generator.uptodate import SETTLED_NS, input_stamp
 
@@ -104,17 +104,17 @@ def test_a_file_hashed_before_is_not_read_while_it_stays_as_it_was(tmp_path: Pat
     page.write_text("one")
     stat = page.stat()
     settled = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-    _, prints, _ = input_stamp(site, [], (), {str(page): (*settled, "taken-before")})
-    assert prints[page] == "taken-before"  # reused, not read
-    _, prints, _ = input_stamp(site, [], (), {str(page): (*settled[:3], 0, "taken-before")})
-    assert prints[page] == hashlib.sha256(b"one").hexdigest()  # another file: read
+    stamp = input_stamp(site, [], (), {str(page): (*settled, "taken-before")})
+    assert stamp.prints[page] == "taken-before"  # reused, not read
+    stamp = input_stamp(site, [], (), {str(page): (*settled[:3], 0, "taken-before")})
+    assert stamp.prints[page] == hashlib.sha256(b"one").hexdigest()  # another file: read
 
 
 def test_a_file_just_changed_is_hashed_again_next_time(tmp_path: Path) -> None:
     (tmp_path / "content").mkdir()
     (tmp_path / "content/a.md").write_text("one")
-    _, _, hashed = input_stamp(tmp_path, [], (), {})
-    assert hashed == {}  # changed less than SETTLED_NS ago: its hash is not kept
+    # Changed less than SETTLED_NS ago: its hash is not kept.
+    assert input_stamp(tmp_path, [], (), {}).hashed == {}
 
 
 def test_an_edit_that_keeps_size_and_mtime_is_seen(make_site: SiteMaker) -> None:
@@ -130,3 +130,19 @@ def test_an_edit_that_keeps_size_and_mtime_is_seen(make_site: SiteMaker) -> None
     stages, _ = build(site)
     assert "rendering" in stages
     assert "Alpho" in (site / "output/2025/03/12/alpho/index.html").read_text()
+
+
+def test_the_frame_takes_in_every_input_but_the_bytes_of_articles(tmp_path: Path) -> None:
+    files = {"site.yaml": "title: T\n", "content/a.md": "one", "content/map.svg": "<svg/>"}
+    write_files(tmp_path, files)
+
+    def frame() -> str:
+        return input_stamp(tmp_path, [], (), {}).frame
+
+    first = frame()
+    write_files(tmp_path, {"content/a.md": "two"})
+    assert frame() == first
+    for name in ("site.yaml", "content/map.svg"):
+        write_files(tmp_path, {name: "changed"})
+        assert frame() != first, name
+        first = frame()

@@ -1,0 +1,102 @@
+"""Builds after edits to the text of articles: only the outputs that show them.
+
+Most builds follow an edit to the text of an article or two. Their pages
+change, and so do the lists, feeds, digests and related links that show
+them, but nothing else can, as long as each keeps its place in the site:
+every field but its text (`TEXT_FIELDS`: the body, its word count and the
+summary) as it was, and every other input as it was too (site.yaml, the
+templates, the other files, the build's options, the articles published).
+Assembling the articles then makes the same site as last time but for their
+text, so every other output keeps the key recorded for it (see keys.py), and
+the build looks only at the outputs whose keys take in an edited article
+(`Showing`): it lists them, finds their keys, and makes and writes those
+whose key changed.
+
+That skips listing and keying the thousands of other outputs of a big site
+(and checking that they fit together: they did last time); the writer then
+keeps their files as they are (see write.py). Any other change goes through
+the whole site (see build.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator.content import LoadedContent
+from generator.errors import Problem, SiteError
+from generator.feeds import feed_outputs, site_feeds
+from generator.keys import Showing
+from generator.outputs import Output, known_key
+from generator.render import job_outputs, page_jobs
+from generator.uptodate import BuildRecord, InputStamp
+from generator.write import Written
+
+if TYPE_CHECKING:
+    from generator.build import AssembledSite
+
+
+def places_print(content: LoadedContent) -> str:
+    """A fingerprint of the place of every article in the site: all of each but its text."""
+    digest = hashlib.blake2b(digest_size=20)
+    for article, place in zip(content.articles, content.places, strict=True):
+        digest.update(b"%d\0%s\0%s" % (len(place), article.path.encode(), place))
+    return digest.hexdigest()
+
+
+def text_edits(
+    record: BuildRecord,
+    stamp: InputStamp,
+    assembled: AssembledSite,
+    out_dir: Path,
+    now: dt.datetime,
+) -> frozenset[str] | None:
+    """The paths of the articles whose text alone changed since the last build into
+    `out_dir` (`record`), or None if anything else changed, which needs the whole site."""
+    content = assembled.content
+    if (
+        record.frame != stamp.frame
+        or record.places != places_print(content)
+        or not record.same_selection(now)
+        or not record.output_intact(out_dir)
+    ):
+        return None
+    return frozenset(
+        article.path
+        for article, digest in zip(content.articles, content.digests, strict=True)
+        if record.digests.get(article.path) != digest.hex()
+    )
+
+
+def outputs_after_edits(
+    assembled: AssembledSite, edited: frozenset[str], written: Written
+) -> list[Output]:
+    """Every output of the site, after edits to the text of the articles in `edited`:
+    those whose keys take them in, to be keyed and made again if need be, and the
+    other files of the output folder as they were `written`, kept."""
+    shown = outputs_showing(assembled, edited) if edited else []
+    looked_at = {output.file for output in shown}
+    kept = [
+        Output(file, file, known_key(key), functools.partial(_kept, file))
+        for file, (_, _, key) in written.items()
+        if file not in looked_at
+    ]
+    return shown + kept
+
+
+def outputs_showing(assembled: AssembledSite, edited: frozenset[str]) -> list[Output]:
+    """The pages and feeds whose keys take in an article of `edited`."""
+    site, env, keys = assembled.site, assembled.env, assembled.keys
+    showing = Showing(keys, edited)
+    jobs = [job for job in page_jobs(site) if showing.page(job.template, job.context)]
+    feeds = [feed for feed in site_feeds(site) if showing.value(feed)]
+    return job_outputs(jobs, site, env, keys) + feed_outputs(site, env, keys, feeds)
+
+
+def _kept(file: str) -> bytes:
+    """The maker of a file kept as written: asked for only if it changed since it was checked."""
+    message = "changed in the output folder during the build; build again"
+    raise SiteError([Problem(file, None, message)])

@@ -1,0 +1,160 @@
+"""Builds after edits to the text of articles look only at the outputs that show them.
+
+Whatever the build looks at, the output must be what a cold build makes and
+the record must hold the keys a build of the whole site would find, or a
+later build would keep a stale file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+from pathlib import Path
+
+from conftest import SiteMaker
+from test_incremental import CHANGES, CONFIG, FILES, build_site, cold_tree, edit, tree
+
+from generator.build import BuildOptions, assemble_site, plan, plan_outputs
+from generator.cache import record_file
+from generator.content import TEXT_FIELDS, Article
+from generator.edits import outputs_showing
+from generator.site import Selection, assemble
+
+
+def recorded_keys(site: Path, out: Path) -> dict[str, str]:
+    data = json.loads(record_file(site, out).read_text())
+    return {file: key for file, (_, _, key) in data["files"].items()}
+
+
+def whole_site_keys(site: Path, out: Path) -> dict[str, str]:
+    """The key of every output, as a build that looks at the whole site finds them."""
+    planned = plan(BuildOptions(site_dir=site, output_dir=out))
+    return {output.file: output.key for output in planned.outputs}
+
+
+def retext(site: Path, name: str, words: str) -> None:
+    """Append `words` to the body of article `name`."""
+    path = site / name
+    path.write_text(path.read_text() + f"\n{words}\n")
+
+
+def test_an_edit_to_the_text_makes_what_a_cold_build_makes_looking_at_few_outputs(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    first = build_site(site, out)
+    assert first.edited is None
+    retext(site, "content/13.md", "A correction.")
+    second = build_site(site, out)
+    assert second.edited == {"content/13.md"}
+    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    assert recorded_keys(site, out) == whole_site_keys(site, out)
+    assert 0 < second.report.made < (first.pages + first.feeds) / 2
+    assert "2025/03/05/story-13/index.html" in second.report.changed
+    assert (second.pages, second.feeds, second.assets) == (first.pages, first.feeds, first.assets)
+
+
+def test_a_new_summary_is_an_edit_to_the_text(make_site: SiteMaker, tmp_path: Path) -> None:
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    build_site(site, out)
+    edit(site, "content/13.md", "id: s13", "id: s13\nsummary: A summary of its own.")
+    result = build_site(site, out)
+    assert result.edited == {"content/13.md"}
+    assert b"A summary of its own." in (out / "index.html").read_bytes()
+    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    assert recorded_keys(site, out) == whole_site_keys(site, out)
+
+
+def test_an_output_file_changed_by_hand_sends_the_build_through_the_whole_site(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    build_site(site, out)
+    (out / "tags/index.html").write_text("defaced")
+    retext(site, "content/02.md", "More.")
+    result = build_site(site, out)
+    assert result.edited is None
+    assert tree(out) == cold_tree(site, tmp_path / "cold")
+
+
+def test_an_edit_to_a_draft_writes_nothing(make_site: SiteMaker, tmp_path: Path) -> None:
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    edit(site, "content/05.md", "id: s5", "id: s5\ndraft: true")
+    build_site(site, out)
+    before = tree(out)
+    retext(site, "content/05.md", "Still a draft.")
+    result = build_site(site, out)
+    assert result.edited == {"content/05.md"}
+    assert (result.report.made, result.report.written) == (0, 0)
+    assert tree(out) == before
+
+
+def test_a_run_of_random_edits_always_gives_the_cold_site_and_the_whole_sites_keys(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    build_site(site, out)
+    chance = random.Random(6)
+    for step in range(12):
+        name = f"content/{chance.randrange(14):02}.md"
+        if chance.random() < 0.7:
+            retext(site, name, f"Step {step}.")
+        else:
+            CHANGES[chance.choice(["tags", "title", "base template", "page size"])](site)
+        build_site(site, out)
+        assert tree(out) == cold_tree(site, tmp_path / "cold"), f"step {step}"
+        assert recorded_keys(site, out) == whole_site_keys(site, out), f"step {step}"
+
+
+def test_the_outputs_whose_keys_change_with_an_articles_text_are_among_those_showing_it(
+    make_site: SiteMaker,
+) -> None:
+    site = make_site(FILES, CONFIG)
+    options = BuildOptions(site_dir=site, jobs=1)
+    assembled = assemble_site(options, {})
+    before = {o.file: o.key for o in plan_outputs(options, assembled, {}).outputs}
+    for article in assembled.site.articles:
+        original = (site / article.path).read_text()
+        retext(site, article.path, "Edited.")
+        edited = assemble_site(options, {})
+        after = {o.file: o.key for o in plan_outputs(options, edited, {}).outputs}
+        changed = {file for file in after if after[file] != before[file]}
+        shown = {output.file for output in outputs_showing(edited, frozenset({article.path}))}
+        assert f"{article.url}index.html" in changed
+        assert changed <= shown, article.path
+        assert len(shown) < len(after) / 2
+        (site / article.path).write_text(original)
+
+
+def test_assembling_reads_no_text_of_the_articles(make_site: SiteMaker) -> None:
+    site = make_site(FILES, CONFIG)
+    assembled = assemble_site(BuildOptions(site_dir=site, jobs=1), {})
+    articles, config, urls = assembled.content.articles, assembled.site.config, assembled.site.urls
+    rewritten = [
+        dataclasses.replace(a, body_html=f"<p>{n}</p>", words=n, summary=f"Other {n}")
+        for n, a in enumerate(articles)
+    ]
+    assert set(TEXT_FIELDS) == {"body_html", "words", "summary"}
+    selection = Selection(now=None)
+    one, other = (
+        assemble(articles, config, urls, selection),
+        assemble(rewritten, config, urls, selection),
+    )
+    assert shape(one) == shape(other)
+
+
+def shape(value: object) -> object:
+    """`value` with every article replaced by its path: what assembling made of them."""
+    if isinstance(value, Article):
+        return ("article", value.path)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (
+            type(value).__name__,
+            *(shape(getattr(value, f.name)) for f in dataclasses.fields(value)),
+        )
+    if isinstance(value, tuple | list):
+        return tuple(shape(item) for item in value)
+    if isinstance(value, dict) or hasattr(value, "items"):
+        return tuple((key, shape(item)) for key, item in value.items())  # type: ignore[attr-defined]
+    return value
