@@ -14,7 +14,7 @@ import jinja2
 from generator.cache import hashed_file, record_file, spare_output
 from generator.config import load_config
 from generator.content import Article, LoadedContent, Progress, load_content, no_progress
-from generator.edits import outputs_after_edits, places_print, text_edits
+from generator.edits import outputs_showing, places_print, text_edits
 from generator.errors import Problem, SiteError
 from generator.feeds import feed_outputs
 from generator.keys import OutputKeys
@@ -34,7 +34,7 @@ from generator.uptodate import (
     save_record,
 )
 from generator.urls import Urls
-from generator.write import WriteReport, write_output
+from generator.write import WriteReport, Written, write_changes, write_output
 
 
 @dataclass(frozen=True)
@@ -132,19 +132,22 @@ def build(options: BuildOptions) -> BuildResult:
     assembled = assemble_site(options, prints)
     edited = text_edits(record, stamp, assembled, out_dir, now) if record and stamp else None
     options.progress("planning", 0, 1)
+    spare = spare_output(options.site_dir, out_dir)
+    jobs, progress = options.jobs, options.progress
     if record is not None and edited is not None:
-        counts = (record.articles, record.pages, record.feeds, record.assets)
-        outputs = outputs_after_edits(assembled, edited, record.files)
+        counts, kept = (record.articles, record.pages, record.feeds, record.assets), record.files
+        shown = outputs_showing(assembled, edited)
+        report = write_changes(out_dir, shown, spare, record.files, jobs, progress)
     else:
         planned = plan_outputs(options, assembled, prints)
-        counts, outputs = planned.counts, list(planned.outputs)
-    spare = spare_output(options.site_dir, out_dir) if options.cache else None
-    previous = record.files if record is not None else {}
-    report = write_output(out_dir, outputs, spare, previous, options.jobs, options.progress)
+        counts, kept = planned.counts, {}
+        previous = record.files if record is not None else {}
+        cached = spare if options.cache else None
+        report = write_output(out_dir, planned.outputs, cached, previous, jobs, progress)
     seconds = time.perf_counter() - started
     result = BuildResult(*counts, report, seconds, assembled.warnings, assembled, edited)
     if stamp is not None:
-        _remember(options.site_dir, out_dir, stamp, now, result)
+        _remember(options.site_dir, out_dir, stamp, now, result, kept)
     options.progress("done", 1, 1)
     return result
 
@@ -169,13 +172,19 @@ def _unchanged(record: BuildRecord, seconds: float) -> BuildResult:
 
 
 def _remember(
-    site_dir: Path, out_dir: Path, stamp: InputStamp, now: dt.datetime, result: BuildResult
+    site_dir: Path,
+    out_dir: Path,
+    stamp: InputStamp,
+    now: dt.datetime,
+    result: BuildResult,
+    kept: Written,
 ) -> None:
+    """Record the build; `kept` are the records of the files it did not look at."""
     assert result.assembled is not None
     content, due = result.assembled.content, result.assembled.due
     record = BuildRecord(
         stamp=stamp.whole,
-        files=output_files(out_dir, result.report.keys),
+        files={**kept, **output_files(out_dir, result.report.keys)},
         articles=result.articles,
         pages=result.pages,
         feeds=result.feeds,

@@ -13,27 +13,24 @@ the build looks only at the outputs whose keys take in an edited article
 whose key changed.
 
 That skips listing and keying the thousands of other outputs of a big site
-(and checking that they fit together: they did last time); the writer then
-keeps their files as they are (see write.py). Any other change goes through
-the whole site (see build.py).
+(and checking that they fit together: they did last time), and the writer
+leaves their files as they are without looking at them one by one (see
+`write_changes` in write.py). Any other change goes through the whole site.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.content import LoadedContent
-from generator.errors import Problem, SiteError
 from generator.feeds import feed_outputs, site_feeds
 from generator.keys import Showing
-from generator.outputs import Output, known_key
+from generator.outputs import Output
 from generator.render import job_outputs, page_jobs
 from generator.uptodate import BuildRecord, InputStamp
-from generator.write import Written
 
 if TYPE_CHECKING:
     from generator.build import AssembledSite
@@ -71,32 +68,12 @@ def text_edits(
     )
 
 
-def outputs_after_edits(
-    assembled: AssembledSite, edited: frozenset[str], written: Written
-) -> list[Output]:
-    """Every output of the site, after edits to the text of the articles in `edited`:
-    those whose keys take them in, to be keyed and made again if need be, and the
-    other files of the output folder as they were `written`, kept."""
-    shown = outputs_showing(assembled, edited) if edited else []
-    looked_at = {output.file for output in shown}
-    kept = [
-        Output(file, file, known_key(key), functools.partial(_kept, file))
-        for file, (_, _, key) in written.items()
-        if file not in looked_at
-    ]
-    return shown + kept
-
-
 def outputs_showing(assembled: AssembledSite, edited: frozenset[str]) -> list[Output]:
     """The pages and feeds whose keys take in an article of `edited`."""
+    if not edited:
+        return []
     site, env, keys = assembled.site, assembled.env, assembled.keys
     showing = Showing(keys, edited)
     jobs = [job for job in page_jobs(site) if showing.page(job.template, job.context)]
     feeds = [feed for feed in site_feeds(site) if showing.value(feed)]
     return job_outputs(jobs, site, env, keys) + feed_outputs(site, env, keys, feeds)
-
-
-def _kept(file: str) -> bytes:
-    """The maker of a file kept as written: asked for only if it changed since it was checked."""
-    message = "changed in the output folder during the build; build again"
-    raise SiteError([Problem(file, None, message)])

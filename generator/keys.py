@@ -33,6 +33,7 @@ from generator.site import Tag
 from generator.theme import STATIC
 
 SHARED = frozenset({Article, Tag, Digest, DigestGroup, Month, Year, SourcePage, ArticleLinks})
+NAMED_ONLY = frozenset({Tag, SourcePage})  # may be keyed on their names alone (see page_key)
 NAMED_FIELDS = frozenset({"name", "slug", "url"})
 COUNTS = frozenset({"length", "count"})
 # Values that hold no article (digested as their pickle).
@@ -70,9 +71,9 @@ class OutputKeys:
         """
         parts = []
         for name, value in context.items():
-            if isinstance(value, Tag | SourcePage) and self.named_only(template, name):
+            if type(value) in NAMED_ONLY and self.named_only(template, name):
                 named = [str(getattr(value, field)).encode() for field in sorted(NAMED_FIELDS)]
-                part = b"n" + _digest(*named, b"%d" % len(value.articles))
+                part = b"n" + _digest(*named, b"%d" % len(cast(Tag, value).articles))
             else:
                 part = self._part(value)
             parts += [name.encode(), part]
@@ -197,40 +198,43 @@ class Showing:
 
     def page(self, template: str, context: Mapping[str, object]) -> bool:
         """Whether `OutputKeys.page_key` of this page takes in one of the articles."""
-        return any(
-            not (isinstance(value, Tag | SourcePage) and self.keys.named_only(template, name))
-            and self.value(value)
-            for name, value in context.items()
-        )
+        for name, value in context.items():
+            if type(value) in NAMED_ONLY and self.keys.named_only(template, name):
+                continue  # keyed on its name, URL and number of articles alone
+            if self.value(value):
+                return True
+        return False
 
     def value(self, value: object) -> bool:
         """Whether `value`, as `OutputKeys.key` takes it in, holds one of the articles."""
+        if isinstance(value, Article):
+            return value.path in self.paths
         kind = type(value)
         if kind in SHARED:
             known = self.shared.get(id(value))
             if known is None:
-                shows = (
-                    cast(Article, value).path in self.paths
-                    if kind is Article
-                    else any(map(self.value, vars(value).values()))
-                )
-                known = self.shared[id(value)] = (value, shows)
+                known = self.shared[id(value)] = (value, self._any(vars(value).values()))
             return known[1]
         if kind is str or kind in PLAIN:
             return False
         if kind is tuple or kind is list:
-            for item in cast(Sequence[object], value):
-                if type(item) is Article:  # the most common item, seen without a call
-                    if item.path in self.paths:
-                        return True
-                elif self.value(item):
-                    return True
-            return False
+            return self._any(cast(Sequence[object], value))
         if isinstance(value, Mapping):
-            return any(self.value(key) or self.value(item) for key, item in value.items())
+            return self._any(part for pair in value.items() for part in pair)
         if dataclasses.is_dataclass(value) and hasattr(value, "__dict__"):
-            return any(map(self.value, vars(value).values()))
+            return self._any(vars(value).values())
         return True  # digested as its pickle, which could hold anything
+
+    def _any(self, values: Iterable[object]) -> bool:
+        """Whether any of `values` holds one of the articles (the common ones seen here)."""
+        paths = self.paths
+        for item in values:
+            if isinstance(item, Article):
+                if item.path in paths:
+                    return True
+            elif type(item) is not str and type(item) not in PLAIN and self.value(item):
+                return True
+        return False
 
 
 def _uses_are_named(tree: nodes.Node, name: str) -> bool:

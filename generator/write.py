@@ -18,6 +18,8 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import functools
+import json
 import os
 import shutil
 from collections.abc import Mapping, Sequence
@@ -25,9 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 
+from generator.cache import write_atomically
 from generator.content import Progress, no_progress
 from generator.errors import Problem, SiteError
-from generator.outputs import Output
+from generator.outputs import Output, known_key
 from generator.parallel import forked_map
 
 STAGING_SUFFIX = ".digest-staging"
@@ -75,6 +78,7 @@ def write_output(
     if staging is None:
         staging = staging_dir(out_dir)
         shutil.rmtree(staging, ignore_errors=True)  # left by a build that was killed
+    _forget_difference(staging)  # from here on, the spare is being changed
     # A first build writes into an empty folder, with no site to compare with or carry over.
     first = not staging.exists() and not out_dir.exists()
     staging.mkdir(parents=True, exist_ok=True)
@@ -84,7 +88,7 @@ def write_output(
         staged = forked_map(lambda i: stage(outputs[i]), len(outputs), jobs)
         progress("writing", 0, 1)
         files = {output.file for output in outputs}
-        removed = [] if first else _sync_the_rest(out_dir, staging, files)
+        removed, hidden = ([], []) if first else _sync_the_rest(out_dir, staging, files)
         _swap(staging, out_dir)
     finally:
         if staging != spare:
@@ -93,8 +97,126 @@ def write_output(
     written = [output.file for output, (outcome, _) in results if outcome == _WRITTEN]
     made = sum(outcome != _KEPT for _, (outcome, _) in results)
     keys = {output.file: key for output, (_, key) in results}
+    if staging == spare and staging.is_dir():
+        _save_difference(staging, _Difference(written, removed, hidden))
     unchanged = len(outputs) - len(written)
     return WriteReport(len(written), unchanged, len(removed), made, keys, (*written, *removed))
+
+
+def write_changes(
+    out_dir: Path,
+    outputs: Sequence[Output],
+    spare: Path,
+    previous: Written,
+    jobs: int = 1,
+    progress: Progress = no_progress,
+) -> WriteReport:
+    """`write_output` for a site whose other files are as `previous` recorded them.
+
+    For a build that changed only `outputs` (see edits.py). When the last
+    build left the spare as the site before it, with a note of how the two
+    differ, the spare is brought up to date from that note (and the live
+    hidden files), `outputs` are staged into it and it is swapped in: the
+    site's other files are not looked at one by one. Without that note, every
+    file is checked as `write_output` does. The report's keys are those of
+    `outputs` alone.
+    """
+    difference = _load_difference(spare)
+    if difference is None or not spare.is_dir() or not out_dir.is_dir():
+        looked_at = {output.file for output in outputs}
+        kept = [
+            Output(file, file, known_key(key), functools.partial(_kept_as_written, file))
+            for file, (_, _, key) in previous.items()
+            if file not in looked_at
+        ]
+        return write_output(out_dir, [*outputs, *kept], spare, previous, jobs, progress)
+    progress("rendering", 0, len(outputs))
+    keys = {output.file: output.key for output in outputs}
+    unknown = (0, 0, "")
+    made = [(o.file, o.make()) for o in outputs if previous.get(o.file, unknown)[2] != keys[o.file]]
+    progress("writing", 0, 1)
+    new = [(file, data) for file, data in made if not _holds(f"{out_dir}/{file}", data)]
+    if not new:  # the same bytes: nothing to write
+        return WriteReport(0, len(previous), 0, len(made), keys)
+    _forget_difference(spare)  # from here on, the spare is being changed
+    live_files, live_folders = _walk(out_dir)
+    hidden = [file for file in live_files if _is_hidden(file)]
+    _catch_up(spare, out_dir, difference, hidden, [f for f in live_folders if _is_hidden(f)])
+    for file, data in new:
+        replace_with_bytes(f"{spare}/{file}", data)
+    written = [file for file, _ in new]
+    removed = [file for file in live_files if file not in previous and not _is_hidden(file)]
+    _swap(spare, out_dir)
+    _save_difference(spare, _Difference(written, removed, hidden))
+    unchanged = len(previous) - len(written)
+    return WriteReport(len(written), unchanged, len(removed), len(made), keys, (*written, *removed))
+
+
+def _kept_as_written(file: str) -> bytes:
+    """The maker of a file kept as written, asked for only if it changed since it was checked."""
+    message = "changed in the output folder during the build; build again"
+    raise SiteError([Problem(file, None, message)])
+
+
+@dataclass(frozen=True)
+class _Difference:
+    """How the spare (the site before the last) differs from the live output folder."""
+
+    written: Sequence[str]  # files the last build wrote: the spare has their older bytes
+    removed: Sequence[str]  # files the last build removed: the spare still has them
+    hidden: Sequence[str]  # hidden files of both (as links to the same files) at the swap
+
+
+def _difference_file(spare: Path) -> Path:
+    return spare.with_name(f"{spare.name}.json")
+
+
+def _load_difference(spare: Path) -> _Difference | None:
+    try:
+        data = json.loads(_difference_file(spare).read_text(encoding="utf-8"))
+        return _Difference(
+            *(list(map(str, data[name])) for name in ("written", "removed", "hidden"))
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _save_difference(spare: Path, difference: _Difference) -> None:
+    data = {"written": difference.written, "removed": difference.removed}
+    write_atomically(
+        _difference_file(spare), json.dumps({**data, "hidden": difference.hidden}).encode()
+    )
+
+
+def _forget_difference(spare: Path) -> None:
+    _difference_file(spare).unlink(missing_ok=True)
+
+
+def _catch_up(
+    spare: Path,
+    out_dir: Path,
+    difference: _Difference,
+    hidden: Sequence[str],
+    folders: Sequence[str],
+) -> None:
+    """Make the spare the live site again: the files the last build wrote and removed,
+    and the live hidden files and folders as they are now."""
+    for folder in folders:
+        os.makedirs(f"{spare}/{folder}", exist_ok=True)
+    for file in [*difference.written, *hidden]:
+        live, target = f"{out_dir}/{file}", f"{spare}/{file}"
+        if not _same_inode(live, target):
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            _replace_with_link(live, target)
+    gone = set(difference.hidden) - set(hidden)
+    for file in [*difference.removed, *sorted(gone)]:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{spare}/{file}")
+        folder = os.path.dirname(file)
+        while folder and not os.path.isdir(f"{out_dir}/{folder}"):
+            with contextlib.suppress(OSError):  # not empty: something else is in it
+                os.rmdir(f"{spare}/{folder}")
+            folder = os.path.dirname(folder)
 
 
 def staging_dir(out_dir: Path) -> Path:
@@ -250,10 +372,11 @@ def _clear_folder(path: str) -> None:
         shutil.rmtree(path)
 
 
-def _sync_the_rest(out_dir: Path, staging: Path, keep: set[str]) -> list[str]:
+def _sync_the_rest(out_dir: Path, staging: Path, keep: set[str]) -> tuple[list[str], list[str]]:
     """Mirror the live output's hidden files into `staging` and drop what the site lost.
 
-    Returns the files of the live output that are not in the new site.
+    Returns the files of the live output that are not in the new site, and
+    its hidden files.
     """
     live_files, live_folders = _walk(out_dir) if out_dir.is_dir() else ([], [])
     hidden_folders = [folder for folder in live_folders if _is_hidden(folder)]
@@ -279,7 +402,8 @@ def _sync_the_rest(out_dir: Path, staging: Path, keep: set[str]) -> list[str]:
         if folder not in needed:
             with contextlib.suppress(OSError):  # not empty: something the site does not know
                 os.rmdir(f"{staging}/{folder}")
-    return [file for file in live_files if file not in keep and file not in hidden]
+    removed = [file for file in live_files if file not in keep and file not in hidden]
+    return removed, sorted(hidden)
 
 
 def _walk(root: Path) -> tuple[list[str], list[str]]:

@@ -12,11 +12,11 @@ import json
 import random
 from pathlib import Path
 
-from conftest import SiteMaker
+from conftest import SiteMaker, write_files
 from test_incremental import CHANGES, CONFIG, FILES, build_site, cold_tree, edit, tree
 
 from generator.build import BuildOptions, assemble_site, plan, plan_outputs
-from generator.cache import record_file
+from generator.cache import CACHE_DIR, record_file
 from generator.content import TEXT_FIELDS, Article
 from generator.edits import outputs_showing
 from generator.site import Selection, assemble
@@ -158,3 +158,46 @@ def shape(value: object) -> object:
     if isinstance(value, dict) or hasattr(value, "items"):
         return tuple((key, shape(item)) for key, item in value.items())  # type: ignore[attr-defined]
     return value
+
+
+def test_hidden_files_of_the_output_folder_stay_and_other_strangers_go(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    build_site(site, out)
+    write_files(out, {".git/HEAD": "ref: main", "tags/.htaccess": "Deny", "stray.html": "?"})
+    (out / ".nojekyll").touch()
+    for step in range(3):
+        retext(site, f"content/0{step}.md", f"Step {step}.")
+        if step == 1:
+            (out / ".nojekyll").unlink()
+            write_files(out, {".git/HEAD": "ref: other"})
+        result = build_site(site, out)
+        assert result.edited == {f"content/0{step}.md"}
+        assert (out / ".git/HEAD").read_text() == ("ref: main" if step == 0 else "ref: other")
+        assert (out / "tags/.htaccess").read_text() == "Deny"
+        assert (out / ".nojekyll").exists() == (step == 0)
+        assert not (out / "stray.html").exists()
+        site_files = {
+            file: data
+            for file, data in tree(out).items()
+            if not (file.startswith(".") or "/." in file)
+        }
+        assert site_files == cold_tree(site, tmp_path / "cold")
+
+
+def test_without_a_note_of_the_spare_every_file_is_checked(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    build_site(site, out)
+    retext(site, "content/01.md", "One.")
+    build_site(site, out)  # the spare, and a note of how it differs, now exist
+    [note] = (site / CACHE_DIR).glob("output-*.json")
+    note.unlink()
+    [spare] = (site / CACHE_DIR).glob("output-*/")
+    (spare / "index.html").unlink()  # a spare the note no longer vouches for
+    retext(site, "content/02.md", "Two.")
+    assert build_site(site, out).edited == {"content/02.md"}
+    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    assert note.exists()
