@@ -154,7 +154,8 @@ class ArticleReader:
         return article, problems, (pickled_digest(article), place_digest(article))
 
 
-TEXT_FIELDS = ("body_html", "words", "summary")  # what an article says, not where it stands
+# What an article says, not where it stands in the site, each with a blank value.
+TEXT_FIELDS: Mapping[str, object] = {"body_html": "", "words": 0, "summary": ""}
 
 
 def place_digest(article: Article) -> bytes:
@@ -163,7 +164,7 @@ def place_digest(article: Article) -> bytes:
     Assembling the site reads nothing else, so articles with the same places
     make the same site, but for the text of their pages (see edits.py).
     """
-    return pickled_digest(dataclasses.replace(article, body_html="", words=0, summary=""))
+    return pickled_digest(dataclasses.replace(article, **TEXT_FIELDS))
 
 
 def article_reader(site_dir: Path, config: SiteConfig, urls: Urls) -> ArticleReader:

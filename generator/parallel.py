@@ -39,7 +39,7 @@ def ordered_map(function: Callable[[In], Out], items: Sequence[In], jobs: int) -
         yield from map(function, items)
         return
     chunk = max(1, len(items) // (jobs * 8))
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+    with ProcessPoolExecutor(jobs, _context(), initializer=gc.enable) as pool:
         yield from pool.map(function, items, chunksize=chunk)
 
 
@@ -78,7 +78,7 @@ def forked_map(function: Callable[[int], Out], count: int, jobs: int) -> list[Ou
     try:
         size = max(1, -(-count // (jobs * 4)))
         bounds = [(start, min(start + size, count)) for start in range(0, count, size)]
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+        with ProcessPoolExecutor(jobs, _context(), initializer=gc.enable) as pool:
             return [result for part in pool.map(_run_slice, bounds) for result in part]
     finally:
         gc.unfreeze()

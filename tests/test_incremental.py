@@ -6,6 +6,8 @@ only outputs whose key differs from the one their file was written with.
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -318,3 +320,17 @@ def test_tag_pages_that_name_their_tag_are_not_made_for_articles_they_do_not_sho
         shutil.rmtree(site)
     asia_pages = 4  # 8 articles tagged Asia, 2 to a page; story 1 is on the last
     assert made["lists every article"] - made["default"] == asia_pages - 1
+
+
+def test_the_cycle_collector_is_paused_during_a_build_and_running_after_it(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    site = make_site(FILES, CONFIG)
+    seen = set()
+    options = BuildOptions(site_dir=site, output_dir=tmp_path / "out", jobs=1)
+    build(dataclasses.replace(options, progress=lambda *_: seen.add(gc.isenabled())))
+    assert seen == {False}
+    assert gc.isenabled()
+    with pytest.raises(SiteError):
+        build(dataclasses.replace(options, site_dir=tmp_path / "nowhere"))
+    assert gc.isenabled()
