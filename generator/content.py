@@ -155,7 +155,7 @@ class ArticleReader:
 
 
 # What an article says, not where it stands in the site, each with a blank value.
-TEXT_FIELDS: Mapping[str, object] = {"body_html": "", "words": 0, "summary": ""}
+TEXT_FIELDS: Mapping[str, Any] = {"body_html": "", "words": 0, "summary": ""}
 
 
 def place_digest(article: Article) -> bytes:
