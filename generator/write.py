@@ -11,6 +11,14 @@ nothing. Hidden files of the output folder (`.git` of a deploy checkout,
 An output is only made (rendered) when its key differs from the one its
 file was written with (see keys.py); finding keys, making and staging happen
 in worker processes, each output straight into the staging folder.
+
+The staging folder is the spare in the build cache: the site before the
+last, which is much cheaper to bring up to date than a new tree is to make.
+After the swap, a note beside it says how it differs from the live folder
+(the files the build wrote and removed, and the hidden files then), so that
+a build that changes a few outputs (see edits.py) catches it up from the
+note instead of looking at every file; the note is forgotten before anything
+touches the spare, so a killed build leaves none.
 """
 
 from __future__ import annotations
@@ -78,7 +86,8 @@ def write_output(
     if staging is None:
         staging = staging_dir(out_dir)
         shutil.rmtree(staging, ignore_errors=True)  # left by a build that was killed
-    _forget_difference(staging)  # from here on, the spare is being changed
+    if staging == spare:
+        _forget_difference(spare)  # from here on, the spare is being changed
     # A first build writes into an empty folder, with no site to compare with or carry over.
     first = not staging.exists() and not out_dir.exists()
     staging.mkdir(parents=True, exist_ok=True)
