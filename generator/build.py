@@ -16,7 +16,7 @@ import jinja2
 from generator.cache import hashed_file, record_file, spare_output
 from generator.config import load_config
 from generator.content import Article, LoadedContent, Progress, load_content, no_progress
-from generator.edits import outputs_showing, places_print, text_edits
+from generator.edits import places_print, text_edits
 from generator.errors import Problem, SiteError
 from generator.feeds import feed_outputs
 from generator.keys import OutputKeys
@@ -156,14 +156,15 @@ def build(options: BuildOptions) -> BuildResult:
         return _unchanged(record, time.perf_counter() - started)
     prints = stamp.prints if stamp else {}
     assembled = assemble_site(options, prints)
-    edited = text_edits(record, stamp, assembled, out_dir, now) if record and stamp else None
     options.progress("planning", 0, 1)
+    edits = text_edits(record, stamp, assembled, out_dir, now) if record and stamp else None
     spare = spare_output(options.site_dir, out_dir)
     jobs, progress = options.jobs, options.progress
-    if record is not None and edited is not None:
+    if record is not None and edits is not None:
         counts, kept = (record.articles, record.pages, record.feeds, record.assets), record.files
-        shown = outputs_showing(assembled, edited)
-        report = write_changes(out_dir, shown, spare, record.files, jobs, progress)
+        report = write_changes(
+            out_dir, edits.outputs, spare, record.files, edits.stale, jobs, progress
+        )
     else:
         planned = plan_outputs(options, assembled, prints)
         counts, kept = planned.counts, {}
@@ -171,6 +172,7 @@ def build(options: BuildOptions) -> BuildResult:
         cached = spare if options.cache else None
         report = write_output(out_dir, planned.outputs, cached, previous, jobs, progress)
     seconds = time.perf_counter() - started
+    edited = edits.articles if edits is not None else None
     result = BuildResult(*counts, report, seconds, assembled.warnings, assembled, edited)
     if stamp is not None:
         _remember(options.site_dir, out_dir, stamp, now, result, kept)

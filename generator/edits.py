@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Set
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +33,7 @@ from generator.keys import Showing
 from generator.outputs import Output
 from generator.render import job_outputs, page_jobs
 from generator.uptodate import BuildRecord, InputStamp
+from generator.urls import output_file
 
 if TYPE_CHECKING:
     from generator.build import AssembledSite
@@ -44,36 +47,65 @@ def places_print(content: LoadedContent) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class Edits:
+    """What a build after edits to the text of articles looks at."""
+
+    articles: frozenset[str]  # the paths of the edited articles
+    outputs: list[Output]  # the pages and feeds that show them, or whose files are stale
+    stale: frozenset[str]  # output files no longer as the last build wrote them
+
+
 def text_edits(
     record: BuildRecord,
     stamp: InputStamp,
     assembled: AssembledSite,
     out_dir: Path,
     now: dt.datetime,
-) -> frozenset[str] | None:
-    """The paths of the articles whose text alone changed since the last build into
-    `out_dir` (`record`), or None if anything else changed, which needs the whole site."""
+) -> Edits | None:
+    """The edits since the last build into `out_dir` (`record`), if only the text of
+    articles changed; None if anything else did, which needs the whole site.
+
+    Output files changed since (by hand, or by a preview of `digest serve`) are
+    made again too, if they are pages or feeds.
+    """
     content = assembled.content
     if (
         record.frame != stamp.frame
         or record.places != places_print(content)
         or not record.same_selection(now)
-        or not record.output_intact(out_dir)
     ):
         return None
-    return frozenset(
+    edited = frozenset(
         article.path
         for article, digest in zip(content.articles, content.digests, strict=True)
         if record.digests.get(article.path) != digest.hex()
     )
+    stale = frozenset(record.changed_files(out_dir))
+    outputs = outputs_showing(assembled, edited, stale)
+    if not stale <= {output.file for output in outputs}:
+        return None  # a file of another kind, or gone
+    return Edits(edited, outputs, stale)
 
 
-def outputs_showing(assembled: AssembledSite, edited: frozenset[str]) -> list[Output]:
-    """The pages and feeds whose keys take in an article of `edited`."""
-    if not edited:
+def outputs_showing(
+    assembled: AssembledSite, edited: frozenset[str], files: Set[str] = frozenset()
+) -> list[Output]:
+    """The pages and feeds whose keys take in an article of `edited`, or that go to
+    one of `files`."""
+    if not edited and not files:
         return []
     site, env, keys = assembled.site, assembled.env, assembled.keys
     showing = Showing(keys, edited)
-    jobs = [job for job in page_jobs(site) if showing.page(job.template, job.context)]
-    feeds = [feed for feed in site_feeds(site) if showing.value(feed)]
+    jobs = [
+        job
+        for job in page_jobs(site)
+        if output_file(job.url) in files or showing.page(job.template, job.context)
+    ]
+    feeds = [
+        feed
+        for feed in site_feeds(site)
+        if any(output_file(site.urls.feed(feed.page, kind)) in files for kind in feed.formats)
+        or showing.value(feed)
+    ]
     return job_outputs(jobs, site, env, keys) + feed_outputs(site, env, keys, feeds)

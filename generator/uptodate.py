@@ -59,7 +59,7 @@ class BuildRecord:
 
     def current(self, stamp: str, out_dir: Path, now: dt.datetime) -> bool:
         """Whether a build with this stamp, now, would write exactly what is there."""
-        return stamp == self.stamp and self.same_selection(now) and self.output_intact(out_dir)
+        return stamp == self.stamp and self.same_selection(now) and not self.changed_files(out_dir)
 
     def same_selection(self, now: dt.datetime) -> bool:
         """Whether a build now publishes the articles the last one did (none fell due)."""
@@ -67,12 +67,14 @@ class BuildRecord:
             return False  # a build time before the last one's
         return not self.due or now < dt.datetime.fromisoformat(self.due)
 
-    def output_intact(self, out_dir: Path) -> bool:
-        """Whether every file the last build wrote is still as it was written."""
+    def changed_files(self, out_dir: Path) -> list[str]:
+        """The files the last build wrote that are no longer as it wrote them."""
         root = str(out_dir)
-        return all(
-            _size_and_time(f"{root}/{file}") == tuple(seen[:2]) for file, seen in self.files.items()
-        )
+        return [
+            file
+            for file, seen in self.files.items()
+            if _size_and_time(f"{root}/{file}") != tuple(seen[:2])
+        ]
 
     @property
     def problems(self) -> tuple[Problem, ...]:

@@ -30,7 +30,7 @@ import functools
 import json
 import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
@@ -117,6 +117,7 @@ def write_changes(
     outputs: Sequence[Output],
     spare: Path,
     previous: Written,
+    stale: Set[str] = frozenset(),
     jobs: int = 1,
     progress: Progress = no_progress,
 ) -> WriteReport:
@@ -128,7 +129,8 @@ def write_changes(
     hidden files), `outputs` are staged into it and it is swapped in: the
     site's other files are not looked at one by one. Without that note, every
     file is checked as `write_output` does. The report's keys are those of
-    `outputs` alone.
+    `outputs` alone. Outputs in `stale` files, no longer as `previous` says,
+    are made and written whatever their keys.
     """
     difference = _load_difference(spare)
     if difference is None or not spare.is_dir() or not out_dir.is_dir():
@@ -142,9 +144,14 @@ def write_changes(
     progress("rendering", 0, len(outputs))
     keys = {output.file: output.key for output in outputs}
     unknown = (0, 0, "")
-    made = [(o.file, o.make()) for o in outputs if previous.get(o.file, unknown)[2] != keys[o.file]]
+    made = [
+        (output.file, output.make())
+        for output in outputs
+        if output.file in stale or previous.get(output.file, unknown)[2] != keys[output.file]
+    ]
     progress("writing", 0, 1)
-    new = [(file, data) for file, data in made if not _holds(f"{out_dir}/{file}", data)]
+    # A stale file may be a new file in the live folder alone: staged whatever it holds.
+    new = [(f, data) for f, data in made if f in stale or not _holds(f"{out_dir}/{f}", data)]
     if not new:  # the same bytes: nothing to write
         return WriteReport(0, len(previous), 0, len(made), keys)
     _forget_difference(spare)  # from here on, the spare is being changed
@@ -214,7 +221,10 @@ def _catch_up(
         os.makedirs(f"{spare}/{folder}", exist_ok=True)
     for file in [*difference.written, *hidden]:
         live, target = f"{out_dir}/{file}", f"{spare}/{file}"
-        if not _same_inode(live, target):
+        if not os.path.lexists(live):  # gone since (and made again, if an output)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)
+        elif not _same_inode(live, target):
             os.makedirs(os.path.dirname(target), exist_ok=True)
             _replace_with_link(live, target)
     gone = set(difference.hidden) - set(hidden)

@@ -12,13 +12,15 @@ import json
 import random
 from pathlib import Path
 
+import pytest
 from conftest import SiteMaker, write_files
 from test_incremental import CHANGES, CONFIG, FILES, build_site, cold_tree, edit, tree
 
-from generator.build import BuildOptions, assemble_site, plan, plan_outputs
+from generator.build import BuildOptions, BuildResult, assemble_site, plan, plan_outputs
 from generator.cache import CACHE_DIR, record_file
 from generator.content import TEXT_FIELDS, Article
 from generator.edits import outputs_showing
+from generator.preview import LastBuild, preview
 from generator.site import Selection, assemble
 
 
@@ -37,6 +39,15 @@ def retext(site: Path, name: str, words: str) -> None:
     """Append `words` to the body of article `name`."""
     path = site / name
     path.write_text(path.read_text() + f"\n{words}\n")
+
+
+def noted_spare(make_site: SiteMaker, tmp_path: Path) -> tuple[Path, Path, BuildResult]:
+    """A site built twice: the spare in its cache now holds the first build, with a note
+    of how it differs from the output folder (see write.py)."""
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    build_site(site, out)
+    retext(site, "content/01.md", "One.")
+    return site, out, build_site(site, out)
 
 
 def test_an_edit_to_the_text_makes_what_a_cold_build_makes_looking_at_few_outputs(
@@ -66,15 +77,50 @@ def test_a_new_summary_is_an_edit_to_the_text(make_site: SiteMaker, tmp_path: Pa
     assert recorded_keys(site, out) == whole_site_keys(site, out)
 
 
-def test_an_output_file_changed_by_hand_sends_the_build_through_the_whole_site(
-    make_site: SiteMaker, tmp_path: Path
+@pytest.mark.parametrize("twice", [False, True])  # the second time, the spare has a note
+def test_pages_and_feeds_changed_by_hand_are_made_again(
+    make_site: SiteMaker, tmp_path: Path, twice: bool
+) -> None:
+    if twice:
+        site, out, _ = noted_spare(make_site, tmp_path)
+    else:
+        site, out = make_site(FILES, CONFIG), tmp_path / "out"
+        build_site(site, out)
+    (out / "tags/index.html").write_text("defaced")
+    (out / "tags/asia/atom.xml").unlink()
+    retext(site, "content/02.md", "More.")
+    result = build_site(site, out)
+    assert result.edited == {"content/02.md"}
+    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    retext(site, "content/03.md", "And more.")
+    assert build_site(site, out).edited == {"content/03.md"}
+    assert tree(out) == cold_tree(site, tmp_path / "cold")
+
+
+@pytest.mark.parametrize("file", ["style.css", "sitemap.xml", "robots.txt"])
+def test_other_files_changed_by_hand_send_the_build_through_the_whole_site(
+    make_site: SiteMaker, tmp_path: Path, file: str
 ) -> None:
     site, out = make_site(FILES, CONFIG), tmp_path / "out"
     build_site(site, out)
-    (out / "tags/index.html").write_text("defaced")
+    (out / file).write_text("defaced")
     retext(site, "content/02.md", "More.")
-    result = build_site(site, out)
-    assert result.edited is None
+    assert build_site(site, out).edited is None
+    assert tree(out) == cold_tree(site, tmp_path / "cold")
+
+
+def test_a_page_previewed_by_serve_is_made_again_and_stays_right_after(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    site, out, last = noted_spare(make_site, tmp_path)
+    assert last.assembled is not None
+    retext(site, "content/13.md", "Previewed.")
+    shown = LastBuild(site, out, last.assembled.site, last.assembled.env)
+    assert preview(shown, [site / "content/13.md"]) == ["2025/03/05/story-13/index.html"]
+    assert build_site(site, out).edited == {"content/13.md"}
+    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    retext(site, "content/02.md", "Two.")  # swaps the spare back in
+    build_site(site, out)
     assert tree(out) == cold_tree(site, tmp_path / "cold")
 
 
@@ -189,10 +235,7 @@ def test_hidden_files_of_the_output_folder_stay_and_other_strangers_go(
 def test_without_a_note_of_the_spare_every_file_is_checked(
     make_site: SiteMaker, tmp_path: Path
 ) -> None:
-    site, out = make_site(FILES, CONFIG), tmp_path / "out"
-    build_site(site, out)
-    retext(site, "content/01.md", "One.")
-    build_site(site, out)  # the spare, and a note of how it differs, now exist
+    site, out, _ = noted_spare(make_site, tmp_path)
     [note] = (site / CACHE_DIR).glob("output-*.json")
     note.unlink()
     [spare] = (site / CACHE_DIR).glob("output-*/")
