@@ -10,11 +10,21 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import jinja2
 
-from generator.cache import hashed_file, record_file, spare_output
-from generator.config import load_config
+from generator import __version__
+from generator.cache import (
+    hashed_file,
+    keep,
+    links_file,
+    load_kept,
+    pickled_digest,
+    record_file,
+    spare_output,
+)
+from generator.config import SiteConfig, load_config
 from generator.content import Article, LoadedContent, Progress, load_content, no_progress
 from generator.edits import places_print, text_edits
 from generator.errors import Problem, SiteError
@@ -22,6 +32,7 @@ from generator.feeds import feed_outputs
 from generator.keys import OutputKeys
 from generator.outputs import Output, check_outputs, file_output
 from generator.parallel import default_jobs
+from generator.related import LinkPaths, link_paths
 from generator.render import page_outputs
 from generator.site import Selection, Site, assemble
 from generator.theme import Theme, locate_theme, make_environment
@@ -62,6 +73,7 @@ class AssembledSite:
     keys: OutputKeys
     content: LoadedContent
     due: dt.datetime | None  # when the first article left out as future gets published
+    places: str  # the fingerprint of every article's place in the site (see edits.py)
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
@@ -221,7 +233,7 @@ def _remember(
         built_at=now.isoformat(),
         due=due.isoformat() if due else None,
         frame=stamp.frame,
-        places=places_print(content),
+        places=result.assembled.places,
         digests={a.path: d.hex() for a, d in zip(content.articles, content.digests, strict=True)},
     )
     save_record(record_file(site_dir, out_dir), record)
@@ -246,11 +258,34 @@ def assemble_site(options: BuildOptions, prints: Mapping[Path, str]) -> Assemble
     )
     options.progress("assembling", 0, 1)
     selection = Selection(drafts=options.drafts, future=options.future, now=build_time())
-    site = assemble(content.articles, config, urls, selection)
+    places = places_print(content)
+    site = _assemble(options, content, config, urls, selection, places)
     env = make_environment(locate_theme(site_dir), config, urls)
     keys = OutputKeys(env, config)
     keys.know(content.articles, content.digests)
-    return AssembledSite(site, env, keys, content, _first_due(content.articles, selection))
+    due = _first_due(content.articles, selection)
+    return AssembledSite(site, env, keys, content, due, places)
+
+
+def _assemble(
+    options: BuildOptions,
+    content: LoadedContent,
+    config: SiteConfig,
+    urls: Urls,
+    selection: Selection,
+    places: str,
+) -> Site:
+    """`assemble`, with the links between articles kept from the last build while
+    the articles keep their places and the settings are the same."""
+    if not options.cache:
+        return assemble(content.articles, config, urls, selection)
+    kept_in, key = links_file(options.site_dir), pickled_digest((__version__, places, config)).hex()
+    kept = cast(dict[str, LinkPaths] | None, load_kept(kept_in, key))
+    site = assemble(content.articles, config, urls, selection, kept)
+    links = link_paths(site.links)
+    if links != kept:
+        keep(kept_in, key, links)
+    return site
 
 
 def plan_outputs(

@@ -68,6 +68,26 @@ def _folder_key(out_dir: Path) -> str:
     return hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:20]
 
 
+def links_file(site_dir: Path) -> Path:
+    """Where the links between articles of the last build are kept (see related.py)."""
+    return site_dir / CACHE_DIR / "links.pickle"
+
+
+def load_kept(path: Path, key: str) -> object | None:
+    """The value kept in `path` under `key` (see `keep`); None if there is none, or
+    it is damaged or kept under another key."""
+    kept = _load_pickle(path)
+    if not isinstance(kept, tuple) or len(kept) != 2 or kept[0] != key:
+        return None
+    value: object = kept[1]
+    return value
+
+
+def keep(path: Path, key: str, value: object) -> None:
+    """Keep `value` in `path` under `key`, with a checksum."""
+    _save_pickle(path, (key, value))
+
+
 def serve_output(site_dir: Path) -> Path:
     """Where `digest serve` builds: in the cache, never in the output folder."""
     return site_dir / CACHE_DIR / "serve"
@@ -104,22 +124,31 @@ def _shard_file(folder: Path, shard: int) -> Path:
 
 
 def _load_shard(path: Path) -> Entries:
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return {}
-    digest, payload = data[:32], data[32:]
-    if hashlib.sha256(payload).digest() != digest:
-        return {}
-    try:
-        entries = pickle.loads(payload)
-    except Exception:  # a payload of another version of the classes: start again
-        return {}
+    entries = _load_pickle(path)
     return entries if isinstance(entries, dict) else {}
 
 
 def _save_shard(path: Path, entries: Entries) -> None:
-    payload = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+    _save_pickle(path, entries)
+
+
+def _load_pickle(path: Path) -> object:
+    """What `_save_pickle` put in `path`; None if it is missing or damaged."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    digest, payload = data[:32], data[32:]
+    if hashlib.sha256(payload).digest() != digest:
+        return None
+    try:
+        return pickle.loads(payload)
+    except Exception:  # a payload of another version of the classes: start again
+        return None
+
+
+def _save_pickle(path: Path, value: object) -> None:
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     write_atomically(path, hashlib.sha256(payload).digest() + payload)
 
 

@@ -8,6 +8,7 @@ the last days of December can belong to week 1 of the next year.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,7 +56,11 @@ class Period:
 
 def period_of(moment: dt.datetime, period: str, tz: ZoneInfo) -> Period:
     """The daily or weekly period that `moment` falls in, in timezone `tz`."""
-    day = moment.astimezone(tz).date()
+    return _period_of_day(moment.astimezone(tz).date(), period)
+
+
+@functools.lru_cache(maxsize=4096)  # a site has many articles a day
+def _period_of_day(day: dt.date, period: str) -> Period:
     if period == "daily":
         return Period(day.isoformat(), f"{day:%A} {day.day} {day:%B %Y}", day, day)
     year, week, _ = day.isocalendar()

@@ -72,7 +72,7 @@ def text_edits(
     content = assembled.content
     if (
         record.frame != stamp.frame
-        or record.places != places_print(content)
+        or record.places != assembled.places
         or not record.same_selection(now)
     ):
         return None

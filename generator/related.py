@@ -23,6 +23,10 @@ class ArticleLinks:
     related: tuple[Article, ...]
 
 
+# An article's links as paths (newer, older, related), to be kept between builds.
+LinkPaths = tuple[str | None, str | None, tuple[str, ...]]
+
+
 def link_articles(
     articles: Sequence[Article], timelines: Mapping[str, Sequence[Article]]
 ) -> dict[str, ArticleLinks]:
@@ -58,3 +62,35 @@ def link_articles(
             related=tuple(ranked[score % count] for score in best[:RELATED_COUNT]),
         )
     return links
+
+
+def link_paths(links: Mapping[str, ArticleLinks]) -> dict[str, LinkPaths]:
+    """`links` with paths for articles."""
+    return {
+        path: (
+            link.newer.path if link.newer else None,
+            link.older.path if link.older else None,
+            tuple(article.path for article in link.related),
+        )
+        for path, link in links.items()
+    }
+
+
+def relink(
+    articles: Sequence[Article], paths: Mapping[str, LinkPaths]
+) -> dict[str, ArticleLinks] | None:
+    """The links `paths` between `articles` again, or None if they are not all theirs."""
+    by_path = {article.path: article for article in articles}
+    if paths.keys() != by_path.keys():
+        return None
+    try:
+        return {
+            path: ArticleLinks(
+                by_path[newer] if newer else None,
+                by_path[older] if older else None,
+                tuple(by_path[other] for other in related),
+            )
+            for path, (newer, older, related) in paths.items()
+        }
+    except KeyError:
+        return None

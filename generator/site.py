@@ -19,7 +19,7 @@ from generator.content import Article
 from generator.digests import Digest, build_digests
 from generator.duplicates import possible_duplicates
 from generator.errors import Problem, SiteError
-from generator.related import ArticleLinks, link_articles
+from generator.related import ArticleLinks, LinkPaths, link_articles, relink
 from generator.slugs import most_used, slugify, unique_by_slug
 from generator.urls import Urls
 
@@ -69,9 +69,19 @@ class Site:
 
 
 def assemble(
-    articles: Iterable[Article], config: SiteConfig, urls: Urls, selection: Selection
+    articles: Iterable[Article],
+    config: SiteConfig,
+    urls: Urls,
+    selection: Selection,
+    kept_links: Mapping[str, LinkPaths] | None = None,
 ) -> Site:
-    """Choose, order and index the articles; raise SiteError on conflicts."""
+    """Choose, order and index the articles; raise SiteError on conflicts.
+
+    `kept_links` are the links between articles that an earlier build worked
+    out for articles in the same places (see edits.py), with the same
+    settings: taken again (linking is most of assembling) if they link the
+    same published articles.
+    """
     articles = tuple(articles)
     _check_unique_ids(articles)
     published = newest_first(a for a in articles if _is_published(a, selection))
@@ -86,7 +96,10 @@ def assemble(
         digests=build_digests(published, config.digest_period, config.tz, urls),
         archive=build_archive(published, config.tz, urls),
         sources=index_sources(published, urls),
-        links=MappingProxyType(link_articles(published, {t.name: t.articles for t in tags})),
+        links=MappingProxyType(
+            (relink(published, kept_links) if kept_links is not None else None)
+            or link_articles(published, {t.name: t.articles for t in tags})
+        ),
         redirects=redirects(published, tags, config.tag_aliases, urls),
         warnings=tuple(possible_duplicates(published)),
     )

@@ -9,10 +9,12 @@ import pytest
 from factories import URLS, make_article, utc
 
 from generator.archive import build_archive, index_sources
+from generator.config import SiteConfig
 from generator.digests import build_digests, group_by_main_tag, period_of
 from generator.duplicates import possible_duplicates
 from generator.frontmatter import Source
-from generator.related import WINDOW, link_articles
+from generator.related import WINDOW, link_articles, link_paths, relink
+from generator.site import Selection, assemble
 
 SEOUL = ZoneInfo("Asia/Seoul")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -186,3 +188,27 @@ def test_possible_duplicates_by_source_url_and_title_window() -> None:
         "(same source URL https://wire.example/story)",
         "content/c.md: warning: possible duplicate of content/d.md (same title within 3 days)",
     ]
+
+
+def test_links_kept_as_paths_link_the_same_articles_again_and_no_others() -> None:
+    start = utc(2025, 1, 1)
+    articles = [
+        make_article(f"n{i:02d}", start + dt.timedelta(hours=i), "Busy", *(["Odd"] * (i % 2)))
+        for i in range(30)
+    ][::-1]
+    links = link_articles(articles, {"Busy": tuple(articles), "Odd": tuple(articles[::2])})
+    kept = link_paths(links)
+    assert relink(articles, kept) == links
+    assert relink(articles[1:], kept) is None  # one article fewer: not theirs
+    other = [*articles[:-1], make_article("new", start, "Busy")]
+    assert relink(other, kept) is None  # as many, but another one
+
+
+def test_a_site_assembled_with_kept_links_takes_them_only_for_the_same_articles() -> None:
+    config = SiteConfig(title="T", base_url="https://example.org/")
+    articles = [make_article(f"a{i}", utc(2025, 3, 1 + i), "Tag") for i in range(5)]
+    first = assemble(articles, config, URLS, Selection())
+    kept = link_paths(first.links)
+    assert assemble(articles, config, URLS, Selection(), kept).links == first.links
+    fewer = assemble(articles[1:], config, URLS, Selection(), kept)
+    assert fewer.links == assemble(articles[1:], config, URLS, Selection()).links

@@ -8,6 +8,7 @@ later build would keep a stale file.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import random
 from pathlib import Path
@@ -244,3 +245,15 @@ def test_without_a_note_of_the_spare_every_file_is_checked(
     assert build_site(site, out).edited == {"content/02.md"}
     assert tree(out) == cold_tree(site, tmp_path / "cold")
     assert note.exists()
+
+
+def test_damaged_kept_links_are_worked_out_again(make_site: SiteMaker, tmp_path: Path) -> None:
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    build_site(site, out)
+    kept = site / CACHE_DIR / "links.pickle"
+    kept.write_bytes(kept.read_bytes()[:-10] + b"0123456789")
+    retext(site, "content/02.md", "More.")
+    assert build_site(site, out).edited == {"content/02.md"}
+    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    data = kept.read_bytes()
+    assert hashlib.sha256(data[32:]).digest() == data[:32]  # kept again, whole
