@@ -38,6 +38,7 @@ from generator.site import Selection, Site, assemble
 from generator.theme import Theme, locate_theme, make_environment
 from generator.uptodate import (
     BuildRecord,
+    Hashed,
     InputStamp,
     input_stamp,
     load_hashed,
@@ -161,13 +162,16 @@ def build(options: BuildOptions) -> BuildResult:
     """
     started, now = time.perf_counter(), build_time()
     out_dir = output_dir(options)
-    stamp = _input_stamp(options, out_dir) if options.cache else None
-    record = load_record(record_file(options.site_dir, out_dir)) if stamp else None
+    record = load_record(record_file(options.site_dir, out_dir)) if options.cache else None
+    # With no record to compare with, the articles are hashed as they are read.
+    stamp = _input_stamp(options, out_dir, record is None) if options.cache else None
     if record is not None and stamp is not None and record.current(stamp.whole, out_dir, now):
         options.progress("done", 1, 1)
         return _unchanged(record, time.perf_counter() - started)
     prints = stamp.prints if stamp else {}
     assembled = assemble_site(options, prints)
+    if stamp is not None and record is None:  # the articles as they were read
+        stamp = _keep_hashes(options, stamp.taken(assembled.content.prints))
     options.progress("planning", 0, 1)
     edits = text_edits(record, stamp, assembled, out_dir, now) if record and stamp else None
     spare = spare_output(options.site_dir, out_dir)
@@ -192,15 +196,23 @@ def build(options: BuildOptions) -> BuildResult:
     return result
 
 
-def _input_stamp(options: BuildOptions, out_dir: Path) -> InputStamp:
-    """The fingerprints of the build's inputs (see uptodate.py)."""
+def _input_stamp(options: BuildOptions, out_dir: Path, read_later: bool) -> InputStamp:
+    """The fingerprints of the build's inputs (see uptodate.py); with `read_later`,
+    articles not hashed before are hashed as they are read."""
     folders = locate_theme(options.site_dir).template_dirs
     choices = (options.drafts, options.future, options.base_url, str(out_dir))
-    kept = hashed_file(options.site_dir)
-    hashed = load_hashed(kept)
-    stamp = input_stamp(options.site_dir, folders, choices, hashed)
-    if stamp.hashed != hashed:
-        save_hashed(kept, stamp.hashed)
+    hashed = load_hashed(hashed_file(options.site_dir))
+    stamp = input_stamp(options.site_dir, folders, choices, hashed, read_later)
+    return stamp if read_later else _keep_hashes(options, stamp, hashed)
+
+
+def _keep_hashes(
+    options: BuildOptions, stamp: InputStamp, kept: Hashed | None = None
+) -> InputStamp:
+    """Keep the hashes of `stamp` for the next build, if they are not those `kept`."""
+    hashed = stamp.hashed
+    if hashed != kept:
+        save_hashed(hashed_file(options.site_dir), hashed)
     return stamp
 
 

@@ -110,6 +110,7 @@ class LoadedContent:
     warnings: tuple[Problem, ...]
     digests: tuple[bytes, ...]
     places: tuple[bytes, ...]
+    prints: Mapping[Path, str]  # the SHA-256 of each article file's bytes, as read
 
 
 Progress = Callable[[str, int, int], None]
@@ -135,23 +136,28 @@ class ArticleReader:
         return (self.tz.key, self.urls, self.max_bytes, self.safe_html, library_versions())
 
     def read(self, path: Path) -> tuple[Article | None, list[Problem]]:
-        relative = path.relative_to(self.site_dir).as_posix()
-        problems: list[Problem] = []
-        text = read_article_file(path, relative, self.max_bytes, problems)
-        if text is None:
-            return None, problems
-        renderer = markdown_renderer(self.urls.base_path, self.safe_html)
-        return parse_article(relative, text, self.tz, self.urls, renderer)
+        article, problems, _ = self._read(path)
+        return article, problems
 
     def read_with_digests(
         self, path: Path
-    ) -> tuple[Article | None, list[Problem], tuple[bytes, bytes]]:
+    ) -> tuple[Article | None, list[Problem], tuple[bytes, bytes], str]:
         """`read`, with the article's digest and that of its place, taken in the worker
-        that read it."""
-        article, problems = self.read(path)
+        that read it, and the SHA-256 of the bytes it was read from."""
+        article, problems, taken = self._read(path)
         if article is None:
-            return None, problems, (b"", b"")
-        return article, problems, (pickled_digest(article), place_digest(article))
+            return None, problems, (b"", b""), taken
+        return article, problems, (pickled_digest(article), place_digest(article)), taken
+
+    def _read(self, path: Path) -> tuple[Article | None, list[Problem], str]:
+        relative = path.relative_to(self.site_dir).as_posix()
+        problems: list[Problem] = []
+        data = read_article_bytes(path, relative, self.max_bytes, problems)
+        text = None if data is None else decode_article(data, relative, problems)
+        if data is None or text is None:
+            return None, problems, ""
+        renderer = markdown_renderer(self.urls.base_path, self.safe_html)
+        return (*parse_article(relative, text, self.tz, self.urls, renderer), fingerprint(data))
 
 
 # What an article says, not where it stands in the site, each with a blank value.
@@ -193,7 +199,8 @@ def load_content(
 
     Articles whose bytes are in the build cache are taken from it; the others
     are read over `jobs` processes. The result depends on neither. `prints`
-    are fingerprints of files the caller has already taken.
+    are fingerprints of files the caller has already taken; the others are
+    taken by the processes that read them.
     """
     root = site_dir / "content"
     if not root.is_dir():
@@ -209,22 +216,23 @@ def load_content(
     todo = []
     for path in article_files:
         relative = path.relative_to(site_dir).as_posix()
-        stamp = (prints or {}).get(path) or _fingerprint(path, config.max_article_bytes)
-        hit = cached.get(relative)
+        stamp, hit = (prints or {}).get(path), cached.get(relative)
+        if stamp is None and hit is not None:  # whether the cached article still holds
+            stamp = _fingerprint(path, config.max_article_bytes)
         if stamp is not None and hit is not None and hit[0] == stamp:
             entries[relative] = hit
         else:
             todo.append((path, relative, stamp))
     progress("reading", 0, len(todo))
     read = ordered_map(reader.read_with_digests, [path for path, _, _ in todo], jobs)
-    for done, ((_, relative, stamp), (article, found, digests)) in enumerate(
+    for done, ((_, relative, stamp), (article, found, digests, taken)) in enumerate(
         zip(todo, read, strict=True)
     ):
         progress("reading", done + 1, len(todo))
         problems.extend(p for p in found if not p.warning)
-        if article is not None:  # a file that changed while read gets no stamp: read it again
+        if article is not None:  # keyed on the bytes stamped, if they were: else those read
             warned = tuple(p for p in found if p.warning)
-            entries[relative] = (stamp or "", article, warned, *digests)
+            entries[relative] = (stamp or taken, article, warned, *digests)
     errors = [p for p in problems if not p.warning]
     if errors:
         raise SiteError(errors)
@@ -238,6 +246,7 @@ def load_content(
         warnings=tuple(sorted(warnings)),
         digests=tuple(entry[3] for entry in ordered),
         places=tuple(entry[4] for entry in ordered),
+        prints={path: entry[0] for path, entry in zip(article_files, ordered, strict=True)},
     )
 
 
@@ -288,8 +297,10 @@ def content_files(root: Path, problems: list[Problem]) -> list[Path]:
     return [Path(path) for path in sorted(found, key=lambda path: path.split(os.sep))]
 
 
-def read_article_file(path: Path, relative: str, limit: int, problems: list[Problem]) -> str | None:
-    """The text of an article file, or None after recording why it cannot be used."""
+def read_article_bytes(
+    path: Path, relative: str, limit: int, problems: list[Problem]
+) -> bytes | None:
+    """The bytes of an article file, or None after recording why it cannot be used."""
     size = path.stat().st_size
     if size > limit:
         message = f"file is {size:,} bytes, over the limit of {limit:,} (max_article_bytes)"
@@ -299,6 +310,11 @@ def read_article_file(path: Path, relative: str, limit: int, problems: list[Prob
     if b"\0" in data:
         problems.append(Problem(relative, None, "binary file, not a Markdown article"))
         return None
+    return data
+
+
+def decode_article(data: bytes, relative: str, problems: list[Problem]) -> str | None:
+    """The text of an article's bytes, or None after recording why they are not text."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -20,12 +20,14 @@ tick of the file system's clock is not missed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -83,32 +85,86 @@ class BuildRecord:
         )
 
 
+Seen = tuple[int, int, int, int]  # a file's size, mtime, ctime and inode
+
+
 @dataclass(frozen=True)
 class InputStamp:
-    """Fingerprints of what a build reads."""
+    """Fingerprints of what a build reads: the build's options and versions (`base`)
+    and each input file, in order, with its stat when listed."""
 
-    whole: str  # of everything: the build's options, versions and every input file
-    frame: str  # of everything but the bytes of articles (Markdown files under content/)
-    prints: dict[Path, str]  # of each input file
-    hashed: Hashed  # the hashes to reuse next time
+    base: str
+    files: tuple[tuple[str, Seen, str | None], ...]  # None: an article read later
+    articles: str  # where articles are: under this folder, ending in ARTICLE_SUFFIX
+    settled: int  # files changed since this time (ns) are hashed again next time
+
+    @functools.cached_property
+    def prints(self) -> dict[Path, str]:
+        """The SHA-256 of each input file's bytes (of those taken yet)."""
+        return {Path(name): sha for name, _, sha in self.files if sha is not None}
+
+    @functools.cached_property
+    def whole(self) -> str:
+        """The fingerprint of everything a build reads."""
+        return self._digest(lambda name: True)
+
+    @functools.cached_property
+    def frame(self) -> str:
+        """The fingerprint of everything but the bytes of articles."""
+        return self._digest(lambda name: not self._is_article(name))
+
+    @property
+    def hashed(self) -> Hashed:
+        """The hashes to reuse next time."""
+        return {
+            name: (*seen, sha)
+            for name, seen, sha in self.files
+            if sha is not None and REUSE_HASHES and max(seen[1], seen[2]) < self.settled
+        }
+
+    def taken(self, prints: Mapping[Path, str]) -> InputStamp:
+        """The stamp with the articles' hashes as they were read (`prints`); any other
+        file not hashed yet is read here."""
+        files = tuple(
+            (name, seen, sha or prints.get(Path(name)) or _hash(name))
+            for name, seen, sha in self.files
+        )
+        gone = [name for name, _, sha in files if sha is None]  # since it was listed
+        return dataclasses.replace(self, files=tuple(f for f in files if f[0] not in gone))
+
+    def _is_article(self, name: str) -> bool:
+        return name.startswith(self.articles) and name.endswith(ARTICLE_SUFFIX)
+
+    def _digest(self, taken_in: Callable[[str], bool]) -> str:
+        digest = hashlib.sha256(self.base.encode())
+        for name, _, sha in self.files:
+            if taken_in(name):
+                if sha is None:
+                    raise ValueError(f"{name} is not hashed yet")
+                digest.update(f"\0{name}\0{sha}".encode())
+        return digest.hexdigest()
 
 
 def input_stamp(
-    site_dir: Path, folders: Iterable[Path], options: Sequence[object], hashed: Hashed
+    site_dir: Path,
+    folders: Iterable[Path],
+    options: Sequence[object],
+    hashed: Hashed,
+    read_later: bool = False,
 ) -> InputStamp:
     """Fingerprints of everything a build reads and of each file, and the hashes
     to reuse next time.
 
     `hashed` are the hashes taken last time; a file still as it was then is not
     read. The build cache keys articles on the same per-file fingerprints, so
-    a build that goes on does not read and hash every file a second time.
+    a build that goes on does not read and hash every file a second time. With
+    `read_later`, articles not hashed before are left for the processes that
+    read them (see `InputStamp.taken`).
     """
-    digest = hashlib.sha256(repr((__version__, library_versions(), tuple(options))).encode())
-    frame = digest.copy()
+    base = repr((__version__, library_versions(), tuple(options)))
     articles = os.path.join(site_dir / "content", "")
-    prints: dict[Path, str] = {}
-    settled = time.time_ns() - SETTLED_NS
-    now_hashed: Hashed = {}
+    stamp = InputStamp(base, (), articles, time.time_ns() - SETTLED_NS)
+    files = []
     for root in [site_dir / "site.yaml", site_dir / "content", *folders]:
         for name in _files(root):
             try:
@@ -118,21 +174,21 @@ def input_stamp(
             seen = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
             known = hashed.get(name)
             if known is not None and known[:4] == seen:
-                sha = known[4]
+                sha: str | None = known[4]
             else:
-                try:
-                    with open(name, "rb") as stream:
-                        sha = fingerprint(stream.read())
-                except OSError:
-                    continue
-            if REUSE_HASHES and max(stat.st_mtime_ns, stat.st_ctime_ns) < settled:
-                now_hashed[name] = (*seen, sha)
-            prints[Path(name)] = sha
-            part = f"\0{name}\0{sha}".encode()
-            digest.update(part)
-            if not (name.startswith(articles) and name.endswith(ARTICLE_SUFFIX)):
-                frame.update(part)
-    return InputStamp(digest.hexdigest(), frame.hexdigest(), prints, now_hashed)
+                sha = None if read_later and stamp._is_article(name) else _hash(name)
+                if sha is None and not read_later:
+                    continue  # gone since the folder was listed
+            files.append((name, seen, sha))
+    return dataclasses.replace(stamp, files=tuple(files))
+
+
+def _hash(name: str) -> str | None:
+    try:
+        with open(name, "rb") as stream:
+            return fingerprint(stream.read())
+    except OSError:
+        return None
 
 
 def load_hashed(path: Path) -> Hashed:

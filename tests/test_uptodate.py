@@ -146,3 +146,17 @@ def test_the_frame_takes_in_every_input_but_the_bytes_of_articles(tmp_path: Path
         write_files(tmp_path, {name: "changed"})
         assert frame() != first, name
         first = frame()
+
+
+def test_articles_left_to_be_read_later_make_the_same_stamp_once_taken(tmp_path: Path) -> None:
+    files = {"site.yaml": "title: T\n", "content/a.md": "one", "content/map.svg": "<svg/>"}
+    write_files(tmp_path, files)
+    now = input_stamp(tmp_path, [], (), {})
+    later = input_stamp(tmp_path, [], (), {}, read_later=True)
+    article, image = tmp_path / "content/a.md", tmp_path / "content/map.svg"
+    assert article not in later.prints and image in later.prints
+    assert later.frame == now.frame
+    with pytest.raises(ValueError, match="not hashed yet"):
+        _ = later.whole
+    assert later.taken({article: now.prints[article]}).whole == now.whole
+    assert later.taken({}).whole == now.whole  # what nobody read is read here
