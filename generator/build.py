@@ -169,7 +169,7 @@ def build(options: BuildOptions) -> BuildResult:
         options.progress("done", 1, 1)
         return _unchanged(record, time.perf_counter() - started)
     prints = stamp.prints if stamp else {}
-    assembled = assemble_site(options, prints)
+    assembled = assemble_site(options, prints, now)
     if stamp is not None and record is None:  # the articles as they were read
         stamp = _keep_hashes(options, stamp.taken(assembled.content.prints))
     options.progress("planning", 0, 1)
@@ -259,8 +259,11 @@ def plan(options: BuildOptions, prints: Mapping[Path, str] | None = None) -> Pla
     return plan_outputs(options, assemble_site(options, prints or {}), prints or {})
 
 
-def assemble_site(options: BuildOptions, prints: Mapping[Path, str]) -> AssembledSite:
-    """Read the site's settings, templates and articles, and assemble it."""
+def assemble_site(
+    options: BuildOptions, prints: Mapping[Path, str], now: dt.datetime | None = None
+) -> AssembledSite:
+    """Read the site's settings, templates and articles, and assemble it as of `now`
+    (by default, the build time)."""
     site_dir = options.site_dir
     overrides = {"base_url": options.base_url} if options.base_url else {}
     config = load_config(site_dir, overrides)
@@ -269,7 +272,8 @@ def assemble_site(options: BuildOptions, prints: Mapping[Path, str]) -> Assemble
         site_dir, config, urls, options.jobs, options.progress, options.cache, prints
     )
     options.progress("assembling", 0, 1)
-    selection = Selection(drafts=options.drafts, future=options.future, now=build_time())
+    now = now or build_time()
+    selection = Selection(drafts=options.drafts, future=options.future, now=now)
     places = places_print(content)
     site = _assemble(options, content, config, urls, selection, places)
     env = make_environment(locate_theme(site_dir), config, urls)

@@ -1,9 +1,10 @@
 """Skipping a build whose inputs and output have not changed since the last one.
 
 After each build a record goes into the build cache: a fingerprint of every
-input (the bytes of site.yaml, of every file under content/ and of every
-template and theme file, the build's options and the versions of the
-generator and its libraries), the size and mtime of every output file, and
+input (the bytes of site.yaml, of every file under content/ but hidden ones,
+which the site leaves out, and of every template and theme file, the build's
+options and the versions of the generator and its libraries), the size and
+mtime of every output file, and
 the time of the build and the time at which a future article becomes due. A
 build whose fingerprint matches, whose output files are all as recorded, and
 whose time lies between those two, has nothing to do.
@@ -165,8 +166,9 @@ def input_stamp(
     articles = os.path.join(site_dir / "content", "")
     stamp = InputStamp(base, (), articles, time.time_ns() - SETTLED_NS)
     files = []
-    for root in [site_dir / "site.yaml", site_dir / "content", *folders]:
-        for name in _files(root):
+    content = site_dir / "content"  # whose hidden files are not the site's (see content.py)
+    for root in [site_dir / "site.yaml", content, *folders]:
+        for name in _files(root, hidden=root != content):
             try:
                 stat = os.stat(name)
             except OSError:
@@ -251,8 +253,9 @@ def _size_and_time(path: str | Path) -> tuple[int, int]:
     return (stat.st_size, stat.st_mtime_ns)
 
 
-def _files(root: Path) -> list[str]:
-    """`root` if it is a file, else every file below it (links to folders not followed)."""
+def _files(root: Path, hidden: bool = True) -> list[str]:
+    """`root` if it is a file, else every file below it (links to folders not followed),
+    without hidden ones (and those in hidden folders) unless `hidden`."""
     if root.is_file():
         return [str(root)]
     found, todo = [], [str(root)]
@@ -260,6 +263,8 @@ def _files(root: Path) -> list[str]:
         try:
             with os.scandir(todo.pop()) as entries:
                 for entry in entries:
+                    if not hidden and entry.name.startswith("."):
+                        continue
                     if entry.is_dir(follow_symlinks=False):
                         todo.append(entry.path)
                     elif entry.is_file():

@@ -82,12 +82,12 @@ def write_output(
     """
     if out_dir.exists() and not out_dir.is_dir():
         raise SiteError([Problem(str(out_dir), None, "the output path is a file, not a folder")])
+    if spare is not None:
+        _forget_difference(spare)  # from here on, the spare and the output folder change
     staging = spare if spare is not None and _same_device(spare, out_dir) else None
     if staging is None:
         staging = staging_dir(out_dir)
         shutil.rmtree(staging, ignore_errors=True)  # left by a build that was killed
-    if staging == spare:
-        _forget_difference(spare)  # from here on, the spare is being changed
     # A first build writes into an empty folder, with no site to compare with or carry over.
     first = not staging.exists() and not out_dir.exists()
     staging.mkdir(parents=True, exist_ok=True)
@@ -133,14 +133,13 @@ def write_changes(
     are made and written whatever their keys.
     """
     difference = _load_difference(spare)
-    if difference is None or not spare.is_dir() or not out_dir.is_dir():
-        looked_at = {output.file for output in outputs}
-        kept = [
-            Output(file, file, known_key(key), functools.partial(_kept_as_written, file))
-            for file, (_, _, key) in previous.items()
-            if file not in looked_at
-        ]
-        return write_output(out_dir, [*outputs, *kept], spare, previous, jobs, progress)
+    if (
+        difference is None
+        or not spare.is_dir()
+        or not out_dir.is_dir()
+        or not _same_device(spare, out_dir)
+    ):
+        return _write_every_file(out_dir, outputs, spare, previous, jobs, progress)
     progress("rendering", 0, len(outputs))
     keys = {output.file: output.key for output in outputs}
     unknown = (0, 0, "")
@@ -157,15 +156,37 @@ def write_changes(
     _forget_difference(spare)  # from here on, the spare is being changed
     live_files, live_folders = _walk(out_dir)
     hidden = [file for file in live_files if _is_hidden(file)]
-    _catch_up(spare, out_dir, difference, hidden, [f for f in live_folders if _is_hidden(f)])
-    for file, data in new:
-        replace_with_bytes(f"{spare}/{file}", data)
+    try:
+        _catch_up(spare, out_dir, difference, hidden, [f for f in live_folders if _is_hidden(f)])
+        for file, data in new:
+            os.makedirs(os.path.dirname(f"{spare}/{file}"), exist_ok=True)
+            replace_with_bytes(f"{spare}/{file}", data)
+    except OSError:  # a spare the note no longer describes: check every file
+        return _write_every_file(out_dir, outputs, spare, previous, jobs, progress)
     written = [file for file, _ in new]
     removed = [file for file in live_files if file not in previous and not _is_hidden(file)]
     _swap(spare, out_dir)
     _save_difference(spare, _Difference(written, removed, hidden))
     unchanged = len(previous) - len(written)
     return WriteReport(len(written), unchanged, len(removed), len(made), keys, (*written, *removed))
+
+
+def _write_every_file(
+    out_dir: Path,
+    outputs: Sequence[Output],
+    spare: Path,
+    previous: Written,
+    jobs: int,
+    progress: Progress,
+) -> WriteReport:
+    """`write_output` of `outputs` and of every other file as `previous` recorded it."""
+    looked_at = {output.file for output in outputs}
+    kept = [
+        Output(file, file, known_key(key), functools.partial(_kept_as_written, file))
+        for file, (_, _, key) in previous.items()
+        if file not in looked_at
+    ]
+    return write_output(out_dir, [*outputs, *kept], spare, previous, jobs, progress)
 
 
 def _kept_as_written(file: str) -> bytes:
@@ -217,6 +238,15 @@ def _catch_up(
 ) -> None:
     """Make the spare the live site again: the files the last build wrote and removed,
     and the live hidden files and folders as they are now."""
+    gone = set(difference.hidden) - set(hidden)
+    for file in [*difference.removed, *sorted(gone)]:
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            os.unlink(f"{spare}/{file}")
+        folder = os.path.dirname(file)
+        while folder and not os.path.isdir(f"{out_dir}/{folder}"):
+            with contextlib.suppress(OSError):  # not empty: something else is in it
+                os.rmdir(f"{spare}/{folder}")
+            folder = os.path.dirname(folder)
     for folder in folders:
         os.makedirs(f"{spare}/{folder}", exist_ok=True)
     for file in [*difference.written, *hidden]:
@@ -227,15 +257,6 @@ def _catch_up(
         elif not _same_inode(live, target):
             os.makedirs(os.path.dirname(target), exist_ok=True)
             _replace_with_link(live, target)
-    gone = set(difference.hidden) - set(hidden)
-    for file in [*difference.removed, *sorted(gone)]:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(f"{spare}/{file}")
-        folder = os.path.dirname(file)
-        while folder and not os.path.isdir(f"{out_dir}/{folder}"):
-            with contextlib.suppress(OSError):  # not empty: something else is in it
-                os.rmdir(f"{spare}/{folder}")
-            folder = os.path.dirname(folder)
 
 
 def staging_dir(out_dir: Path) -> Path:

@@ -8,13 +8,15 @@ later build would keep a stale file.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import json
 import random
+import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SiteMaker, write_files
+from conftest import SiteMaker, article, write_files
 from test_incremental import CHANGES, CONFIG, FILES, build_site, cold_tree, edit, tree
 
 from generator.build import BuildOptions, BuildResult, assemble_site, plan, plan_outputs
@@ -161,17 +163,17 @@ def test_the_outputs_whose_keys_change_with_an_articles_text_are_among_those_sho
     options = BuildOptions(site_dir=site, jobs=1)
     assembled = assemble_site(options, {})
     before = {o.file: o.key for o in plan_outputs(options, assembled, {}).outputs}
-    for article in assembled.site.articles:
-        original = (site / article.path).read_text()
-        retext(site, article.path, "Edited.")
+    for each in assembled.site.articles:
+        original = (site / each.path).read_text()
+        retext(site, each.path, "Edited.")
         edited = assemble_site(options, {})
         after = {o.file: o.key for o in plan_outputs(options, edited, {}).outputs}
         changed = {file for file in after if after[file] != before[file]}
-        shown = {output.file for output in outputs_showing(edited, frozenset({article.path}))}
-        assert f"{article.url}index.html" in changed
-        assert changed <= shown, article.path
+        shown = {output.file for output in outputs_showing(edited, frozenset({each.path}))}
+        assert f"{each.url}index.html" in changed
+        assert changed <= shown, each.path
         assert len(shown) < len(after) / 2
-        (site / article.path).write_text(original)
+        (site / each.path).write_text(original)
 
 
 def test_assembling_reads_no_text_of_the_articles(make_site: SiteMaker) -> None:
@@ -257,3 +259,59 @@ def test_damaged_kept_links_are_worked_out_again(make_site: SiteMaker, tmp_path:
     assert tree(out) == cold_tree(site, tmp_path / "cold")
     data = kept.read_bytes()
     assert hashlib.sha256(data[32:]).digest() == data[:32]  # kept again, whole
+
+
+def test_an_article_falling_due_during_a_build_is_published_by_the_next_one(
+    make_site: SiteMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    due = dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC)
+    scheduled = article("Scheduled", "2025-06-01T12:00:00Z", id="s50", tags="[Asia]")
+    site, out = make_site({**FILES, "content/50.md": scheduled}, CONFIG), tmp_path / "out"
+    clock = iter([due - dt.timedelta(seconds=10), due - dt.timedelta(seconds=1)])
+    monkeypatch.setattr("generator.build.build_time", lambda: next(clock, due))
+    build_site(site, out)
+    retext(site, "content/02.md", "More.")
+    build_site(site, out)  # the clock passes `due` while this build runs
+    shown = b"Scheduled" in (out / "index.html").read_bytes()
+    assert shown == (out / "2025/06/01/scheduled/index.html").exists()
+    build_site(site, out)
+    assert b"Scheduled" in (out / "index.html").read_bytes()
+    assert (out / "2025/06/01/scheduled/index.html").exists()
+
+
+def test_a_page_deleted_by_hand_that_the_spare_never_had_is_made_again(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    site, out, _ = noted_spare(make_site, tmp_path)
+    write_files(site, {"content/new.md": article("New", "2025-03-09T09:00:00Z", id="n")})
+    build_site(site, out)  # the spare (now the site before) has no page for it
+    shutil.rmtree(out / "2025/03/09")
+    retext(site, "content/04.md", "Four.")
+    assert build_site(site, out).edited == {"content/04.md"}
+    assert tree(out) == cold_tree(site, tmp_path / "cold")
+
+
+def test_a_file_that_became_a_folder_and_back_is_caught_up(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    site, out, _ = noted_spare(make_site, tmp_path)
+    notes = site / "content/notes"
+    for step, files in enumerate([{"content/notes": "a file"}, {"content/notes/a.txt": "in"}]):
+        if notes.is_file():
+            notes.unlink()
+        write_files(site, files)
+        build_site(site, out)
+        retext(site, f"content/0{step}.md", "Edited.")
+        assert build_site(site, out).edited == {f"content/0{step}.md"}
+        assert tree(out) == cold_tree(site, tmp_path / "cold")
+
+
+def test_an_editors_hidden_files_in_content_do_not_count(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    site, out = make_site({**FILES, "content/.02.md.swp": "swap 1"}, CONFIG), tmp_path / "out"
+    build_site(site, out)
+    write_files(site, {"content/.02.md.swp": "swap 2", "content/.notes/todo.md": "later"})
+    retext(site, "content/02.md", "More.")
+    assert build_site(site, out).edited == {"content/02.md"}
+    assert tree(out) == cold_tree(site, tmp_path / "cold")
