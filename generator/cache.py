@@ -176,6 +176,18 @@ def fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def file_fingerprint(path: str | Path, limit: int | None = None) -> str | None:
+    """The fingerprint of a file's bytes; None if it cannot be read or is over `limit`
+    bytes."""
+    try:
+        if limit is not None and os.stat(path).st_size > limit:
+            return None
+        with open(path, "rb") as stream:
+            return fingerprint(stream.read())
+    except OSError:
+        return None
+
+
 @functools.cache
 def library_versions() -> tuple[str, ...]:
     """The versions of Python and of the libraries whose output ends up in the site."""

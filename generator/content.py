@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from generator.cache import (
     Entries,
     cache_folder,
+    file_fingerprint,
     fingerprint,
     library_versions,
     load_entries,
@@ -214,11 +215,11 @@ def load_content(
     cached = load_entries(store) if store else {}
     entries: Entries = {}
     todo = []
-    for path in article_files:
-        relative = path.relative_to(site_dir).as_posix()
+    relatives = [path.relative_to(site_dir).as_posix() for path in article_files]
+    for path, relative in zip(article_files, relatives, strict=True):
         stamp, hit = (prints or {}).get(path), cached.get(relative)
         if stamp is None and hit is not None:  # whether the cached article still holds
-            stamp = _fingerprint(path, config.max_article_bytes)
+            stamp = file_fingerprint(path, config.max_article_bytes)
         if stamp is not None and hit is not None and hit[0] == stamp:
             entries[relative] = hit
         else:
@@ -238,7 +239,7 @@ def load_content(
         raise SiteError(errors)
     if store:
         save_entries(store, entries, [r for _, r, _ in todo] + list(cached.keys() - entries.keys()))
-    ordered = [entries[path.relative_to(site_dir).as_posix()] for path in article_files]
+    ordered = [entries[relative] for relative in relatives]
     warnings = [p for p in problems if p.warning] + [w for entry in ordered for w in entry[2]]
     return LoadedContent(
         articles=tuple(entry[1] for entry in ordered),
@@ -248,16 +249,6 @@ def load_content(
         places=tuple(entry[4] for entry in ordered),
         prints={path: entry[0] for path, entry in zip(article_files, ordered, strict=True)},
     )
-
-
-def _fingerprint(path: Path, limit: int) -> str | None:
-    """The SHA-256 of a file's bytes, or None for a file too big to be an article."""
-    try:
-        if path.stat().st_size > limit:
-            return None
-        return fingerprint(path.read_bytes())
-    except OSError:
-        return None
 
 
 def content_files(root: Path, problems: list[Problem]) -> list[Path]:

@@ -4,10 +4,10 @@ After each build a record goes into the build cache: a fingerprint of every
 input (the bytes of site.yaml, of every file under content/ but hidden ones,
 which the site leaves out, and of every template and theme file, the build's
 options and the versions of the generator and its libraries), the size and
-mtime of every output file, and
-the time of the build and the time at which a future article becomes due. A
-build whose fingerprint matches, whose output files are all as recorded, and
-whose time lies between those two, has nothing to do.
+mtime of every output file, and the time of the build and the time at which
+a future article becomes due. A build whose fingerprint matches, whose output
+files are all as recorded, and whose time lies between those two, has nothing
+to do.
 
 Hashing every input file is most of the cost of finding out, so, as git
 does for its index, the hash of a file is reused while its size, mtime,
@@ -33,7 +33,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from generator import __version__
-from generator.cache import fingerprint, library_versions, write_atomically
+from generator.cache import file_fingerprint, library_versions, write_atomically
 from generator.content import ARTICLE_SUFFIX
 from generator.errors import Problem
 
@@ -126,12 +126,12 @@ class InputStamp:
     def taken(self, prints: Mapping[Path, str]) -> InputStamp:
         """The stamp with the articles' hashes as they were read (`prints`); any other
         file not hashed yet is read here."""
-        files = tuple(
-            (name, seen, sha or prints.get(Path(name)) or _hash(name))
+        files = [
+            (name, seen, sha or prints.get(Path(name)) or file_fingerprint(name))
             for name, seen, sha in self.files
-        )
-        gone = [name for name, _, sha in files if sha is None]  # since it was listed
-        return dataclasses.replace(self, files=tuple(f for f in files if f[0] not in gone))
+        ]
+        # A file that could not be read is gone since it was listed.
+        return dataclasses.replace(self, files=tuple(f for f in files if f[2] is not None))
 
     def _is_article(self, name: str) -> bool:
         return name.startswith(self.articles) and name.endswith(ARTICLE_SUFFIX)
@@ -163,10 +163,9 @@ def input_stamp(
     read them (see `InputStamp.taken`).
     """
     base = repr((__version__, library_versions(), tuple(options)))
-    articles = os.path.join(site_dir / "content", "")
-    stamp = InputStamp(base, (), articles, time.time_ns() - SETTLED_NS)
-    files = []
     content = site_dir / "content"  # whose hidden files are not the site's (see content.py)
+    stamp = InputStamp(base, (), os.path.join(content, ""), time.time_ns() - SETTLED_NS)
+    files = []
     for root in [site_dir / "site.yaml", content, *folders]:
         for name in _files(root, hidden=root != content):
             try:
@@ -177,20 +176,14 @@ def input_stamp(
             known = hashed.get(name)
             if known is not None and known[:4] == seen:
                 sha: str | None = known[4]
+            elif read_later and stamp._is_article(name):
+                sha = None  # hashed as it is read
             else:
-                sha = None if read_later and stamp._is_article(name) else _hash(name)
-                if sha is None and not read_later:
+                sha = file_fingerprint(name)
+                if sha is None:
                     continue  # gone since the folder was listed
             files.append((name, seen, sha))
     return dataclasses.replace(stamp, files=tuple(files))
-
-
-def _hash(name: str) -> str | None:
-    try:
-        with open(name, "rb") as stream:
-            return fingerprint(stream.read())
-    except OSError:
-        return None
 
 
 def load_hashed(path: Path) -> Hashed:
