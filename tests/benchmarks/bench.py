@@ -166,7 +166,7 @@ def tools(venv: Path) -> list[Tool]:
         ]
 
     def forget(*names: str) -> Callable[[Path], None]:
-        return lambda work: [shutil.rmtree(work / name, ignore_errors=True) for name in names]
+        return lambda work: [set_aside(work / name, work.parent / "trash") for name in names]
 
     scenarios = ("cold", "noop", "edit")
     return [
@@ -174,6 +174,20 @@ def tools(venv: Path) -> list[Tool]:
         Tool("hugo", scenarios, hugo, forget("hugo-out", "hugo/resources")),
         Tool("pelican", ("cold",), pelican, forget("pelican-out")),
     ]
+
+
+def set_aside(folder: Path, trash: Path) -> None:
+    """Move `folder` out of the way, to be deleted once every build is measured.
+
+    Deleting a big output folder just before a build would slow the build
+    down, whatever the tool: ext4 without a journal (this machine's) does not
+    give a new file an inode freed in the last minute (six, while its inode
+    table is not yet written back), and looks at each such inode in turn on
+    every file and folder made, until the kernel's clock moves past them.
+    """
+    if folder.exists():
+        trash.mkdir(exist_ok=True)
+        folder.rename(trash / str(len(list(trash.iterdir()))))
 
 
 def edit_one_article(work: Path, tool: str, round_: int) -> None:
@@ -254,6 +268,7 @@ def main() -> None:
     root.mkdir(parents=True, exist_ok=True)
     os.chdir(HERE.parent.parent)  # digest runs from its own checkout
     rows = bench(args.sizes, args.runs, root.resolve())
+    shutil.rmtree(root / "trash", ignore_errors=True)
     print(f"\n{machine()}; medians of {args.runs} runs\n")
     print(table(rows))
 
