@@ -16,6 +16,8 @@ CONFIG_FILE = "site.yaml"
 PERMALINK_FIELDS = ("year", "month", "day", "slug")
 FEED_CONTENT = ("full", "summary")
 DIGEST_PERIODS = ("daily", "weekly")
+# What a site may leave out: kinds of pages (with their feeds) and feed formats.
+OPTIONAL_KINDS = ("digests", "archive", "sources", "rss", "atom", "json")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -39,10 +41,15 @@ class SiteConfig:
     unsafe_html: bool = False
     max_article_bytes: int = 5_000_000
     new_article_path: str = "{year}/{month}/{slug}.md"
+    disable: tuple[str, ...] = ()  # of OPTIONAL_KINDS
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def makes(self, kind: str) -> bool:
+        """Whether the site has pages or feeds of `kind` (one of OPTIONAL_KINDS)."""
+        return kind not in self.disable
 
 
 def load_config(site_dir: Path, overrides: dict[str, Any] | None = None) -> SiteConfig:
@@ -85,7 +92,7 @@ def config_from_mapping(
         if field is None:
             problem(key, f"unknown key {key!r}; known keys: {', '.join(known)}")
             continue
-        expected = dict if key == "tag_aliases" else type(field.default)
+        expected = {"tag_aliases": dict, "disable": list}.get(key, type(field.default))
         if value is None:
             continue
         if type(value) is not expected:
@@ -102,6 +109,8 @@ def config_from_mapping(
         values["base_url"] = values["base_url"].rstrip("/") + "/"
     if "tag_aliases" in values:
         values["tag_aliases"] = tuple(sorted(values["tag_aliases"].items()))
+    if "disable" in values:
+        values["disable"] = tuple(sorted(set(values["disable"])))
     return SiteConfig(**values)
 
 
@@ -122,6 +131,9 @@ def _check_value(key: str, value: Any) -> str | None:
         for k, v in value.items()
     ):
         return "tag_aliases must map tag names to tag names, e.g. `DPRK: North Korea`"
+    if key == "disable" and not all(kind in OPTIONAL_KINDS for kind in value):
+        unknown = next(kind for kind in value if kind not in OPTIONAL_KINDS)
+        return f"disable may list {', '.join(OPTIONAL_KINDS)}; got {unknown!r}"
     if key == "timezone":
         try:
             ZoneInfo(value)

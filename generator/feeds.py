@@ -105,15 +105,20 @@ def render_feed(site: Site, env: jinja2.Environment, feed: Feed, kind: str) -> b
 
 
 def site_feeds(site: Site) -> list[Feed]:
-    """The site-wide feed, one per tag, and the digest feed, each with its newest items."""
+    """The site-wide feed, one per tag, and the digest feed, each with its newest items,
+    in the formats the site makes."""
     config, limit = site.config, site.config.feed_items
+
+    def formats(*kinds: str) -> tuple[str, ...]:
+        return tuple(kind for kind in kinds if config.makes(kind))
+
     feeds = [
         Feed(
             config.title,
             config.description or config.title,
             "",
             site.articles[:limit],
-            ("rss", "atom", "json"),
+            formats("rss", "atom", "json"),
             "site feed",
         )
     ]
@@ -123,24 +128,25 @@ def site_feeds(site: Site) -> list[Feed]:
             f"Articles tagged {tag.name} on {config.title}",
             tag.url,
             tag.articles[:limit],
-            ("rss", "atom"),
+            formats("rss", "atom"),
             f"tag {tag.name!r}",
         )
         for tag in site.tags
     ]
-    feeds.append(
-        Feed(
-            f"{config.title}: {config.digest_period} digest",
-            f"One item per {'day' if config.digest_period == 'daily' else 'week'} "
-            f"with all of its articles, from {config.title}",
-            site.urls.digests_index(),
-            site.digests[:limit],
-            ("rss", "atom"),
-            "digest feed",
-            (DIGEST_TEMPLATE,),
+    if config.makes("digests"):
+        feeds.append(
+            Feed(
+                f"{config.title}: {config.digest_period} digest",
+                f"One item per {'day' if config.digest_period == 'daily' else 'week'} "
+                f"with all of its articles, from {config.title}",
+                site.urls.digests_index(),
+                site.digests[:limit],
+                formats("rss", "atom"),
+                "digest feed",
+                (DIGEST_TEMPLATE,),
+            )
         )
-    )
-    return feeds
+    return [feed for feed in feeds if feed.formats]
 
 
 def feed_items(feed: Feed, site: Site, env: jinja2.Environment) -> tuple[FeedItem, ...]:

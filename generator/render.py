@@ -125,7 +125,7 @@ def page_jobs(site: Site) -> Iterator[PageJob]:
     ) -> PageJob:
         return PageJob(template, url, origin, context, listed=True, shows=tuple(shows))
 
-    size, urls = site.config.page_size, site.urls
+    size, urls, makes = site.config.page_size, site.urls, site.config.makes
     latest = site.digests[0] if site.digests else None
     for pager in paginate(site.articles, size, ""):
         digest = latest if pager.number == 1 else None
@@ -142,10 +142,11 @@ def page_jobs(site: Site) -> Iterator[PageJob]:
     yield job("tags.html", urls.tags_index(), "tags index", site.articles, tags=site.tags)
     for digest in site.digests:
         yield job("digest.html", digest.url, f"digest {digest.key}", digest.articles, digest=digest)
-    for digests in paginate(site.digests, size, urls.digests_index()):
+    for digests in paginate(site.digests, size, urls.digests_index()) if makes("digests") else ():
         shows = [a for d in digests.items for a in d.articles]
         yield job("digests.html", digests.url, "digest index", shows, pager=digests)
-    yield job("archive.html", urls.archive(), "archive", site.articles, years=site.archive)
+    if makes("archive"):
+        yield job("archive.html", urls.archive(), "archive", site.articles, years=site.archive)
     for year in site.archive:
         shows = [a for m in year.months for a in m.articles]
         yield job("archive.html", year.url, f"archive {year.year}", shows, year=year)
@@ -153,9 +154,14 @@ def page_jobs(site: Site) -> Iterator[PageJob]:
             yield job(
                 "archive.html", month.url, f"archive {month.url}", month.articles, month=month
             )
-    yield job(
-        "sources.html", urls.sources_index(), "sources index", site.articles, sources=site.sources
-    )
+    if makes("sources"):
+        yield job(
+            "sources.html",
+            urls.sources_index(),
+            "sources index",
+            site.articles,
+            sources=site.sources,
+        )
     for source in site.sources:
         for pager in paginate(source.articles, size, source.url):
             origin = f"source {source.name!r}"

@@ -93,9 +93,13 @@ def assemble(
         urls=urls,
         articles=published,
         tags=tags,
-        digests=build_digests(published, config.digest_period, config.tz, urls),
-        archive=build_archive(published, config.tz, urls),
-        sources=index_sources(published, urls),
+        digests=(
+            build_digests(published, config.digest_period, config.tz, urls)
+            if config.makes("digests")
+            else ()
+        ),
+        archive=build_archive(published, config.tz, urls) if config.makes("archive") else (),
+        sources=index_sources(published, urls) if config.makes("sources") else (),
         links=MappingProxyType(
             (relink(published, kept_links) if kept_links is not None else None)
             or link_articles(published, {t.name: t.articles for t in tags})

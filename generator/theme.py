@@ -94,6 +94,7 @@ def make_environment(theme: Theme, config: SiteConfig, urls: Urls) -> jinja2.Env
         tag_url=lambda name: urls.tag(slugify(name)),
         tag_href=lambda name: urls.href(urls.tag(slugify(name))),
         feed_href=lambda kind, page="": urls.href(urls.feed(page, kind)),
+        makes=config.makes,
         month_name=lambda month: dt.date(2000, month, 1).strftime("%B"),
         article_json_ld=lambda article: json_ld(news_article(article, config, urls)),
     )

@@ -47,6 +47,7 @@ page_size: 5
 feed_items: 20
 feed_content: summary
 id_domain: news.example.org
+disable: [sources, json, sources]
 """
     )
     assert load_config(site) == SiteConfig(
@@ -61,8 +62,10 @@ id_domain: news.example.org
         feed_items=20,
         feed_content="summary",
         id_domain="news.example.org",
+        disable=("json", "sources"),
     )
     assert load_config(site).tz.key == "Asia/Seoul"
+    assert not load_config(site).makes("sources") and load_config(site).makes("atom")
 
 
 def test_unknown_key_names_its_line(make_site: SiteMaker) -> None:
@@ -92,6 +95,9 @@ def test_unknown_key_names_its_line(make_site: SiteMaker) -> None:
         ("permalink: /{hour}/{slug}/", "site.yaml:2: permalink has unknown field {hour}"),
         ("permalink: /../{slug}/", "site.yaml:2: permalink must stay inside the output folder"),
         ("permalink: /{year}/../../{slug}/", "site.yaml:2: permalink must stay inside"),
+        ("disable: digests", "site.yaml:2: disable must be list, got str"),
+        ("disable: [atom, tags]", "site.yaml:2: disable may list digests, archive, sources"),
+        ("disable: [[rss]]", "site.yaml:2: disable may list digests, archive, sources"),
     ],
 )
 def test_bad_value_names_key_and_line(make_site: SiteMaker, line: str, expected: str) -> None:

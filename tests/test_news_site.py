@@ -7,6 +7,7 @@ import html as html_module
 import http.server
 import json
 import re
+import shutil
 import threading
 import urllib.error
 import urllib.request
@@ -18,7 +19,7 @@ from urllib.parse import quote
 import feedparser
 import pytest
 from conftest import REPO, SiteMaker, article, run_digest
-from sitecheck import links_of
+from sitecheck import broken_links, links_of
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 BASE = "https://news.example.org/"
@@ -268,3 +269,49 @@ def test_every_internal_link_answers_under_a_sub_path(served_under_sub_path: str
                 queue.append(target)
     assert broken == []
     assert len(seen) > 60
+
+
+def build_sample_without(tmp_path: Path, kinds: list[str]) -> Path:
+    """The sample site built with `disable: kinds` added to its site.yaml."""
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "content", site / "content")
+    config = (REPO / "site.yaml").read_text()
+    (site / "site.yaml").write_text(f"{config}\ndisable: [{', '.join(kinds)}]\n")
+    result = run_digest("build", "--site", site)
+    assert result.returncode == 0, result.stderr
+    return site / "output"
+
+
+def test_a_site_can_leave_out_digests_archive_sources_and_feed_formats(tmp_path: Path) -> None:
+    out = build_sample_without(tmp_path, ["digests", "archive", "sources", "atom", "json"])
+    made = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert not any(f.startswith(("digest/", "archive/", "sources/")) for f in made)
+    assert not any(f.endswith(("atom.xml", "feed.json")) for f in made)
+    assert {"index.html", "tags/index.html", "feed.xml", "sitemap.xml"} <= made
+    tag_feeds = [f for f in made if f.startswith("tags/") and f.endswith("/feed.xml")]
+    assert len(tag_feeds) > 10
+    assert all(feed.replace("feed.xml", "index.html") in made for feed in tag_feeds)
+    for feed in ["feed.xml", *tag_feeds]:
+        parsed = feedparser.parse((out / feed).read_bytes())
+        assert not parsed.bozo and parsed.version == "rss20" and parsed.entries
+    assert broken_links(out, BASE) == []
+    pages = [(out / f).read_text() for f in made if f.endswith(".html")]
+    left_out = ("/digest/", "/archive/", "/sources/", "atom.xml", "feed.json")
+    assert not [link for html in pages for link in links_of(html) if link.endswith(left_out)]
+    home = (out / "index.html").read_text()
+    assert "Latest digest" not in home and "one item per digest" not in home
+    assert '<p class="subscribe">Subscribe: <a href="/feed.xml">RSS</a></p>' in home
+    sitemap = (out / "sitemap.xml").read_text()
+    assert "/digest/" not in sitemap and "/archive/" not in sitemap and "/sources/" not in sitemap
+
+
+def test_a_site_without_feeds_links_to_none(tmp_path: Path) -> None:
+    out = build_sample_without(tmp_path, ["rss", "atom", "json"])
+    made = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert not any(f.endswith((".xml", ".json")) and "sitemap" not in f for f in made)
+    assert {"digest/index.html", "archive/index.html", "sources/index.html"} <= made
+    assert broken_links(out, BASE) == []
+    for file in made:
+        if file.endswith(".html"):
+            html = (out / file).read_text()
+            assert 'rel="alternate"' not in html and 'class="subscribe"' not in html, file

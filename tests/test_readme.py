@@ -24,7 +24,8 @@ def test_every_site_yaml_key_is_documented_with_its_default() -> None:
     documented = table_keys("## Configuration: `site.yaml`")
     assert documented == {f.name for f in dataclasses.fields(SiteConfig)}
     for field in dataclasses.fields(SiteConfig):
-        shown = {"": '""', (): "{}"}.get(field.default, field.default)  # type: ignore[arg-type]
+        empty = "{}" if field.name == "tag_aliases" else "[]"  # a mapping or a list in YAML
+        shown = {"": '""', (): empty}.get(field.default, field.default)  # type: ignore[arg-type]
         default = f"`{shown}`"
         assert f"| `{field.name}` | {default} |" in README
 

