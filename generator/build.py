@@ -10,7 +10,6 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
 
 import jinja2
 
@@ -23,6 +22,7 @@ from generator.cache import (
     pickled_digest,
     record_file,
     spare_output,
+    templates_folder,
 )
 from generator.config import SiteConfig, load_config
 from generator.content import Article, LoadedContent, Progress, load_content, no_progress
@@ -32,9 +32,9 @@ from generator.feeds import feed_outputs
 from generator.keys import OutputKeys
 from generator.outputs import Output, check_outputs, file_output
 from generator.parallel import default_jobs
-from generator.related import LinkPaths, link_paths
+from generator.related import link_paths
 from generator.render import page_outputs
-from generator.site import Selection, Site, assemble
+from generator.site import KeptIndexes, Selection, Site, assemble
 from generator.theme import Theme, locate_theme, make_environment
 from generator.uptodate import (
     BuildRecord,
@@ -276,7 +276,8 @@ def assemble_site(
     selection = Selection(drafts=options.drafts, future=options.future, now=now)
     places = places_print(content)
     site = _assemble(options, content, config, urls, selection, places)
-    env = make_environment(locate_theme(site_dir), config, urls)
+    compiled = templates_folder(site_dir) if options.cache else None
+    env = make_environment(locate_theme(site_dir), config, urls, compiled)
     keys = OutputKeys(env, config)
     keys.know(content.articles, content.digests)
     due = _first_due(content.articles, selection)
@@ -291,16 +292,18 @@ def _assemble(
     selection: Selection,
     places: str,
 ) -> Site:
-    """`assemble`, with the links between articles kept from the last build while
-    the articles keep their places and the settings are the same."""
+    """`assemble`, with the links between articles and the possible duplicates kept from
+    the last build while the articles keep their places and the settings are the same."""
     if not options.cache:
         return assemble(content.articles, config, urls, selection)
     kept_in, key = links_file(options.site_dir), pickled_digest((__version__, places, config)).hex()
-    kept = cast(dict[str, LinkPaths] | None, load_kept(kept_in, key))
+    kept = load_kept(kept_in, key)
+    if not isinstance(kept, KeptIndexes):  # missing, or kept by another version
+        kept = None
     site = assemble(content.articles, config, urls, selection, kept)
-    links = link_paths(site.links)
-    if links != kept:
-        keep(kept_in, key, links)
+    found = KeptIndexes(link_paths(site.links), site.warnings)
+    if found != kept:
+        keep(kept_in, key, found)
     return site
 
 

@@ -73,6 +73,12 @@ def links_file(site_dir: Path) -> Path:
     return site_dir / CACHE_DIR / "links.pickle"
 
 
+def templates_folder(site_dir: Path) -> Path:
+    """Where the templates are kept compiled (Jinja2's bytecode, checked against each
+    template's source when it is loaded)."""
+    return site_dir / CACHE_DIR / "templates"
+
+
 def load_kept(path: Path, key: str) -> object | None:
     """The value kept in `path` under `key` (see `keep`); None if there is none, or
     it is damaged or kept under another key."""
@@ -134,12 +140,8 @@ def _save_shard(path: Path, entries: Entries) -> None:
 
 def _load_pickle(path: Path) -> object:
     """What `_save_pickle` put in `path`; None if it is missing or damaged."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    digest, payload = data[:32], data[32:]
-    if hashlib.sha256(payload).digest() != digest:
+    payload = load_checked(path)
+    if payload is None:
         return None
     try:
         return pickle.loads(payload)
@@ -148,7 +150,21 @@ def _load_pickle(path: Path) -> object:
 
 
 def _save_pickle(path: Path, value: object) -> None:
-    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    save_checked(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def load_checked(path: Path) -> bytes | None:
+    """What `save_checked` put in `path`; None if it is missing or damaged."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    digest, payload = data[:32], data[32:]
+    return payload if hashlib.sha256(payload).digest() == digest else None
+
+
+def save_checked(path: Path, payload: bytes) -> None:
+    """Keep `payload` in `path` (atomically), with a digest to check it by."""
     write_atomically(path, hashlib.sha256(payload).digest() + payload)
 
 

@@ -68,19 +68,27 @@ class Site:
     warnings: tuple[Problem, ...]
 
 
+@dataclass(frozen=True)
+class KeptIndexes:
+    """What assembling worked out from the places of the articles it published (see
+    edits.py): the links between them, by path, and the possible duplicates."""
+
+    links: Mapping[str, LinkPaths]
+    duplicates: tuple[Problem, ...]
+
+
 def assemble(
     articles: Iterable[Article],
     config: SiteConfig,
     urls: Urls,
     selection: Selection,
-    kept_links: Mapping[str, LinkPaths] | None = None,
+    kept: KeptIndexes | None = None,
 ) -> Site:
     """Choose, order and index the articles; raise SiteError on conflicts.
 
-    `kept_links` are the links between articles that an earlier build worked
-    out for articles in the same places (see edits.py), with the same
-    settings: taken again (linking is most of assembling) if they link the
-    same published articles.
+    `kept` is what an earlier build worked out for articles in the same places,
+    with the same settings: taken again (it is most of assembling) if its
+    links are between the same published articles.
     """
     articles = tuple(articles)
     _check_unique_ids(articles)
@@ -88,6 +96,12 @@ def assemble(
     published = with_tag_aliases(published, config.tag_aliases)
     published = with_tag_names(published, canonical_tag_names(published))
     tags = index_tags(published, urls)
+    links = relink(published, kept.links) if kept is not None else None
+    if kept is not None and links is not None:  # the same articles in the same places
+        duplicates = kept.duplicates
+    else:
+        links = link_articles(published, {t.name: t.articles for t in tags})
+        duplicates = tuple(possible_duplicates(published))
     return Site(
         config=config,
         urls=urls,
@@ -100,12 +114,9 @@ def assemble(
         ),
         archive=build_archive(published, config.tz, urls) if config.makes("archive") else (),
         sources=index_sources(published, urls) if config.makes("sources") else (),
-        links=MappingProxyType(
-            (relink(published, kept_links) if kept_links is not None else None)
-            or link_articles(published, {t.name: t.articles for t in tags})
-        ),
+        links=MappingProxyType(links),
         redirects=redirects(published, tags, config.tag_aliases, urls),
-        warnings=tuple(possible_duplicates(published)),
+        warnings=duplicates,
     )
 
 

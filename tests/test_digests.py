@@ -12,9 +12,10 @@ from generator.archive import build_archive, index_sources
 from generator.config import SiteConfig
 from generator.digests import build_digests, group_by_main_tag, period_of
 from generator.duplicates import possible_duplicates
+from generator.errors import Problem
 from generator.frontmatter import Source
 from generator.related import WINDOW, link_articles, link_paths, relink
-from generator.site import Selection, assemble
+from generator.site import KeptIndexes, Selection, assemble
 
 SEOUL = ZoneInfo("Asia/Seoul")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -204,11 +205,14 @@ def test_links_kept_as_paths_link_the_same_articles_again_and_no_others() -> Non
     assert relink(other, kept) is None  # as many, but another one
 
 
-def test_a_site_assembled_with_kept_links_takes_them_only_for_the_same_articles() -> None:
+def test_a_site_assembled_with_kept_indexes_takes_them_only_for_the_same_articles() -> None:
     config = SiteConfig(title="T", base_url="https://example.org/")
     articles = [make_article(f"a{i}", utc(2025, 3, 1 + i), "Tag") for i in range(5)]
     first = assemble(articles, config, URLS, Selection())
-    kept = link_paths(first.links)
-    assert assemble(articles, config, URLS, Selection(), kept).links == first.links
+    marker = Problem("a1", None, "kept", warning=True)
+    kept = KeptIndexes(link_paths(first.links), (marker,))
+    again = assemble(articles, config, URLS, Selection(), kept)
+    assert again.links == first.links and again.warnings == (marker,)
     fewer = assemble(articles[1:], config, URLS, Selection(), kept)
-    assert fewer.links == assemble(articles[1:], config, URLS, Selection()).links
+    alone = assemble(articles[1:], config, URLS, Selection())
+    assert fewer.links == alone.links and fewer.warnings == alone.warnings

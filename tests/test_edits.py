@@ -315,3 +315,22 @@ def test_an_editors_hidden_files_in_content_do_not_count(
     retext(site, "content/02.md", "More.")
     assert build_site(site, out).edited == {"content/02.md"}
     assert tree(out) == cold_tree(site, tmp_path / "cold")
+
+
+def test_possible_duplicates_are_still_reported_after_an_edit(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    twin = article(
+        "Story 3", "2025-03-02T18:00:00Z", id="twin", slug="story-3-again", body="Twice."
+    )
+    site, out = make_site({**FILES, "content/twin.md": twin}, CONFIG), tmp_path / "out"
+    warned = [str(w) for w in build_site(site, out).warnings if "duplicate" in w.message]
+    assert warned and "content/twin.md" in warned[0]
+    retext(site, "content/02.md", "More.")
+    second = build_site(site, out)
+    assert second.edited == {"content/02.md"}
+    assert [str(w) for w in second.warnings if "duplicate" in w.message] == warned
+    edit(site, "content/twin.md", "Story 3", "Another story")  # a new place: worked out again
+    third = build_site(site, out)
+    assert third.edited is None
+    assert not [w for w in third.warnings if "duplicate" in w.message]

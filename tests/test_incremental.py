@@ -169,6 +169,27 @@ def test_a_damaged_build_record_is_not_trusted(make_site: SiteMaker, tmp_path: P
     assert tree(out) == cold_tree(site, tmp_path / "cold")
 
 
+def test_templates_kept_compiled_are_used_only_while_their_source_is_the_same(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    build_site(site, out)
+    compiled = sorted((site / CACHE_DIR / "templates").iterdir())
+    assert len(compiled) >= 5  # one per template and each template it uses
+    marker = compiled[0].read_bytes()[:20]
+    for file in compiled:  # damaged: each is compiled again
+        file.write_bytes(marker + b"\0garbage")
+    for record in (site / CACHE_DIR).glob("build-*.json"):
+        record.unlink()  # every page made again
+    build_site(site, out)
+    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    assert all(not file.read_bytes().endswith(b"garbage") for file in compiled)
+    under_tags_heading(site, "<p>From a changed template.</p>")
+    build_site(site, out)
+    assert b"From a changed template." in (out / "tags/index.html").read_bytes()
+    assert tree(out) == cold_tree(site, tmp_path / "cold")
+
+
 CHANGES: dict[str, Callable[[Path], None]] = {
     "body": lambda site: edit(site, "content/05.md", "Body of story 5.", "New body."),
     "title": lambda site: edit(site, "content/05.md", "Story 5", "Story Five"),
