@@ -251,7 +251,7 @@ def _remember(
     save_record(record_file(site_dir, out_dir), record)
 
 
-def plan(options: BuildOptions, prints: Mapping[Path, str] | None = None) -> PlannedSite:
+def plan(options: BuildOptions, prints: Mapping[str, str] | None = None) -> PlannedSite:
     """Read and assemble the site and list its outputs, checked; make and write nothing.
 
     `prints` are fingerprints of input files already taken (see uptodate.py).
@@ -260,7 +260,7 @@ def plan(options: BuildOptions, prints: Mapping[Path, str] | None = None) -> Pla
 
 
 def assemble_site(
-    options: BuildOptions, prints: Mapping[Path, str], now: dt.datetime | None = None
+    options: BuildOptions, prints: Mapping[str, str], now: dt.datetime | None = None
 ) -> AssembledSite:
     """Read the site's settings, templates and articles, and assemble it as of `now`
     (by default, the build time)."""
@@ -308,7 +308,7 @@ def _assemble(
 
 
 def plan_outputs(
-    options: BuildOptions, assembled: AssembledSite, prints: Mapping[Path, str]
+    options: BuildOptions, assembled: AssembledSite, prints: Mapping[str, str]
 ) -> PlannedSite:
     """Every output of the assembled site, checked."""
     site, env, keys = assembled.site, assembled.env, assembled.keys
@@ -371,7 +371,7 @@ def build_time() -> dt.datetime:
 
 
 def collect_assets(
-    site_dir: Path, theme: Theme, content_files: Sequence[str], prints: Mapping[Path, str]
+    site_dir: Path, theme: Theme, content_files: Sequence[str], prints: Mapping[str, str]
 ) -> list[Output]:
     """Theme static files (a site's own override the default theme's), then content files."""
     static: dict[str, tuple[Path, str]] = {}
@@ -381,4 +381,4 @@ def collect_assets(
             static[file] = (path, f"{path.parent.parent.name}/static/{file}")
     files = [(file, path, origin) for file, (path, origin) in static.items()]
     files += [(f, site_dir / "content" / f, f"content/{f}") for f in content_files]
-    return [file_output(file, path, origin, prints.get(path)) for file, path, origin in files]
+    return [file_output(file, path, origin, prints.get(str(path))) for file, path, origin in files]

@@ -111,7 +111,7 @@ class LoadedContent:
     warnings: tuple[Problem, ...]
     digests: tuple[bytes, ...]
     places: tuple[bytes, ...]
-    prints: Mapping[Path, str]  # the SHA-256 of each article file's bytes, as read
+    prints: Mapping[str, str]  # the SHA-256 of each article file's bytes, as read, by path
 
 
 Progress = Callable[[str, int, int], None]
@@ -194,7 +194,7 @@ def load_content(
     jobs: int = 1,
     progress: Progress = no_progress,
     cache: bool = True,
-    prints: Mapping[Path, str] | None = None,
+    prints: Mapping[str, str] | None = None,
 ) -> LoadedContent:
     """Read every article under `site_dir/content`; raise SiteError listing all problems.
 
@@ -208,24 +208,29 @@ def load_content(
         raise SiteError([Problem("content", None, f"no content/ folder in {site_dir}")])
     problems: list[Problem] = []
     files = content_files(root, problems)
-    article_files = [path for path in files if path.suffix == ARTICLE_SUFFIX]
-    assets = tuple(p.relative_to(root).as_posix() for p in files if p.suffix != ARTICLE_SUFFIX)
+    start = len(str(root)) + 1  # of each file's path below content/
+
+    def below(name: str) -> str:
+        return name[start:].replace(os.sep, "/")
+
+    article_files = [name for name in files if name.endswith(ARTICLE_SUFFIX)]
+    assets = tuple(below(name) for name in files if not name.endswith(ARTICLE_SUFFIX))
     reader = article_reader(site_dir, config, urls)
     store = cache_folder(site_dir, reader.settings) if cache else None
     cached = load_entries(store) if store else {}
     entries: Entries = {}
     todo = []
-    relatives = [path.relative_to(site_dir).as_posix() for path in article_files]
-    for path, relative in zip(article_files, relatives, strict=True):
-        stamp, hit = (prints or {}).get(path), cached.get(relative)
+    relatives = [f"content/{below(name)}" for name in article_files]
+    for name, relative in zip(article_files, relatives, strict=True):
+        stamp, hit = (prints or {}).get(name), cached.get(relative)
         if stamp is None and hit is not None:  # whether the cached article still holds
-            stamp = file_fingerprint(path, config.max_article_bytes)
+            stamp = file_fingerprint(name, config.max_article_bytes)
         if stamp is not None and hit is not None and hit[0] == stamp:
             entries[relative] = hit
         else:
-            todo.append((path, relative, stamp))
+            todo.append((name, relative, stamp))
     progress("reading", 0, len(todo))
-    read = ordered_map(reader.read_with_digests, [path for path, _, _ in todo], jobs)
+    read = ordered_map(reader.read_with_digests, [Path(name) for name, _, _ in todo], jobs)
     for done, ((_, relative, stamp), (article, found, digests, taken)) in enumerate(
         zip(todo, read, strict=True)
     ):
@@ -247,12 +252,13 @@ def load_content(
         warnings=tuple(sorted(warnings)),
         digests=tuple(entry[3] for entry in ordered),
         places=tuple(entry[4] for entry in ordered),
-        prints={path: entry[0] for path, entry in zip(article_files, ordered, strict=True)},
+        prints={name: entry[0] for name, entry in zip(article_files, ordered, strict=True)},
     )
 
 
-def content_files(root: Path, problems: list[Problem]) -> list[Path]:
-    """Files under `root` in a stable order, without hidden ones.
+def content_files(root: Path, problems: list[Problem]) -> list[str]:
+    """The paths of the files under `root` (joined to it) in a stable order, without
+    hidden ones.
 
     A symbolic link is followed only to a file inside `root`; any other link
     is skipped with a warning, so nothing outside content/ is ever published.
@@ -285,7 +291,7 @@ def content_files(root: Path, problems: list[Problem]) -> list[Path]:
                     problems.append(Problem(where, None, message, warning=True))
                 elif entry.is_file():
                     found.append(entry.path)
-    return [Path(path) for path in sorted(found, key=lambda path: path.split(os.sep))]
+    return sorted(found, key=lambda path: path.split(os.sep))
 
 
 def read_article_bytes(

@@ -100,9 +100,10 @@ class InputStamp:
     settled: int  # files changed since this time (ns) are hashed again next time
 
     @functools.cached_property
-    def prints(self) -> dict[Path, str]:
-        """The SHA-256 of each input file's bytes (of those taken yet)."""
-        return {Path(name): sha for name, _, sha in self.files if sha is not None}
+    def prints(self) -> dict[str, str]:
+        """The SHA-256 of each input file's bytes (of those taken yet), by its path as
+        listed (the site folder joined with the path below it)."""
+        return {name: sha for name, _, sha in self.files if sha is not None}
 
     @functools.cached_property
     def whole(self) -> str:
@@ -123,11 +124,11 @@ class InputStamp:
             if sha is not None and REUSE_HASHES and max(seen[1], seen[2]) < self.settled
         }
 
-    def taken(self, prints: Mapping[Path, str]) -> InputStamp:
+    def taken(self, prints: Mapping[str, str]) -> InputStamp:
         """The stamp with the articles' hashes as they were read (`prints`); any other
         file not hashed yet is read here."""
         files = [
-            (name, seen, sha or prints.get(Path(name)) or file_fingerprint(name))
+            (name, seen, sha or prints.get(name) or file_fingerprint(name))
             for name, seen, sha in self.files
         ]
         # A file that could not be read is gone since it was listed.
