@@ -15,15 +15,10 @@ import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote, urlsplit
 
 import jinja2
-from feedgen.ext.base import BaseEntryExtension, BaseExtension
-from feedgen.feed import FeedGenerator
-from feedgen.util import xml_elem
 
-from generator import __version__
 from generator.content import Article
 from generator.digests import Digest
 from generator.errors import Problem, SiteError
@@ -99,7 +94,12 @@ def render_feed(site: Site, env: jinja2.Environment, feed: Feed, kind: str) -> b
     """One format of `feed`, checked by parsing it back; raise SiteError if it is broken."""
     with template_errors():
         items = feed_items(feed, site, env)
-    data = _json_feed(site, feed, items) if kind == "json" else _xml_feed(site, feed, items, kind)
+    if kind == "json":
+        data = _json_feed(site, feed, items)
+    else:  # feedgen and lxml, imported by the builds that make an RSS or Atom feed
+        from generator.xmlfeeds import xml_feed
+
+        data = xml_feed(site, feed, items, kind)
     check_feed(data, site.urls.feed(feed.page, kind), feed.origin, kind, len(items))
     return data
 
@@ -229,71 +229,6 @@ def absolute_links(html: str, page_url: str) -> str:
 def newest_date(items: tuple[FeedItem, ...]) -> dt.datetime:
     """When the feed last changed: its newest item's update."""
     return max((item.updated for item in items), default=_EMPTY_FEED_DATE)
-
-
-class _ViaLink(BaseEntryExtension):  # type: ignore[misc]
-    """Atom's `<link rel="via">` for an entry (feedgen 1.0 drops the rel of entry links)."""
-
-    def __init__(self) -> None:
-        self.url: str | None = None
-
-    def extend_atom(self, entry: Any) -> Any:
-        if self.url:
-            xml_elem("link", entry, href=self.url, rel="via")
-        return entry
-
-
-class _NoFeedExtension(BaseExtension):  # type: ignore[misc]
-    def extend_ns(self) -> dict[str, str]:
-        return {}
-
-
-def _xml_feed(site: Site, feed: Feed, items: tuple[FeedItem, ...], kind: str) -> bytes:
-    config, urls = site.config, site.urls
-    generator = FeedGenerator()
-    if kind == "rss":
-        generator.load_extension("dc", atom=False)
-    else:
-        generator.register_extension("via", _NoFeedExtension, _ViaLink, atom=True, rss=False)
-    generator.title(feed.title)
-    generator.description(feed.description)
-    generator.language(config.language)
-    generator.id(urls.absolute(urls.feed(feed.page, kind)))
-    generator.author({"name": config.author or config.title})
-    generator.generator("digest", __version__, "https://pypi.org/project/digest/")
-    generator.link(href=urls.absolute(urls.feed(feed.page, kind)), rel="self")
-    generator.link(href=urls.absolute(feed.page), rel="alternate")  # last: RSS's <link>
-    generator.updated(newest_date(items))
-    for item in items:
-        entry = generator.add_entry(order="append")
-        entry.title(item.title)
-        entry.link(href=item.link)
-        entry.published(item.published)
-        entry.updated(item.updated)
-        for category in item.categories:
-            entry.category(term=category)
-        if kind == "rss":
-            entry.guid(item.guid, permalink=False)
-            entry.description(item.summary)
-            if item.content_html is not None:
-                entry.content(item.content_html)  # beside a description: <content:encoded>
-            if item.author:
-                entry.dc.dc_creator(item.author)
-            if item.source is not None:
-                entry.source(url=item.source.url, title=item.source.name)
-        else:
-            entry.id(item.atom_id)
-            entry.summary(item.summary)
-            if item.content_html is not None:
-                entry.content(item.content_html, type="html")
-            if item.author:
-                entry.author({"name": item.author})
-            if item.source is not None:
-                entry.via.url = item.source.url
-    data: bytes = (
-        generator.rss_str(pretty=True) if kind == "rss" else generator.atom_str(pretty=True)
-    )
-    return data
 
 
 def _json_feed(site: Site, feed: Feed, items: tuple[FeedItem, ...]) -> bytes:
