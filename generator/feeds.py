@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib
 import json
 import re
 import xml.etree.ElementTree as ElementTree
@@ -34,6 +35,7 @@ _EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _ATOM = "{http://www.w3.org/2005/Atom}"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 DIGEST_TEMPLATE = "digest_feed.html"
+XML_FEEDS = "generator.xmlfeeds"  # RSS and Atom files, made with feedgen (see render_feed)
 
 
 @dataclass(frozen=True)
@@ -78,16 +80,19 @@ def feed_outputs(
     with template_errors():
         env.get_template(DIGEST_TEMPLATE)  # compiled once, here, before workers fork
         keys.template_stamp(DIGEST_TEMPLATE)  # and read, so that every worker sees one version
-        return [
-            Output(
-                output_file(site.urls.feed(feed.page, kind)),
-                feed.origin,
-                functools.partial(keys.key, feed.templates, kind, feed),
-                functools.partial(render_feed, site, env, feed, kind),
-            )
-            for feed in (site_feeds(site) if feeds is None else feeds)
-            for kind in feed.formats
-        ]
+    chosen = site_feeds(site) if feeds is None else feeds
+    if any(kind != "json" for feed in chosen for kind in feed.formats):
+        importlib.import_module(XML_FEEDS)  # here, before workers fork, not in each of them
+    return [
+        Output(
+            output_file(site.urls.feed(feed.page, kind)),
+            feed.origin,
+            functools.partial(keys.key, feed.templates, kind, feed),
+            functools.partial(render_feed, site, env, feed, kind),
+        )
+        for feed in chosen
+        for kind in feed.formats
+    ]
 
 
 def render_feed(site: Site, env: jinja2.Environment, feed: Feed, kind: str) -> bytes:
@@ -96,10 +101,8 @@ def render_feed(site: Site, env: jinja2.Environment, feed: Feed, kind: str) -> b
         items = feed_items(feed, site, env)
     if kind == "json":
         data = _json_feed(site, feed, items)
-    else:  # feedgen and lxml, imported by the builds that make an RSS or Atom feed
-        from generator.xmlfeeds import xml_feed
-
-        data = xml_feed(site, feed, items, kind)
+    else:  # feedgen and lxml, imported only by the builds that make an RSS or Atom feed
+        data = importlib.import_module(XML_FEEDS).xml_feed(site, feed, items, kind)
     check_feed(data, site.urls.feed(feed.page, kind), feed.origin, kind, len(items))
     return data
 

@@ -17,7 +17,7 @@ import jinja2
 import jinja2.bccache
 
 from generator import __version__
-from generator.cache import load_checked, save_checked
+from generator.cache import library_versions, load_checked, save_checked
 from generator.config import SiteConfig
 from generator.metadata import json_ld, news_article
 from generator.slugs import slugify
@@ -118,7 +118,7 @@ def make_environment(
         bytecode_cache=(
             None
             if compiled is None
-            else CompiledTemplates(compiled, repr((__version__, config, urls)))
+            else CompiledTemplates(compiled, repr((__version__, library_versions(), config, urls)))
         ),
         autoescape=True,
         trim_blocks=True,

@@ -205,6 +205,9 @@ CHANGES: dict[str, Callable[[Path], None]] = {
         site, "site.yaml", "page_size: 2", "page_size: 2\ntag_aliases: {Energy: Power}"
     ),
     "page size": lambda site: edit(site, "site.yaml", "page_size: 2", "page_size: 3"),
+    "disable": lambda site: edit(
+        site, "site.yaml", "page_size: 2", "page_size: 2\ndisable: [digests, archive, atom]"
+    ),
     "base template": lambda site: override(
         site, "base.html", lambda text: text.replace("</footer>", "<p>Fine print</p></footer>")
     ),

@@ -189,7 +189,7 @@ def set_aside(folder: Path, trash: Path) -> None:
     """
     if folder.exists():
         trash.mkdir(exist_ok=True)
-        folder.rename(trash / str(len(list(trash.iterdir()))))
+        folder.rename(Path(tempfile.mkdtemp(dir=trash)) / folder.name)
 
 
 def edit_one_article(work: Path, tool: str, round_: int) -> None:
