@@ -35,7 +35,7 @@ _EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _ATOM = "{http://www.w3.org/2005/Atom}"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 DIGEST_TEMPLATE = "digest_feed.html"
-XML_FEEDS = "generator.xmlfeeds"  # RSS and Atom files, made with feedgen (see render_feed)
+XML_FEEDS = "generator.xmlfeeds"  # RSS and Atom files, made with feedgen
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,9 @@ def render_feed(site: Site, env: jinja2.Environment, feed: Feed, kind: str) -> b
     if kind == "json":
         data = _json_feed(site, feed, items)
     else:  # feedgen and lxml, imported only by the builds that make an RSS or Atom feed
-        data = importlib.import_module(XML_FEEDS).xml_feed(site, feed, items, kind)
+        from generator.xmlfeeds import xml_feed
+
+        data = xml_feed(site, feed, items, kind)
     check_feed(data, site.urls.feed(feed.page, kind), feed.origin, kind, len(items))
     return data
 
