@@ -131,9 +131,9 @@ def _check_value(key: str, value: Any) -> str | None:
         for k, v in value.items()
     ):
         return "tag_aliases must map tag names to tag names, e.g. `DPRK: North Korea`"
-    if key == "disable" and not all(kind in OPTIONAL_KINDS for kind in value):
-        unknown = next(kind for kind in value if kind not in OPTIONAL_KINDS)
-        return f"disable may list {', '.join(OPTIONAL_KINDS)}; got {unknown!r}"
+    unknown = [kind for kind in value if kind not in OPTIONAL_KINDS] if key == "disable" else []
+    if unknown:
+        return f"disable may list {', '.join(OPTIONAL_KINDS)}; got {unknown[0]!r}"
     if key == "timezone":
         try:
             ZoneInfo(value)

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import importlib
 import json
 import re
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
@@ -35,7 +34,6 @@ _EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _ATOM = "{http://www.w3.org/2005/Atom}"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 DIGEST_TEMPLATE = "digest_feed.html"
-XML_FEEDS = "generator.xmlfeeds"  # RSS and Atom files, made with feedgen
 
 
 @dataclass(frozen=True)
@@ -82,7 +80,7 @@ def feed_outputs(
         keys.template_stamp(DIGEST_TEMPLATE)  # and read, so that every worker sees one version
     chosen = site_feeds(site) if feeds is None else feeds
     if any(kind != "json" for feed in chosen for kind in feed.formats):
-        importlib.import_module(XML_FEEDS)  # here, before workers fork, not in each of them
+        _xml_feed_maker()  # imported here, before workers fork, not in each of them
     return [
         Output(
             output_file(site.urls.feed(feed.page, kind)),
@@ -101,12 +99,17 @@ def render_feed(site: Site, env: jinja2.Environment, feed: Feed, kind: str) -> b
         items = feed_items(feed, site, env)
     if kind == "json":
         data = _json_feed(site, feed, items)
-    else:  # feedgen and lxml, imported only by the builds that make an RSS or Atom feed
-        from generator.xmlfeeds import xml_feed
-
-        data = xml_feed(site, feed, items, kind)
+    else:
+        data = _xml_feed_maker()(site, feed, items, kind)
     check_feed(data, site.urls.feed(feed.page, kind), feed.origin, kind, len(items))
     return data
+
+
+def _xml_feed_maker() -> Callable[[Site, Feed, tuple[FeedItem, ...], str], bytes]:
+    """xmlfeeds.xml_feed: feedgen and lxml, imported only by builds that make RSS or Atom."""
+    from generator.xmlfeeds import xml_feed
+
+    return xml_feed
 
 
 def site_feeds(site: Site) -> list[Feed]:
