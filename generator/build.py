@@ -31,6 +31,7 @@ from generator.errors import Problem, SiteError
 from generator.feeds import feed_outputs
 from generator.keys import OutputKeys
 from generator.outputs import Output, check_outputs, file_output
+from generator.outputscan import OutputScan
 from generator.parallel import default_jobs
 from generator.related import link_paths
 from generator.render import page_outputs
@@ -163,9 +164,23 @@ def build(options: BuildOptions) -> BuildResult:
     started, now = time.perf_counter(), build_time()
     out_dir = output_dir(options)
     record = load_record(record_file(options.site_dir, out_dir)) if options.cache else None
+    # The files the record lists are looked at in another process meanwhile.
+    with OutputScan(out_dir, record.files if record else {}) as scan:
+        return _build(options, out_dir, record, scan, started, now)
+
+
+def _build(
+    options: BuildOptions,
+    out_dir: Path,
+    record: BuildRecord | None,
+    scan: OutputScan,
+    started: float,
+    now: dt.datetime,
+) -> BuildResult:
+    """`build`, with the last build's `record` and its output files being looked at."""
     # With no record to compare with, the articles are hashed as they are read.
     stamp = _input_stamp(options, out_dir, record is None) if options.cache else None
-    if record is not None and stamp is not None and record.current(stamp.whole, out_dir, now):
+    if record is not None and stamp is not None and record.current(stamp.whole, now, scan.changed):
         options.progress("done", 1, 1)
         return _unchanged(record, time.perf_counter() - started)
     prints = stamp.prints if stamp else {}
@@ -173,13 +188,13 @@ def build(options: BuildOptions) -> BuildResult:
     if stamp is not None and record is None:  # the articles as they were read
         stamp = _keep_hashes(options, stamp.taken(assembled.content.prints))
     options.progress("planning", 0, 1)
-    edits = text_edits(record, stamp, assembled, out_dir, now) if record and stamp else None
+    edits = text_edits(record, stamp, assembled, scan.changed, now) if record and stamp else None
     spare = spare_output(options.site_dir, out_dir)
     jobs, progress = options.jobs, options.progress
     if record is not None and edits is not None:
         counts, kept = (record.articles, record.pages, record.feeds, record.assets), record.files
         report = write_changes(
-            out_dir, edits.outputs, spare, record.files, edits.stale, jobs, progress
+            out_dir, edits.outputs, spare, record.files, edits.stale, jobs, progress, scan.tree
         )
     else:
         planned = plan_outputs(options, assembled, prints)

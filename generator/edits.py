@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Set
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.content import LoadedContent
@@ -60,14 +59,14 @@ def text_edits(
     record: BuildRecord,
     stamp: InputStamp,
     assembled: AssembledSite,
-    out_dir: Path,
+    changed: Callable[[], Iterable[str]],
     now: dt.datetime,
 ) -> Edits | None:
-    """The edits since the last build into `out_dir` (`record`), if only the text of
-    articles changed; None if anything else did, which needs the whole site.
+    """The edits since the last build (`record`), if only the text of articles
+    changed; None if anything else did, which needs the whole site.
 
-    Output files changed since (by hand, or by a preview of `digest serve`) are
-    made again too, if they are pages or feeds.
+    Output files changed since (by hand, or by a preview of `digest serve`),
+    which `changed` lists, are made again too, if they are pages or feeds.
     """
     content = assembled.content
     if (
@@ -81,7 +80,7 @@ def text_edits(
         for article, digest in zip(content.articles, content.digests, strict=True)
         if record.digests.get(article.path) != digest.hex()
     )
-    stale = frozenset(record.changed_files(out_dir))
+    stale = frozenset(changed())
     outputs = outputs_showing(assembled, edited, stale)
     if not stale <= {output.file for output in outputs}:
         return None  # a file of another kind, or gone

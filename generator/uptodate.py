@@ -36,6 +36,7 @@ from generator import __version__
 from generator.cache import file_fingerprint, library_versions, write_atomically
 from generator.content import ARTICLE_SUFFIX
 from generator.errors import Problem
+from generator.outputscan import size_and_time
 
 SETTLED_NS = 2_000_000_000  # coarser than any file system's clock (FAT's is 2 s)
 REUSE_HASHES = os.name == "posix"
@@ -60,24 +61,17 @@ class BuildRecord:
     places: str  # the fingerprint of every article's place in the site (see edits.py)
     digests: dict[str, str]  # each article's digest (see keys.py), by path
 
-    def current(self, stamp: str, out_dir: Path, now: dt.datetime) -> bool:
-        """Whether a build with this stamp, now, would write exactly what is there."""
-        return stamp == self.stamp and self.same_selection(now) and not self.changed_files(out_dir)
+    def current(self, stamp: str, now: dt.datetime, changed: Callable[[], Sequence[str]]) -> bool:
+        """Whether a build with this stamp, now, would write exactly what is there;
+        `changed` lists the output files no longer as this build wrote them (see
+        outputscan.py)."""
+        return stamp == self.stamp and self.same_selection(now) and not changed()
 
     def same_selection(self, now: dt.datetime) -> bool:
         """Whether a build now publishes the articles the last one did (none fell due)."""
         if now < dt.datetime.fromisoformat(self.built_at):
             return False  # a build time before the last one's
         return not self.due or now < dt.datetime.fromisoformat(self.due)
-
-    def changed_files(self, out_dir: Path) -> list[str]:
-        """The files the last build wrote that are no longer as it wrote them."""
-        root = str(out_dir)
-        return [
-            file
-            for file, seen in self.files.items()
-            if _size_and_time(f"{root}/{file}") != tuple(seen[:2])
-        ]
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -236,15 +230,7 @@ def _save_json(path: Path, data: object) -> None:
 def output_files(out_dir: Path, keys: Mapping[str, str]) -> dict[str, tuple[int, int, str]]:
     """The size and mtime of each output file, as written, and the key it was made from."""
     root = str(out_dir)
-    return {file: (*_size_and_time(f"{root}/{file}"), key) for file, key in keys.items()}
-
-
-def _size_and_time(path: str | Path) -> tuple[int, int]:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return (-1, -1)
-    return (stat.st_size, stat.st_mtime_ns)
+    return {file: (*size_and_time(f"{root}/{file}"), key) for file, key in keys.items()}
 
 
 def _files(root: Path, hidden: bool = True) -> list[str]:

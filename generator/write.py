@@ -30,7 +30,7 @@ import functools
 import json
 import os
 import shutil
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
@@ -39,6 +39,7 @@ from generator.cache import write_atomically
 from generator.content import Progress, no_progress
 from generator.errors import Problem, SiteError
 from generator.outputs import Output, known_key
+from generator.outputscan import Tree, walk
 from generator.parallel import forked_map
 
 STAGING_SUFFIX = ".digest-staging"
@@ -120,6 +121,7 @@ def write_changes(
     stale: Set[str] = frozenset(),
     jobs: int = 1,
     progress: Progress = no_progress,
+    live: Callable[[], Tree] | None = None,
 ) -> WriteReport:
     """`write_output` for a site whose other files are as `previous` recorded them.
 
@@ -130,7 +132,8 @@ def write_changes(
     site's other files are not looked at one by one. Without that note, every
     file is checked as `write_output` does. The report's keys are those of
     `outputs` alone. Outputs in `stale` files, no longer as `previous` says,
-    are made and written whatever their keys.
+    are made and written whatever their keys. `live` lists the files and
+    folders of `out_dir` (by default, walking through it).
     """
     difference = _load_difference(spare)
     if (
@@ -154,17 +157,17 @@ def write_changes(
     if not new:  # the same bytes: nothing to write
         return WriteReport(0, len(previous), 0, len(made), keys)
     _forget_difference(spare)  # from here on, the spare is being changed
-    live_files, live_folders = _walk(out_dir)
-    hidden = [file for file in live_files if _is_hidden(file)]
+    tree = live() if live is not None else walk(out_dir)
+    hidden = [file for file in tree.files if _is_hidden(file)]
     try:
-        _catch_up(spare, out_dir, difference, hidden, [f for f in live_folders if _is_hidden(f)])
+        _catch_up(spare, out_dir, difference, hidden, [f for f in tree.folders if _is_hidden(f)])
         for file, data in new:
             os.makedirs(os.path.dirname(f"{spare}/{file}"), exist_ok=True)
             replace_with_bytes(f"{spare}/{file}", data)
     except OSError:  # a spare the note no longer describes: check every file
         return _write_every_file(out_dir, outputs, spare, previous, jobs, progress)
     written = [file for file, _ in new]
-    removed = [file for file in live_files if file not in previous and not _is_hidden(file)]
+    removed = [file for file in tree.files if file not in previous and not _is_hidden(file)]
     _swap(spare, out_dir)
     _save_difference(spare, _Difference(written, removed, hidden))
     unchanged = len(previous) - len(written)
@@ -418,18 +421,18 @@ def _sync_the_rest(out_dir: Path, staging: Path, keep: set[str]) -> tuple[list[s
     Returns the files of the live output that are not in the new site, and
     its hidden files.
     """
-    live_files, live_folders = _walk(out_dir) if out_dir.is_dir() else ([], [])
-    hidden_folders = [folder for folder in live_folders if _is_hidden(folder)]
+    live = walk(out_dir)
+    hidden_folders = [folder for folder in live.folders if _is_hidden(folder)]
     for folder in hidden_folders:
         os.makedirs(f"{staging}/{folder}", exist_ok=True)
-    hidden = {file for file in live_files if _is_hidden(file) and file not in keep}
+    hidden = {file for file in live.files if _is_hidden(file) and file not in keep}
     for relative in hidden:
         target = f"{staging}/{relative}"
         if not _same_inode(f"{out_dir}/{relative}", target):
             os.makedirs(os.path.dirname(target), exist_ok=True)
             _replace_with_link(f"{out_dir}/{relative}", target)
-    staged_files, staged_folders = _walk(staging)
-    for relative in staged_files:
+    staged = walk(staging)
+    for relative in staged.files:
         if relative not in keep and relative not in hidden:
             os.unlink(f"{staging}/{relative}")
     needed = set(hidden_folders)
@@ -438,28 +441,12 @@ def _sync_the_rest(out_dir: Path, staging: Path, keep: set[str]) -> tuple[list[s
         while folder and folder not in needed:
             needed.add(folder)
             folder = os.path.dirname(folder)
-    for folder in sorted(staged_folders, key=lambda f: f.count("/"), reverse=True):
+    for folder in sorted(staged.folders, key=lambda f: f.count("/"), reverse=True):
         if folder not in needed:
             with contextlib.suppress(OSError):  # not empty: something the site does not know
                 os.rmdir(f"{staging}/{folder}")
-    removed = [file for file in live_files if file not in keep and file not in hidden]
+    removed = [file for file in live.files if file not in keep and file not in hidden]
     return removed, sorted(hidden)
-
-
-def _walk(root: Path) -> tuple[list[str], list[str]]:
-    """Every file (or link) and every folder below `root`, relative to it."""
-    files, folders, todo = [], [], [""]
-    while todo:
-        prefix = todo.pop()
-        with os.scandir(f"{root}/{prefix}") as entries:
-            for entry in entries:
-                relative = prefix + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    folders.append(relative)
-                    todo.append(relative + "/")
-                else:
-                    files.append(relative)
-    return files, folders
 
 
 def _is_hidden(relative: str) -> bool:

@@ -1,0 +1,156 @@
+"""The output folder as the last build left it, looked at by a second process.
+
+A build with a record of the last one needs to know which output files are
+no longer as that build wrote them (see uptodate.py), and a build that
+changes a few outputs also needs every file and folder of the output folder,
+to carry its hidden files over and drop anything else the site does not
+have (see write.py). At 10,000 articles that is 14,000 stats and a walk
+through 15,000 folders: a fifth of a build after an edit, all of it spent
+waiting on the file system rather than running Python. So a forked process
+does it while this one reads and assembles the site, on the other core, and
+sends back what it found.
+
+Where forking is not safe (no fork, or threads, as in `digest serve`), or
+the forked process fails, the same is done here when it is first asked for.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+# What the last build wrote to each file: its size, its mtime and its key.
+Recorded = Mapping[str, tuple[int, int, str]]
+
+
+@dataclass(frozen=True)
+class Tree:
+    """Every file (or link) and every folder of a folder, relative to it."""
+
+    files: list[str]
+    folders: list[str]
+
+
+def walk(root: Path | str) -> Tree:
+    """Every file (or link) and every folder below `root`, relative to it (none if
+    `root` is not a folder)."""
+    files: list[str] = []
+    folders: list[str] = []
+    todo = [""] if os.path.isdir(root) else []
+    while todo:
+        prefix = todo.pop()
+        with os.scandir(f"{root}/{prefix}") as entries:
+            for entry in entries:
+                relative = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(relative)
+                    todo.append(relative + "/")
+                else:
+                    files.append(relative)
+    return Tree(files, folders)
+
+
+def changed_files(out_dir: Path | str, recorded: Recorded) -> list[str]:
+    """The files of `recorded` no longer as it says (changed, replaced or gone)."""
+    return [
+        file for file, seen in recorded.items() if size_and_time(f"{out_dir}/{file}") != seen[:2]
+    ]
+
+
+def size_and_time(path: str | Path) -> tuple[int, int]:
+    """A file's size and mtime (following links); (-1, -1) if there is none."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+class OutputScan:
+    """`changed_files` and `walk` of an output folder, found by a forked process.
+
+    Use it as a context manager: leaving it stops the process if it is still
+    at work. Each answer is what the folder held when the process looked.
+    """
+
+    def __init__(self, out_dir: Path, recorded: Recorded) -> None:
+        self._out_dir, self._recorded = out_dir, recorded
+        self._answers: list[Any] = []
+        self._stream: IO[bytes] | None = None
+        self._pid: int | None = None
+        if recorded and _can_fork():  # with no record, no build asks
+            self._fork()
+
+    def changed(self) -> list[str]:
+        """The recorded files no longer as the last build wrote them."""
+        found = self._answer(0, lambda: changed_files(self._out_dir, self._recorded))
+        assert isinstance(found, list)
+        return found
+
+    def tree(self) -> Tree:
+        """Every file and folder of the output folder (none if there is no folder)."""
+        found = self._answer(1, lambda: walk(self._out_dir))
+        assert isinstance(found, Tree)
+        return found
+
+    def close(self) -> None:
+        """Stop the forked process, if it is still looking, and wait for it."""
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+        if self._pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self._pid, 0)
+            self._pid = None
+
+    def __enter__(self) -> OutputScan:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _answer(self, index: int, here: Callable[[], object]) -> object:
+        """The `index`th answer of the forked process, or `here()` without one."""
+        while len(self._answers) <= index and self._stream is not None:
+            try:
+                self._answers.append(pickle.load(self._stream))
+            except Exception:  # the process failed: look here instead
+                self.close()
+        if len(self._answers) <= index:
+            self._answers.append(here())
+        return self._answers[index]
+
+    def _fork(self) -> None:
+        reading, writing = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the forked process: answer, then leave without running any cleanup
+            try:
+                os.close(reading)
+                with os.fdopen(writing, "wb") as stream:
+                    for answer in (self.changed, self.tree):
+                        pickle.dump(answer(), stream, protocol=pickle.HIGHEST_PROTOCOL)
+                        stream.flush()
+            finally:
+                os._exit(0)
+        os.close(writing)
+        self._pid, self._stream = pid, os.fdopen(reading, "rb")
+
+
+def _can_fork() -> bool:
+    """Whether this process can fork safely: it has fork and no other threads."""
+    return hasattr(os, "fork") and threading.active_count() == 1

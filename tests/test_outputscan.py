@@ -1,0 +1,99 @@
+"""The output folder looked at by a forked process (or here, where forking is unsafe)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.outputscan import OutputScan, Recorded, changed_files, size_and_time, walk
+
+
+def children() -> set[int]:
+    """The processes this one started that are still there (zombies included)."""
+    pid = os.getpid()
+    return {int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+
+
+@pytest.fixture
+def output(tmp_path: Path) -> Iterator[tuple[Path, Recorded]]:
+    """An output folder as a build left it, and its record; then changed since."""
+    out = tmp_path / "output"
+    files = ["index.html", "a/index.html", "b/index.html", "c/feed.xml"]
+    for file in files:
+        (out / file).parent.mkdir(parents=True, exist_ok=True)
+        (out / file).write_text(file)
+    recorded = {file: (*size_and_time(out / file), "key") for file in files}
+    (out / "a/index.html").write_text("changed by hand")
+    (out / "b/index.html").unlink()
+    (out / ".git").mkdir()
+    (out / ".git/HEAD").write_text("ref")
+    (out / "c/notes.txt").write_text("not the site's")
+    yield out, recorded
+
+
+EXPECTED_FILES = {"index.html", "a/index.html", "c/feed.xml", ".git/HEAD", "c/notes.txt"}
+
+
+def _check(scan: OutputScan) -> None:
+    assert sorted(scan.changed()) == ["a/index.html", "b/index.html"]
+    tree = scan.tree()
+    assert set(tree.files) == EXPECTED_FILES
+    assert set(tree.folders) == {"a", "b", "c", ".git"}
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
+def test_a_forked_process_finds_what_changed_and_every_file(
+    output: tuple[Path, Recorded],
+) -> None:
+    out, recorded = output
+    before = children()
+    with OutputScan(out, recorded) as scan:
+        assert len(children() - before) == 1  # looking in another process
+        _check(scan)
+        # Each answer is given once: what the folder held when it was looked at.
+        (out / "index.html").write_text("changed after the scan")
+        assert sorted(scan.changed()) == ["a/index.html", "b/index.html"]
+    assert children() == before  # stopped and waited for
+
+
+def test_with_threads_running_the_folder_is_looked_at_here(
+    output: tuple[Path, Recorded],
+) -> None:
+    out, recorded = output
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        with OutputScan(out, recorded) as scan:
+            (out / "index.html").write_text("changed after the scan began")
+            assert "index.html" in scan.changed()  # looked at when asked
+            assert set(scan.tree().files) == EXPECTED_FILES
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_leaving_before_the_answers_stops_the_process(output: tuple[Path, Recorded]) -> None:
+    out, recorded = output
+    before = children()
+    with OutputScan(out, recorded):
+        pass
+    assert children() == before
+
+
+def test_the_answers_are_those_of_the_functions_it_runs(output: tuple[Path, Recorded]) -> None:
+    out, recorded = output
+    with OutputScan(out, recorded) as scan:
+        assert scan.changed() == changed_files(out, recorded)
+        assert scan.tree() == walk(out)
+
+
+def test_a_missing_output_folder_has_every_recorded_file_changed(tmp_path: Path) -> None:
+    recorded = {"index.html": (10, 1, "key")}
+    with OutputScan(tmp_path / "gone", recorded) as scan:
+        assert scan.changed() == ["index.html"]
+        assert scan.tree().files == [] and scan.tree().folders == []
