@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
-from xml.sax.saxutils import escape
 
 import jinja2
 
@@ -206,7 +206,7 @@ def _sitemap(file: str, pages: Sequence[PageJob], urls: Urls) -> Output:
 
 def _location(url: str, lastmod: dt.datetime | None, urls: Urls) -> str:
     moment = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
-    return f"<loc>{escape(urls.absolute(url))}</loc>{moment}"
+    return f"<loc>{html.escape(urls.absolute(url), quote=False)}</loc>{moment}"
 
 
 def newest_lastmod(pages: Iterable[PageJob]) -> dt.datetime | None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import platform
+import sys
+from importlib import metadata
 from pathlib import Path
 
+import pytest
 from conftest import SiteMaker, article, run_digest
 
-from generator.cache import CACHE_DIR
+from generator.cache import CACHE_DIR, LIBRARIES, installed_versions, library_versions
 from generator.config import load_config
 from generator.content import LoadedContent, load_content
 from generator.urls import Urls
@@ -90,3 +94,31 @@ def test_an_edit_rewrites_only_the_shard_that_holds_the_article(make_site: SiteM
     changed[0].write_bytes(b"damaged")
     again, reads = load(site)
     assert 1 <= reads < 40 and again == loaded  # only the damaged shard's articles are read
+
+
+def test_library_versions_are_those_importlib_metadata_reads() -> None:
+    versions = library_versions()
+    assert versions[0] == platform.python_version()
+    for name, version in zip(LIBRARIES, versions[1:], strict=True):
+        try:
+            expected = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            expected = ""
+        assert version == expected, name
+    assert versions[1:4] != ("", "", "")  # markdown, jinja2 and markupsafe are found
+
+
+def test_installed_versions_are_read_from_metadata_folder_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, name in [
+        (first, "Foo_Bar-1.2.3.dist-info"),
+        (first, "old.pkg-0.9-py3.11.egg-info"),
+        (second, "foo.bar-9.0.dist-info"),  # the same project, further down the path
+        (second, "other-2.0.dist-info"),
+    ]:
+        (folder / name).mkdir(parents=True)
+    (first / "not-a-package.txt").write_text("")
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "missing"), str(first), str(second)])
+    assert installed_versions() == {"foo-bar": "1.2.3", "old-pkg": "0.9", "other": "2.0"}
