@@ -8,11 +8,14 @@ in the site (or an import that refused something), 2 a usage error, 3 a bug.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from generator import __version__
 from generator.build import BuildOptions, build
@@ -23,6 +26,21 @@ from generator.parallel import default_jobs
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 Parser = argparse.ArgumentParser
+
+
+def run() -> NoReturn:
+    """The `digest` command: `main`, then out without tearing Python down.
+
+    A build leaves about a million objects behind, and freeing them one by
+    one on the way out took 30-90 ms at 10,000 articles. By the time `main`
+    returns, every file it wrote is closed; only the standard streams are
+    flushed here.
+    """
+    code = main()
+    with contextlib.suppress(OSError):  # a closed pipe: nobody to tell
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
