@@ -25,7 +25,6 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import json
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -33,7 +32,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from generator import __version__
-from generator.cache import file_fingerprint, library_versions, write_atomically
+from generator.cache import file_fingerprint, library_versions, load_pickle, save_pickle
 from generator.content import ARTICLE_SUFFIX
 from generator.errors import Problem
 from generator.outputscan import size_and_time
@@ -182,49 +181,25 @@ def input_stamp(
 
 
 def load_hashed(path: Path) -> Hashed:
-    """The input hashes kept in `path`; empty if it is missing or unreadable."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return {
-            str(name): (int(a), int(b), int(c), int(d), str(sha))
-            for name, (a, b, c, d, sha) in data.items()
-        }
-    except (OSError, ValueError, TypeError, AttributeError):
-        return {}
+    """The input hashes kept in `path`; empty if they are missing or damaged."""
+    hashed = load_pickle(path)
+    return hashed if isinstance(hashed, dict) else {}
 
 
 def save_hashed(path: Path, hashed: Hashed) -> None:
-    _save_json(path, hashed)
+    save_pickle(path, hashed)
 
 
 def load_record(path: Path) -> BuildRecord | None:
-    """The record in `path`, or None if it is missing or unreadable."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return BuildRecord(
-            stamp=data["stamp"],
-            files={k: (int(v[0]), int(v[1]), str(v[2])) for k, v in data["files"].items()},
-            articles=data["articles"],
-            pages=data["pages"],
-            feeds=data["feeds"],
-            assets=data["assets"],
-            warnings=[tuple(w) for w in data["warnings"]],
-            built_at=data["built_at"],
-            due=data["due"],
-            frame=data["frame"],
-            places=data["places"],
-            digests={str(k): str(v) for k, v in data["digests"].items()},
-        )
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+    """The record in `path`, or None if it is missing, damaged or of other fields."""
+    data = load_pickle(path)
+    if not isinstance(data, dict) or data.keys() != {field.name for field in fields(BuildRecord)}:
         return None
+    return BuildRecord(**data)
 
 
 def save_record(path: Path, record: BuildRecord) -> None:
-    _save_json(path, {field.name: getattr(record, field.name) for field in fields(record)})
-
-
-def _save_json(path: Path, data: object) -> None:
-    write_atomically(path, json.dumps(data).encode("utf-8"))
+    save_pickle(path, {field.name: getattr(record, field.name) for field in fields(record)})
 
 
 def output_files(out_dir: Path, keys: Mapping[str, str]) -> dict[str, tuple[int, int, str]]:
