@@ -16,26 +16,26 @@ import jinja2
 from generator import __version__
 from generator.cache import (
     hashed_file,
+    indexes_file,
     keep,
-    links_file,
     load_kept,
     pickled_digest,
     record_file,
+    shown_file,
     spare_output,
     templates_folder,
 )
 from generator.config import SiteConfig, load_config
 from generator.content import Article, LoadedContent, Progress, load_content, no_progress
-from generator.edits import places_print, text_edits
+from generator.edits import ShownBy, places_print, text_edits
 from generator.errors import Problem, SiteError
 from generator.feeds import feed_outputs
 from generator.keys import OutputKeys
 from generator.outputs import Output, check_outputs, file_output
 from generator.outputscan import OutputScan
 from generator.parallel import default_jobs
-from generator.related import link_paths
 from generator.render import page_outputs
-from generator.site import KeptIndexes, Selection, Site, assemble
+from generator.site import KeptIndexes, Selection, Site, assemble, assemble_again
 from generator.theme import Theme, locate_theme, make_environment
 from generator.uptodate import (
     BuildRecord,
@@ -188,7 +188,10 @@ def _build(
     if stamp is not None and record is None:  # the articles as they were read
         stamp = _keep_hashes(options, stamp.taken(assembled.content.prints))
     options.progress("planning", 0, 1)
-    edits = text_edits(record, stamp, assembled, scan.changed, now) if record and stamp else None
+    edits = None
+    if record is not None and stamp is not None:
+        shown = functools.partial(_kept_shown, options.site_dir, out_dir, record.stamp)
+        edits = text_edits(record, stamp, assembled, scan.changed, now, shown)
     spare = spare_output(options.site_dir, out_dir)
     jobs, progress = options.jobs, options.progress
     if record is not None and edits is not None:
@@ -206,7 +209,9 @@ def _build(
     edited = edits.articles if edits is not None else None
     result = BuildResult(*counts, report, seconds, assembled.warnings, assembled, edited)
     if stamp is not None:
-        _remember(options.site_dir, out_dir, stamp, now, result, kept)
+        _remember(
+            options.site_dir, out_dir, stamp, now, result, kept, edits.shown if edits else None
+        )
     options.progress("done", 1, 1)
     return result
 
@@ -231,6 +236,13 @@ def _keep_hashes(
     return stamp
 
 
+def _kept_shown(site_dir: Path, out_dir: Path, stamp: str) -> ShownBy | None:
+    """Which outputs show each article, as the build that left the output folder as it
+    is (with this stamp) found, if it did."""
+    kept = load_kept(shown_file(site_dir, out_dir), stamp)
+    return kept if isinstance(kept, ShownBy) else None
+
+
 def _unchanged(record: BuildRecord, seconds: float) -> BuildResult:
     """The result of the last build, for a build that found nothing to do."""
     report = WriteReport(written=0, unchanged=len(record.files), removed=0, made=0)
@@ -245,8 +257,10 @@ def _remember(
     now: dt.datetime,
     result: BuildResult,
     kept: Written,
+    shown: ShownBy | None,
 ) -> None:
-    """Record the build; `kept` are the records of the files it did not look at."""
+    """Record the build; `kept` are the records of the files it did not look at, and
+    `shown` which outputs show each article, if the build worked it out."""
     assert result.assembled is not None
     content, due = result.assembled.content, result.assembled.due
     record = BuildRecord(
@@ -264,6 +278,8 @@ def _remember(
         digests={a.path: d.hex() for a, d in zip(content.articles, content.digests, strict=True)},
     )
     save_record(record_file(site_dir, out_dir), record)
+    if shown is not None:  # true of this build's stamp, as of the last one's
+        keep(shown_file(site_dir, out_dir), stamp.whole, shown)
 
 
 def plan(options: BuildOptions, prints: Mapping[str, str] | None = None) -> PlannedSite:
@@ -307,17 +323,20 @@ def _assemble(
     selection: Selection,
     places: str,
 ) -> Site:
-    """`assemble`, with the links between articles and the possible duplicates kept from
-    the last build while the articles keep their places and the settings are the same."""
+    """`assemble`, with what the last build worked out (the order, tags, links and
+    possible duplicates of the articles) taken again while the articles keep their
+    places and the settings are the same."""
     if not options.cache:
         return assemble(content.articles, config, urls, selection)
-    kept_in, key = links_file(options.site_dir), pickled_digest((__version__, places, config)).hex()
+    kept_in, key = (
+        indexes_file(options.site_dir),
+        pickled_digest((__version__, places, config)).hex(),
+    )
     kept = load_kept(kept_in, key)
     if not isinstance(kept, KeptIndexes):  # missing, or kept by another version
         kept = None
-    site = assemble(content.articles, config, urls, selection, kept)
-    found = KeptIndexes(link_paths(site.links), site.warnings)
-    if found != kept:
+    site, found = assemble_again(content.articles, config, urls, selection, kept)
+    if found is not kept:
         keep(kept_in, key, found)
     return site
 

@@ -61,6 +61,12 @@ def record_file(site_dir: Path, out_dir: Path) -> Path:
     return site_dir / CACHE_DIR / f"build-{_folder_key(out_dir)}.pickle"
 
 
+def shown_file(site_dir: Path, out_dir: Path) -> Path:
+    """Where the last build into `out_dir` keeps which outputs show each article, if it
+    worked that out (see edits.py)."""
+    return site_dir / CACHE_DIR / f"shown-{_folder_key(out_dir)}.pickle"
+
+
 def hashed_file(site_dir: Path) -> Path:
     """Where the hashes of the site's input files are kept (see uptodate.py)."""
     return site_dir / CACHE_DIR / "inputs.pickle"
@@ -70,9 +76,9 @@ def _folder_key(out_dir: Path) -> str:
     return hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:20]
 
 
-def links_file(site_dir: Path) -> Path:
-    """Where the links between articles of the last build are kept (see related.py)."""
-    return site_dir / CACHE_DIR / "links.pickle"
+def indexes_file(site_dir: Path) -> Path:
+    """Where what assembling the last build's site worked out is kept (see site.py)."""
+    return site_dir / CACHE_DIR / "indexes.pickle"
 
 
 def templates_folder(site_dir: Path) -> Path:

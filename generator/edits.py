@@ -9,7 +9,7 @@ templates, the other files, the build's options, the articles published).
 Assembling the articles then makes the same site as last time but for their
 text, so every other output keeps the key recorded for it (see keys.py), and
 the build looks only at the outputs whose keys take in an edited article
-(`Showing`): it lists them, finds their keys, and makes and writes those
+(see `ShownBy`): it lists them, finds their keys, and makes and writes those
 whose key changed.
 
 That skips listing and keying the thousands of other outputs of a big site
@@ -22,15 +22,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable, Set
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from generator.content import LoadedContent
-from generator.feeds import feed_outputs, site_feeds
-from generator.keys import Showing
+from generator.feeds import Feed, feed_outputs, site_feeds
+from generator.keys import OutputKeys, Reach
 from generator.outputs import Output
-from generator.render import job_outputs, page_jobs
+from generator.render import PageJob, job_outputs, page_jobs
 from generator.uptodate import BuildRecord, InputStamp
 from generator.urls import output_file
 
@@ -47,12 +48,53 @@ def places_print(content: LoadedContent) -> str:
 
 
 @dataclass(frozen=True)
+class ShownBy:
+    """Which pages and feeds take each article in (see `keys.Reach`), by their places in
+    `page_jobs` and `site_feeds`.
+
+    Working it out walks every page of the site; it stays true while every
+    article keeps its place and every other input is the same (the checks of
+    `text_edits`), so the build record keeps it for the next build.
+    """
+
+    pages: int  # how many pages and feeds it was worked out for
+    feeds: int
+    articles: Mapping[str, tuple[int, ...]]  # an article's path -> the outputs taking it in
+    anything: tuple[int, ...]  # the outputs that could take in any article
+
+    def outputs(self, paths: Iterable[str]) -> set[int]:
+        """The outputs that take in any of the articles at `paths`."""
+        found = set(self.anything)
+        for path in paths:
+            found.update(self.articles.get(path, ()))
+        return found
+
+
+def shown_by(keys: OutputKeys, jobs: Sequence[PageJob], feeds: Sequence[Feed]) -> ShownBy:
+    """Which of `jobs`, then of `feeds` (numbered on from the jobs), take in each article."""
+    reach = Reach(keys)
+    found = [reach.page(job.template, job.context) for job in jobs]
+    found += [reach.value(feed) for feed in feeds]
+    articles: dict[str, list[int]] = defaultdict(list)
+    anything = []
+    for output, reached in enumerate(found):
+        if reached is None:
+            anything.append(output)
+        else:
+            for path in reached:
+                articles[path].append(output)
+    shown = {path: tuple(outputs) for path, outputs in articles.items()}
+    return ShownBy(len(jobs), len(feeds), shown, tuple(anything))
+
+
+@dataclass(frozen=True)
 class Edits:
     """What a build after edits to the text of articles looks at."""
 
     articles: frozenset[str]  # the paths of the edited articles
     outputs: list[Output]  # the pages and feeds that show them, or whose files are stale
     stale: frozenset[str]  # output files no longer as the last build wrote them
+    shown: ShownBy | None  # which outputs show each article, if worked out
 
 
 def text_edits(
@@ -61,12 +103,14 @@ def text_edits(
     assembled: AssembledSite,
     changed: Callable[[], Iterable[str]],
     now: dt.datetime,
+    shown: Callable[[], ShownBy | None] = lambda: None,
 ) -> Edits | None:
     """The edits since the last build (`record`), if only the text of articles
     changed; None if anything else did, which needs the whole site.
 
     Output files changed since (by hand, or by a preview of `digest serve`),
     which `changed` lists, are made again too, if they are pages or feeds.
+    `shown` gives what the last build found shows each article, if it did.
     """
     content = assembled.content
     if (
@@ -81,30 +125,33 @@ def text_edits(
         if record.digests.get(article.path) != digest.hex()
     )
     stale = frozenset(changed())
-    outputs = outputs_showing(assembled, edited, stale)
+    outputs, found = outputs_showing(assembled, edited, stale, shown())
     if not stale <= {output.file for output in outputs}:
         return None  # a file of another kind, or gone
-    return Edits(edited, outputs, stale)
+    return Edits(edited, outputs, stale, found)
 
 
 def outputs_showing(
-    assembled: AssembledSite, edited: frozenset[str], files: Set[str] = frozenset()
-) -> list[Output]:
+    assembled: AssembledSite,
+    edited: frozenset[str],
+    files: Set[str] = frozenset(),
+    shown: ShownBy | None = None,
+) -> tuple[list[Output], ShownBy | None]:
     """The pages and feeds whose keys take in an article of `edited`, or that go to
-    one of `files`."""
+    one of `files`; and which outputs take in each article (`shown`, if it is
+    for as many, else worked out here)."""
     if not edited and not files:
-        return []
+        return [], shown
     site, env, keys = assembled.site, assembled.env, assembled.keys
-    showing = Showing(keys, edited)
-    jobs = [
-        job
-        for job in page_jobs(site)
-        if output_file(job.url) in files or showing.page(job.template, job.context)
-    ]
+    jobs, feeds = list(page_jobs(site)), site_feeds(site)
+    if shown is None or (shown.pages, shown.feeds) != (len(jobs), len(feeds)):
+        shown = shown_by(keys, jobs, feeds)
+    chosen = shown.outputs(edited)
+    pages = [job for n, job in enumerate(jobs) if n in chosen or output_file(job.url) in files]
     feeds = [
         feed
-        for feed in site_feeds(site)
-        if any(output_file(site.urls.feed(feed.page, kind)) in files for kind in feed.formats)
-        or showing.value(feed)
+        for n, feed in enumerate(feeds, len(jobs))
+        if n in chosen
+        or any(output_file(site.urls.feed(feed.page, kind)) in files for kind in feed.formats)
     ]
-    return job_outputs(jobs, site, env, keys) + feed_outputs(site, env, keys, feeds)
+    return job_outputs(pages, site, env, keys) + feed_outputs(site, env, keys, feeds), shown

@@ -183,58 +183,68 @@ class OutputKeys:
         return known[1]
 
 
-class Showing:
-    """Which keys take in any of some articles: the outputs an edit of their text changes.
+# The articles a key takes in; None: any article (a value whose articles cannot be seen).
+Reached = frozenset[str] | None
+NONE_REACHED: frozenset[str] = frozenset()
+
+
+class Reach:
+    """Which articles each key takes in: the outputs an edit of an article's text changes.
 
     It walks a key's values as `OutputKeys._part` digests them, shared values
-    once each, and says yes for a value it cannot see into, so it may name an
-    output whose key turns out the same, but never misses one that changes.
+    once each, and answers "any article" (None) for a value it cannot see
+    into, so it may name an article whose edit leaves the key the same, but
+    never misses one that changes it.
     """
 
-    def __init__(self, keys: OutputKeys, paths: Iterable[str]) -> None:
+    def __init__(self, keys: OutputKeys) -> None:
         self.keys = keys
-        self.paths = frozenset(paths)
-        self.shared: dict[int, tuple[object, bool]] = {}  # id -> (the value, kept alive; shows)
+        self.shared: dict[int, tuple[object, Reached]] = {}  # id -> (the value, kept alive; ...)
 
-    def page(self, template: str, context: Mapping[str, object]) -> bool:
-        """Whether `OutputKeys.page_key` of this page takes in one of the articles."""
+    def page(self, template: str, context: Mapping[str, object]) -> Reached:
+        """The articles `OutputKeys.page_key` of this page takes in."""
+        found: set[str] = set()
         for name, value in context.items():
             if type(value) in NAMED_ONLY and self.keys.named_only(template, name):
                 continue  # keyed on its name, URL and number of articles alone
-            if self.value(value):
-                return True
-        return False
+            reached = self.value(value)
+            if reached is None:
+                return None
+            found |= reached
+        return frozenset(found)
 
-    def value(self, value: object) -> bool:
-        """Whether `value`, as `OutputKeys.key` takes it in, holds one of the articles."""
+    def value(self, value: object) -> Reached:
+        """The articles `value` holds, as `OutputKeys.key` takes it in."""
         if isinstance(value, Article):
-            return value.path in self.paths
+            return frozenset((value.path,))
         kind = type(value)
         if kind in SHARED:
             known = self.shared.get(id(value))
             if known is None:
-                known = self.shared[id(value)] = (value, self._any(vars(value).values()))
+                known = self.shared[id(value)] = (value, self._union(vars(value).values()))
             return known[1]
         if kind is str or kind in PLAIN:
-            return False
+            return NONE_REACHED
         if kind is tuple or kind is list:
-            return self._any(cast(Sequence[object], value))
+            return self._union(cast(Sequence[object], value))
         if isinstance(value, Mapping):
-            return self._any(part for pair in value.items() for part in pair)
+            return self._union(part for pair in value.items() for part in pair)
         if dataclasses.is_dataclass(value) and hasattr(value, "__dict__"):
-            return self._any(vars(value).values())
-        return True  # digested as its pickle, which could hold anything
+            return self._union(vars(value).values())
+        return None  # digested as its pickle, which could hold anything
 
-    def _any(self, values: Iterable[object]) -> bool:
-        """Whether any of `values` holds one of the articles (the common ones seen here)."""
-        paths = self.paths
+    def _union(self, values: Iterable[object]) -> Reached:
+        """The articles any of `values` holds (the common ones seen here)."""
+        found: set[str] = set()
         for item in values:
             if isinstance(item, Article):
-                if item.path in paths:
-                    return True
-            elif type(item) is not str and type(item) not in PLAIN and self.value(item):
-                return True
-        return False
+                found.add(item.path)
+            elif type(item) is not str and type(item) not in PLAIN:
+                reached = self.value(item)
+                if reached is None:
+                    return None
+                found |= reached
+        return frozenset(found)
 
 
 def _uses_are_named(tree: nodes.Node, name: str) -> bool:

@@ -19,7 +19,7 @@ from generator.content import Article
 from generator.digests import Digest, build_digests
 from generator.duplicates import possible_duplicates
 from generator.errors import Problem, SiteError
-from generator.related import ArticleLinks, LinkPaths, link_articles, relink
+from generator.related import ArticleLinks, LinkPaths, link_articles, link_paths, relink
 from generator.slugs import most_used, slugify, unique_by_slug
 from generator.urls import Urls
 
@@ -70,9 +70,14 @@ class Site:
 
 @dataclass(frozen=True)
 class KeptIndexes:
-    """What assembling worked out from the places of the articles it published (see
-    edits.py): the links between them, by path, and the possible duplicates."""
+    """What assembling worked out from the articles it published, by path, to be taken
+    again by a build whose articles keep their places (see edits.py): their order,
+    the tags of those published under other tags than their own (aliases, other
+    spellings), each tag's articles, the links between them, the possible duplicates."""
 
+    published: tuple[str, ...]  # newest first
+    retagged: Mapping[str, tuple[str, ...]]
+    tags: tuple[tuple[str, tuple[str, ...]], ...]  # each tag's name and articles, in order
     links: Mapping[str, LinkPaths]
     duplicates: tuple[Problem, ...]
 
@@ -82,27 +87,46 @@ def assemble(
     config: SiteConfig,
     urls: Urls,
     selection: Selection,
-    kept: KeptIndexes | None = None,
 ) -> Site:
-    """Choose, order and index the articles; raise SiteError on conflicts.
+    """Choose, order and index the articles; raise SiteError on conflicts."""
+    return assemble_again(articles, config, urls, selection, None)[0]
+
+
+def assemble_again(
+    articles: Iterable[Article],
+    config: SiteConfig,
+    urls: Urls,
+    selection: Selection,
+    kept: KeptIndexes | None,
+) -> tuple[Site, KeptIndexes]:
+    """`assemble`, and what it worked out, to be kept for a later build.
 
     `kept` is what an earlier build worked out for articles in the same places,
-    with the same settings: taken again (it is most of assembling) if its
-    links are between the same published articles.
+    with the same settings (the caller's to check): taken again (it is most of
+    assembling) if it was worked out for the same published articles, and then
+    returned as it is.
     """
     articles = tuple(articles)
-    _check_unique_ids(articles)
-    published = newest_first(a for a in articles if _is_published(a, selection))
-    published = with_tag_aliases(published, config.tag_aliases)
-    published = with_tag_names(published, canonical_tag_names(published))
-    tags = index_tags(published, urls)
-    links = relink(published, kept.links) if kept is not None else None
-    if kept is not None and links is not None:  # the same articles in the same places
-        duplicates = kept.duplicates
+    chosen = [a for a in articles if _is_published(a, selection)]
+    again = _indexed_again(chosen, kept, urls) if kept is not None else None
+    if kept is not None and again is not None:
+        published, tags, links = again
+        indexes = kept
     else:
+        _check_unique_ids(articles)
+        published = newest_first(chosen)
+        published = with_tag_aliases(published, config.tag_aliases)
+        published = with_tag_names(published, canonical_tag_names(published))
+        tags = index_tags(published, urls)
         links = link_articles(published, {t.name: t.articles for t in tags})
-        duplicates = tuple(possible_duplicates(published))
-    return Site(
+        indexes = KeptIndexes(
+            published=tuple(a.path for a in published),
+            retagged=_retagged(published, chosen),
+            tags=tuple((tag.name, tuple(a.path for a in tag.articles)) for tag in tags),
+            links=link_paths(links),
+            duplicates=tuple(possible_duplicates(published)),
+        )
+    site = Site(
         config=config,
         urls=urls,
         articles=published,
@@ -116,8 +140,34 @@ def assemble(
         sources=index_sources(published, urls) if config.makes("sources") else (),
         links=MappingProxyType(links),
         redirects=redirects(published, tags, config.tag_aliases, urls),
-        warnings=duplicates,
+        warnings=indexes.duplicates,
     )
+    return site, indexes
+
+
+def _retagged(published: Iterable[Article], own: Iterable[Article]) -> dict[str, tuple[str, ...]]:
+    """The tags of the `published` articles published under other tags than their `own`."""
+    tags = {article.path: article.tags for article in own}
+    return {a.path: a.tags for a in published if a.tags != tags[a.path]}
+
+
+def _indexed_again(
+    chosen: Iterable[Article], kept: KeptIndexes, urls: Urls
+) -> tuple[tuple[Article, ...], tuple[Tag, ...], dict[str, ArticleLinks]] | None:
+    """The published articles in order, their tags and links, as `kept` has them; None
+    if `kept` was not worked out for the `chosen` articles."""
+    by_path = {article.path: article for article in chosen}
+    if len(by_path) != len(kept.published) or not all(p in by_path for p in kept.published):
+        return None
+    for path, retagged in kept.retagged.items():
+        by_path[path] = replace(by_path[path], tags=retagged)
+    published = tuple(by_path[path] for path in kept.published)
+    tags = tuple(
+        Tag(name, slugify(name), urls.tag(slugify(name)), tuple(by_path[p] for p in paths))
+        for name, paths in kept.tags
+    )
+    links = relink(published, kept.links)
+    return None if links is None else (published, tags, links)
 
 
 def with_tag_aliases(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,7 @@ from generator.duplicates import possible_duplicates
 from generator.errors import Problem
 from generator.frontmatter import Source
 from generator.related import WINDOW, link_articles, link_paths, relink
-from generator.site import KeptIndexes, Selection, assemble
+from generator.site import Selection, assemble, assemble_again
 
 SEOUL = ZoneInfo("Asia/Seoul")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -207,12 +208,22 @@ def test_links_kept_as_paths_link_the_same_articles_again_and_no_others() -> Non
 
 def test_a_site_assembled_with_kept_indexes_takes_them_only_for_the_same_articles() -> None:
     config = SiteConfig(title="T", base_url="https://example.org/")
-    articles = [make_article(f"a{i}", utc(2025, 3, 1 + i), "Tag") for i in range(5)]
-    first = assemble(articles, config, URLS, Selection())
+    articles = [
+        make_article(f"a{i}", utc(2025, 3, 1 + i), "tag" if i % 2 else "Tag", "Other")
+        for i in range(5)
+    ]
+    first, found = assemble_again(articles, config, URLS, Selection(), None)
+    retagged = {"content/a1.md": ("Tag", "Other"), "content/a3.md": ("Tag", "Other")}
+    assert found.retagged == retagged  # one spelling for a tag: its most used
     marker = Problem("a1", None, "kept", warning=True)
-    kept = KeptIndexes(link_paths(first.links), (marker,))
-    again = assemble(articles, config, URLS, Selection(), kept)
-    assert again.links == first.links and again.warnings == (marker,)
-    fewer = assemble(articles[1:], config, URLS, Selection(), kept)
-    alone = assemble(articles[1:], config, URLS, Selection())
-    assert fewer.links == alone.links and fewer.warnings == alone.warnings
+    kept = dataclasses.replace(found, duplicates=(marker,))
+    again, taken = assemble_again(articles, config, URLS, Selection(), kept)
+    assert taken is kept
+    assert again == dataclasses.replace(first, warnings=(marker,))
+    for fewer in (articles[1:], articles[:1] + articles[2:]):  # other articles published
+        alone = assemble(fewer, config, URLS, Selection())
+        other, taken = assemble_again(fewer, config, URLS, Selection(), kept)
+        assert taken is not kept and other == alone
+    before = assemble(articles, config, URLS, Selection(now=utc(2025, 3, 3, 12)))
+    due, taken = assemble_again(articles, config, URLS, Selection(now=utc(2025, 3, 3, 12)), kept)
+    assert taken is not kept and due == before  # two not yet published

@@ -17,6 +17,7 @@ import pytest
 from conftest import SiteMaker, article, write_files
 from test_incremental import CHANGES, CONFIG, FILES, build_site, cold_tree, edit, tree
 
+from generator import edits
 from generator.build import BuildOptions, BuildResult, assemble_site, plan, plan_outputs
 from generator.cache import CACHE_DIR, load_pickle, record_file
 from generator.content import TEXT_FIELDS, Article
@@ -169,7 +170,8 @@ def test_the_outputs_whose_keys_change_with_an_articles_text_are_among_those_sho
         edited = assemble_site(options, {})
         after = {o.file: o.key for o in plan_outputs(options, edited, {}).outputs}
         changed = {file for file in after if after[file] != before[file]}
-        shown = {output.file for output in outputs_showing(edited, frozenset({each.path}))}
+        outputs, _ = outputs_showing(edited, frozenset({each.path}))
+        shown = {output.file for output in outputs}
         assert f"{each.url}index.html" in changed
         assert changed <= shown, each.path
         assert len(shown) < len(after) / 2
@@ -252,12 +254,39 @@ def test_without_a_note_of_the_spare_every_file_is_checked(
 def test_damaged_kept_links_are_worked_out_again(make_site: SiteMaker, tmp_path: Path) -> None:
     site, out = make_site(FILES, CONFIG), tmp_path / "out"
     build_site(site, out)
-    kept = site / CACHE_DIR / "links.pickle"
+    kept = site / CACHE_DIR / "indexes.pickle"
     kept.write_bytes(kept.read_bytes()[:-10] + b"0123456789")
     retext(site, "content/02.md", "More.")
     assert build_site(site, out).edited == {"content/02.md"}
     assert tree(out) == cold_tree(site, tmp_path / "cold")
     assert load_pickle(kept) is not None  # kept again, whole
+
+
+def test_which_outputs_show_each_article_is_kept_for_the_next_edit_only(
+    make_site: SiteMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    build_site(site, out)
+    worked_out = []
+    original = edits.shown_by
+    monkeypatch.setattr(edits, "shown_by", lambda *a: worked_out.append(1) or original(*a))
+    for step, name in enumerate(["content/02.md", "content/03.md", "content/02.md"]):
+        retext(site, name, f"Edit {step}.")
+        assert build_site(site, out).edited == {name}
+        assert tree(out) == cold_tree(site, tmp_path / "cold")
+    assert worked_out == [1]  # by the first build after an edit, then kept
+    CHANGES["title"](site)  # a build of the whole site: what was kept no longer holds
+    build_site(site, out)
+    retext(site, "content/03.md", "Edit 4.")
+    assert build_site(site, out).edited == {"content/03.md"}
+    assert worked_out == [1, 1]
+    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    [kept] = (site / CACHE_DIR).glob("shown-*.pickle")
+    kept.write_bytes(kept.read_bytes()[:-10] + b"0123456789")  # damaged: worked out again
+    retext(site, "content/02.md", "Edit 5.")
+    assert build_site(site, out).edited == {"content/02.md"}
+    assert worked_out == [1, 1, 1]
+    assert tree(out) == cold_tree(site, tmp_path / "cold")
 
 
 def test_an_article_falling_due_during_a_build_is_published_by_the_next_one(
