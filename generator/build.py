@@ -275,7 +275,7 @@ def _remember(
         due=due.isoformat() if due else None,
         frame=stamp.frame,
         places=result.assembled.places,
-        digests={a.path: d.hex() for a, d in zip(content.articles, content.digests, strict=True)},
+        digests={a.path: d for a, d in zip(content.articles, content.digests, strict=True)},
     )
     save_record(record_file(site_dir, out_dir), record)
     if shown is not None:  # true of this build's stamp, as of the last one's

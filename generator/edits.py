@@ -122,7 +122,7 @@ def text_edits(
     edited = frozenset(
         article.path
         for article, digest in zip(content.articles, content.digests, strict=True)
-        if record.digests.get(article.path) != digest.hex()
+        if record.digests.get(article.path) != digest
     )
     stale = frozenset(changed())
     outputs, found = outputs_showing(assembled, edited, stale, shown())
@@ -147,7 +147,11 @@ def outputs_showing(
     if shown is None or (shown.pages, shown.feeds) != (len(jobs), len(feeds)):
         shown = shown_by(keys, jobs, feeds)
     chosen = shown.outputs(edited)
-    pages = [job for n, job in enumerate(jobs) if n in chosen or output_file(job.url) in files]
+    pages = [
+        job
+        for n, job in enumerate(jobs)
+        if n in chosen or (files and output_file(job.url) in files)
+    ]
     feeds = [
         feed
         for n, feed in enumerate(feeds, len(jobs))

@@ -13,7 +13,7 @@ import html
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import jinja2
 
@@ -58,9 +58,12 @@ def paginate(items: Sequence[T], size: int, url: str) -> list[Pager[T]]:
     ]
 
 
-@dataclass(frozen=True)
-class PageJob:
-    """A page to render: its template and what the template sees."""
+class PageJob(NamedTuple):
+    """A page to render: its template and what the template sees.
+
+    A named tuple rather than a frozen dataclass: a build after an edit lists
+    every page of the site, and a tuple is made three times as fast.
+    """
 
     template: str
     url: str

@@ -58,7 +58,7 @@ class BuildRecord:
     due: str | None  # ISO date-time when a future article gets published, if any
     frame: str  # the fingerprint of the inputs but the articles (see edits.py)
     places: str  # the fingerprint of every article's place in the site (see edits.py)
-    digests: dict[str, str]  # each article's digest (see keys.py), by path
+    digests: dict[str, bytes]  # each article's digest (see keys.py), by path
 
     def current(self, stamp: str, now: dt.datetime, changed: Callable[[], Sequence[str]]) -> bool:
         """Whether a build with this stamp, now, would write exactly what is there;
