@@ -21,10 +21,19 @@ import xml.etree.ElementTree as etree
 import markdown
 import nh3
 from markdown.blockprocessors import BlockProcessor
+from markdown.extensions import Extension
+from markdown.extensions.abbr import AbbrExtension
+from markdown.extensions.attr_list import AttrListExtension
+from markdown.extensions.def_list import DefListExtension
+from markdown.extensions.fenced_code import FencedCodeExtension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.md_in_html import MarkdownInHtmlExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-EXTENSIONS = ("extra", "sane_lists")
+EXTENSIONS = ("extra", "sane_lists")  # by name, as Python-Markdown knows them
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -144,12 +153,29 @@ class _PlainParagraph(BlockProcessor):
         etree.SubElement(parent, "p").text = blocks.pop(0).lstrip()
 
 
+def extension_instances() -> list[Extension]:
+    """`EXTENSIONS`, made here: Python-Markdown finds an extension named by a string
+    among the entry points of every installed package, which takes longer than
+    converting an article (importlib.metadata reads each package's metadata)."""
+    return [
+        # "extra", in its order (markdown.extensions.extra.extensions)
+        FencedCodeExtension(),
+        FootnoteExtension(),
+        AttrListExtension(),
+        DefListExtension(),
+        TableExtension(),
+        AbbrExtension(),
+        MarkdownInHtmlExtension(),
+        SaneListExtension(),
+    ]
+
+
 class MarkdownRenderer:
     """One reusable Markdown converter (building one costs more than using it)."""
 
     def __init__(self, base_path: str, safe: bool = True) -> None:
         self._safe = safe
-        self._md = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
+        self._md = markdown.Markdown(extensions=extension_instances(), output_format="html")
         self._links = _LinkResolver(self._md, base_path)
         self._md.treeprocessors.register(self._links, "digest-links", 0)
         self._plain = _PlainText(self._md)

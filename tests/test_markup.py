@@ -9,10 +9,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import markdown
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown.extensions import extra
 
-from generator.markup import MarkdownRenderer
+from generator.markup import EXTENSIONS, MarkdownRenderer, extension_instances
 
 sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
 from corpus import write_corpus
@@ -89,3 +91,15 @@ def test_sample_and_benchmark_articles_render_as_with_every_pattern(tmp_path: Pa
     for path in files:
         body = path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
         assert fast.render(body, "") == reference.render(body, ""), path
+
+
+def test_extensions_made_here_are_those_python_markdown_finds_by_name(tmp_path: Path) -> None:
+    made = [type(extension).__module__.rsplit(".", 1)[1] for extension in extension_instances()]
+    assert made == [*extra.extensions, "sane_lists"]  # "extra" is these, in this order
+    write_corpus(5, tmp_path)
+    texts = FRAGMENTS + [p.read_text(encoding="utf-8") for p in sorted(tmp_path.glob("*.md"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((REPO / "content").rglob("*.md"))]
+    by_name = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
+    here = markdown.Markdown(extensions=extension_instances(), output_format="html")
+    for text in texts:
+        assert here.reset().convert(text) == by_name.reset().convert(text)
