@@ -63,26 +63,39 @@ class OutputKeys:
         return _digest(self.salt, *stamps, *map(self._part, shown)).hex()
 
     def page_key(self, template: str, url: str, context: Mapping[str, object]) -> str:
-        """The key of a page: `key`, with a tag or source the page's templates only name.
+        """The key of a page: `key`, with tags or sources the page's templates only name.
 
         A tag page is given its tag with all of its articles, but the default
         templates show only its name, URL and number of articles: keyed on those
         alone, a tag's page 7 is not made again when an article on page 2 changes.
+        The same goes for a list of tags (the tags index) whose templates only
+        count it, test it and name each tag they loop over.
         """
         parts = []
         for name, value in context.items():
-            if type(value) in NAMED_ONLY and self.named_only(template, name):
-                named = [str(getattr(value, field)).encode() for field in sorted(NAMED_FIELDS)]
-                part = b"n" + _digest(*named, b"%d" % len(cast(Tag, value).articles))
+            if self.keyed_by_name(template, name, value):
+                each = value if isinstance(value, tuple | list) else (value,)
+                part = b"n" + _digest(*map(_named_part, each))
             else:
                 part = self._part(value)
             parts += [name.encode(), part]
         stamp = self.template_stamp(template)
         return _digest(self.salt, stamp, self._part(url), b"m" + _digest(*parts)).hex()
 
+    def keyed_by_name(self, template: str, name: str, value: object) -> bool:
+        """Whether context variable `name` of a page is keyed on its names alone: a tag
+        or source, or a list of them, that the templates only name (`named_only`)."""
+        kind = type(value)
+        if kind is tuple or kind is list:
+            named = all(type(item) in NAMED_ONLY for item in cast(Sequence[object], value))
+        else:
+            named = kind in NAMED_ONLY
+        return named and self.named_only(template, name)
+
     def named_only(self, template: str, name: str) -> bool:
         """Whether the templates rendering `template` use context variable `name` only
-        for its `name`, `slug`, `url`, number of `articles`, and truth."""
+        for its `name`, `slug`, `url`, number of `articles`, and truth; or, for a list,
+        for its length, its truth, and loops whose variable is used so."""
         if (template, name) not in self.summaries:
             self.summaries[template, name] = self._named_only(template, name)
         return self.summaries[template, name]
@@ -205,8 +218,8 @@ class Reach:
         """The articles `OutputKeys.page_key` of this page takes in."""
         found: set[str] = set()
         for name, value in context.items():
-            if type(value) in NAMED_ONLY and self.keys.named_only(template, name):
-                continue  # keyed on its name, URL and number of articles alone
+            if self.keys.keyed_by_name(template, name, value):
+                continue  # keyed on names, URLs and numbers of articles alone
             reached = self.value(value)
             if reached is None:
                 return None
@@ -264,17 +277,46 @@ def _uses_are_named(tree: nodes.Node, name: str) -> bool:
 def _named_use(node: nodes.Name, parent: nodes.Node | None, grandparent: nodes.Node | None) -> bool:
     if isinstance(parent, nodes.If | nodes.CondExpr) and parent.test is node:
         return True
+    if isinstance(parent, nodes.For) and parent.iter is node:
+        return _loop_is_named(parent)
+    if _is_count(parent, node):
+        return True
     if not isinstance(parent, nodes.Getattr) or parent.node is not node:
         return False
     if parent.attr in NAMED_FIELDS:
         return True
+    return parent.attr == "articles" and _is_count(grandparent, parent)
+
+
+def _is_count(node: nodes.Node | None, counted: nodes.Node) -> bool:
+    """Whether `node` is `counted | length` (or `count`)."""
     return (
-        parent.attr == "articles"
-        and isinstance(grandparent, nodes.Filter)
-        and grandparent.node is parent
-        and grandparent.name in COUNTS
-        and not (grandparent.args or grandparent.kwargs)
+        isinstance(node, nodes.Filter)
+        and node.node is counted
+        and node.name in COUNTS
+        and not (node.args or node.kwargs or node.dyn_args or node.dyn_kwargs)
     )
+
+
+def _loop_is_named(loop: nodes.For) -> bool:
+    """Whether `loop` uses each item only for its names, number of articles and truth."""
+    target = loop.target
+    if not isinstance(target, nodes.Name) or loop.recursive:
+        return False
+    inside = [*loop.body, *loop.else_, *([loop.test] if loop.test is not None else [])]
+    for used in (found for node in inside for found in [node, *node.find_all(nodes.Stmt)]):
+        # Another template could use the loop's variable: it is not looked at here.
+        if isinstance(used, nodes.Include) or getattr(used, "with_context", False):
+            return False
+        if isinstance(used, nodes.Block) and used.scoped:
+            return False
+    return all(_uses_are_named(node, target.name) for node in inside)
+
+
+def _named_part(value: object) -> bytes:
+    """A tag or source as a key takes it in when its templates only name it."""
+    named = [str(getattr(value, field)).encode() for field in sorted(NAMED_FIELDS)]
+    return _digest(*named, b"%d" % len(cast(Tag, value).articles))
 
 
 def template_source(env: jinja2.Environment, name: str) -> str:
