@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import gc
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,25 +130,19 @@ class PlannedSite:
         return len(self.site.articles), len(self.pages), len(self.feeds), len(self.assets)
 
 
-def _cycles_uncollected(
-    function: Callable[[BuildOptions], BuildResult],
-) -> Callable[[BuildOptions], BuildResult]:
-    """Run `function` with Python's cycle collector paused (see build)."""
-
-    @functools.wraps(function)
-    def paused(options: BuildOptions) -> BuildResult:
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return function(options)
-        finally:
-            if enabled:
-                gc.enable()
-
-    return paused
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while in this block (see build)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
-@_cycles_uncollected
+@collector_paused()
 def build(options: BuildOptions) -> BuildResult:
     """Build the site described by `options`; raise SiteError listing every problem.
 
@@ -197,7 +192,7 @@ def _build(
     if record is not None and edits is not None:
         counts, kept = (record.articles, record.pages, record.feeds, record.assets), record.files
         report = write_changes(
-            out_dir, edits.outputs, spare, record.files, edits.stale, jobs, progress, scan.tree
+            out_dir, edits.outputs, spare, record.files, edits.stale, jobs, progress, scan.strays
         )
     else:
         planned = plan_outputs(options, assembled, prints)

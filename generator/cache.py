@@ -165,10 +165,10 @@ def save_pickle(path: Path, value: object) -> None:
 def load_checked(path: Path) -> bytes | None:
     """What `save_checked` put in `path`; None if it is missing or damaged."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as stream:  # in two reads: slicing would copy the payload
+            checksum, payload = stream.read(CHECKSUM_BYTES), stream.read()
     except OSError:
         return None
-    checksum, payload = data[:CHECKSUM_BYTES], data[CHECKSUM_BYTES:]
     return payload if _checksum(payload) == checksum else None
 
 

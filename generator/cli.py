@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from generator import __version__
-from generator.build import BuildOptions, build
+from generator.build import BuildOptions, build, collector_paused
 from generator.config import load_config
 from generator.dates import parse_date
 from generator.errors import Problem, SiteError
@@ -210,12 +210,15 @@ def _build(args: argparse.Namespace) -> int:
         cache=not args.no_cache,
         progress=clock,
     )
-    result = build(options)
-    _print_warnings(args, result.warnings)
-    if not args.quiet:
-        print(result.summary())
-    if args.profile:
-        print(clock.report())
+    # Reporting too: the collector would otherwise go through the build's
+    # million objects at the first allocations after it (~20 ms at 10k).
+    with collector_paused():
+        result = build(options)
+        _print_warnings(args, result.warnings)
+        if not args.quiet:
+            print(result.summary())
+        if args.profile:
+            print(clock.report())
     return EXIT_OK
 
 

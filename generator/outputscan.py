@@ -58,6 +58,28 @@ def walk(root: Path | str) -> Tree:
     return Tree(files, folders)
 
 
+@dataclass(frozen=True)
+class Strays:
+    """What an output folder holds besides the files the last build recorded."""
+
+    hidden_files: list[str]  # kept: a deploy checkout's .git, .well-known
+    hidden_folders: list[str]
+    unknown: list[str]  # neither recorded nor hidden: removed
+
+
+def strays(out_dir: Path | str, recorded: Recorded) -> Strays:
+    """The files and folders of `out_dir` that `recorded` does not list."""
+    tree = walk(out_dir)
+    hidden = [file for file in tree.files if is_hidden(file)]
+    unknown = [file for file in tree.files if file not in recorded and not is_hidden(file)]
+    return Strays(hidden, [folder for folder in tree.folders if is_hidden(folder)], unknown)
+
+
+def is_hidden(relative: str) -> bool:
+    """Whether a path relative to the output folder is hidden, or inside a hidden folder."""
+    return relative.startswith(".") or "/." in relative
+
+
 def changed_files(out_dir: Path | str, recorded: Recorded) -> list[str]:
     """The files of `recorded` no longer as it says (changed, replaced or gone)."""
     return [
@@ -75,7 +97,7 @@ def size_and_time(path: str | Path) -> tuple[int, int]:
 
 
 class OutputScan:
-    """`changed_files` and `walk` of an output folder, found by a forked process.
+    """`changed_files` and `strays` of an output folder, found by a forked process.
 
     Use it as a context manager: leaving it stops the process if it is still
     at work. Each answer is what the folder held when the process looked.
@@ -95,10 +117,10 @@ class OutputScan:
         assert isinstance(found, list)
         return found
 
-    def tree(self) -> Tree:
-        """Every file and folder of the output folder (none if there is no folder)."""
-        found = self._answer(1, lambda: walk(self._out_dir))
-        assert isinstance(found, Tree)
+    def strays(self) -> Strays:
+        """The files and folders of the output folder that the record does not list."""
+        found = self._answer(1, lambda: strays(self._out_dir, self._recorded))
+        assert isinstance(found, Strays)
         return found
 
     def close(self) -> None:
@@ -142,7 +164,7 @@ class OutputScan:
             try:
                 os.close(reading)
                 with os.fdopen(writing, "wb") as stream:
-                    for answer in (self.changed, self.tree):
+                    for answer in (self.changed, self.strays):
                         pickle.dump(answer(), stream, protocol=pickle.HIGHEST_PROTOCOL)
                         stream.flush()
             finally:

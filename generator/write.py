@@ -39,7 +39,7 @@ from generator.cache import write_atomically
 from generator.content import Progress, no_progress
 from generator.errors import Problem, SiteError
 from generator.outputs import Output, known_key
-from generator.outputscan import Tree, walk
+from generator.outputscan import Strays, is_hidden, strays, walk
 from generator.parallel import forked_map
 
 STAGING_SUFFIX = ".digest-staging"
@@ -121,7 +121,7 @@ def write_changes(
     stale: Set[str] = frozenset(),
     jobs: int = 1,
     progress: Progress = no_progress,
-    live: Callable[[], Tree] | None = None,
+    live: Callable[[], Strays] | None = None,
 ) -> WriteReport:
     """`write_output` for a site whose other files are as `previous` recorded them.
 
@@ -132,8 +132,8 @@ def write_changes(
     site's other files are not looked at one by one. Without that note, every
     file is checked as `write_output` does. The report's keys are those of
     `outputs` alone. Outputs in `stale` files, no longer as `previous` says,
-    are made and written whatever their keys. `live` lists the files and
-    folders of `out_dir` (by default, walking through it).
+    are made and written whatever their keys. `live` finds the files and
+    folders of `out_dir` that `previous` does not list (by default, here).
     """
     difference = _load_difference(spare)
     if (
@@ -157,17 +157,17 @@ def write_changes(
     if not new:  # the same bytes: nothing to write
         return WriteReport(0, len(previous), 0, len(made), keys)
     _forget_difference(spare)  # from here on, the spare is being changed
-    tree = live() if live is not None else walk(out_dir)
-    hidden = [file for file in tree.files if _is_hidden(file)]
+    found = live() if live is not None else strays(out_dir, previous)
+    hidden = found.hidden_files
     try:
-        _catch_up(spare, out_dir, difference, hidden, [f for f in tree.folders if _is_hidden(f)])
+        _catch_up(spare, out_dir, difference, hidden, found.hidden_folders)
         for file, data in new:
             os.makedirs(os.path.dirname(f"{spare}/{file}"), exist_ok=True)
             replace_with_bytes(f"{spare}/{file}", data)
     except OSError:  # a spare the note no longer describes: check every file
         return _write_every_file(out_dir, outputs, spare, previous, jobs, progress)
     written = [file for file, _ in new]
-    removed = [file for file in tree.files if file not in previous and not _is_hidden(file)]
+    removed = found.unknown
     _swap(spare, out_dir)
     _save_difference(spare, _Difference(written, removed, hidden))
     unchanged = len(previous) - len(written)
@@ -422,10 +422,10 @@ def _sync_the_rest(out_dir: Path, staging: Path, keep: set[str]) -> tuple[list[s
     its hidden files.
     """
     live = walk(out_dir)
-    hidden_folders = [folder for folder in live.folders if _is_hidden(folder)]
+    hidden_folders = [folder for folder in live.folders if is_hidden(folder)]
     for folder in hidden_folders:
         os.makedirs(f"{staging}/{folder}", exist_ok=True)
-    hidden = {file for file in live.files if _is_hidden(file) and file not in keep}
+    hidden = {file for file in live.files if is_hidden(file) and file not in keep}
     for relative in hidden:
         target = f"{staging}/{relative}"
         if not _same_inode(f"{out_dir}/{relative}", target):
@@ -447,10 +447,6 @@ def _sync_the_rest(out_dir: Path, staging: Path, keep: set[str]) -> tuple[list[s
                 os.rmdir(f"{staging}/{folder}")
     removed = [file for file in live.files if file not in keep and file not in hidden]
     return removed, sorted(hidden)
-
-
-def _is_hidden(relative: str) -> bool:
-    return relative.startswith(".") or "/." in relative
 
 
 def _swap(staging: Path, out_dir: Path) -> None:
