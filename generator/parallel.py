@@ -9,13 +9,14 @@ the build is the same whatever the number of jobs.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing.context import BaseContext
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
 
 In = TypeVar("In")
 Out = TypeVar("Out")
@@ -39,8 +40,16 @@ def ordered_map(function: Callable[[In], Out], items: Sequence[In], jobs: int) -
         yield from map(function, items)
         return
     chunk = max(1, len(items) // (jobs * 8))
-    with ProcessPoolExecutor(jobs, _context(), initializer=gc.enable) as pool:
+    with _pool(jobs) as pool:
         yield from pool.map(function, items, chunksize=chunk)
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    """A pool of `jobs` processes (imported here: a build with little to do starts none,
+    and multiprocessing takes ~10 ms to import)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(jobs, _context(), initializer=gc.enable)
 
 
 def _context() -> BaseContext:
@@ -48,6 +57,8 @@ def _context() -> BaseContext:
 
     `digest serve` has threads; forking it could copy a lock some thread holds.
     """
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
@@ -78,7 +89,7 @@ def forked_map(function: Callable[[int], Out], count: int, jobs: int) -> list[Ou
     try:
         size = max(1, -(-count // (jobs * 4)))
         bounds = [(start, min(start + size, count)) for start in range(0, count, size)]
-        with ProcessPoolExecutor(jobs, _context(), initializer=gc.enable) as pool:
+        with _pool(jobs) as pool:
             return [result for part in pool.map(_run_slice, bounds) for result in part]
     finally:
         gc.unfreeze()
