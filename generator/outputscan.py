@@ -8,24 +8,19 @@ have (see write.py). At 10,000 articles that is 14,000 stats and a walk
 through 15,000 folders: a fifth of a build after an edit, all of it spent
 waiting on the file system rather than running Python. So a forked process
 does it while this one reads and assembles the site, on the other core, and
-sends back what it found.
-
-Where forking is not safe (no fork, or threads, as in `digest serve`), or
-the forked process fails, the same is done here when it is first asked for.
+sends back what it found (see `parallel.Forked`).
 """
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import os
-import pickle
-import signal
-import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+
+from generator.parallel import Forked
 
 # What the last build wrote to each file: its size, its mtime and its key.
 Recorded = Mapping[str, tuple[int, int, str]]
@@ -97,43 +92,28 @@ def size_and_time(path: str | Path) -> tuple[int, int]:
 
 
 class OutputScan:
-    """`changed_files` and `strays` of an output folder, found by a forked process.
-
-    Use it as a context manager: leaving it stops the process if it is still
-    at work. Each answer is what the folder held when the process looked.
-    """
+    """`changed_files` and `strays` of an output folder, found by a forked process
+    (see `parallel.Forked`): use it as a context manager. Each answer is what the
+    folder held when it was looked at."""
 
     def __init__(self, out_dir: Path, recorded: Recorded) -> None:
-        self._out_dir, self._recorded = out_dir, recorded
-        self._answers: list[Any] = []
-        self._stream: IO[bytes] | None = None
-        self._pid: int | None = None
-        if recorded and _can_fork():  # with no record, no build asks
-            self._fork()
+        self._forked = Forked(
+            functools.partial(changed_files, out_dir, recorded),
+            functools.partial(strays, out_dir, recorded),
+            fork=bool(recorded),  # with no record, no build asks
+        )
 
     def changed(self) -> list[str]:
         """The recorded files no longer as the last build wrote them."""
-        found = self._answer(0, lambda: changed_files(self._out_dir, self._recorded))
+        found = self._forked.result(0)
         assert isinstance(found, list)
         return found
 
     def strays(self) -> Strays:
         """The files and folders of the output folder that the record does not list."""
-        found = self._answer(1, lambda: strays(self._out_dir, self._recorded))
+        found = self._forked.result(1)
         assert isinstance(found, Strays)
         return found
-
-    def close(self) -> None:
-        """Stop the forked process, if it is still looking, and wait for it."""
-        if self._stream is not None:
-            self._stream.close()
-            self._stream = None
-        if self._pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self._pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self._pid, 0)
-            self._pid = None
 
     def __enter__(self) -> OutputScan:
         return self
@@ -144,35 +124,4 @@ class OutputScan:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self.close()
-
-    def _answer(self, index: int, here: Callable[[], object]) -> object:
-        """The `index`th answer of the forked process, or `here()` without one."""
-        while len(self._answers) <= index and self._stream is not None:
-            try:
-                self._answers.append(pickle.load(self._stream))
-            except Exception:  # the process failed: look here instead
-                self.close()
-        if len(self._answers) <= index:
-            self._answers.append(here())
-        return self._answers[index]
-
-    def _fork(self) -> None:
-        reading, writing = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the forked process: answer, then leave without running any cleanup
-            try:
-                os.close(reading)
-                with os.fdopen(writing, "wb") as stream:
-                    for answer in (self.changed, self.strays):
-                        pickle.dump(answer(), stream, protocol=pickle.HIGHEST_PROTOCOL)
-                        stream.flush()
-            finally:
-                os._exit(0)
-        os.close(writing)
-        self._pid, self._stream = pid, os.fdopen(reading, "rb")
-
-
-def _can_fork() -> bool:
-    """Whether this process can fork safely: it has fork and no other threads."""
-    return hasattr(os, "fork") and threading.active_count() == 1
+        self._forked.close()

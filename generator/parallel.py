@@ -8,11 +8,15 @@ the build is the same whatever the number of jobs.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+import pickle
+import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from types import TracebackType
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -44,6 +48,12 @@ def ordered_map(function: Callable[[In], Out], items: Sequence[In], jobs: int) -
         yield from pool.map(function, items, chunksize=chunk)
 
 
+def _fork_is_safe() -> bool:
+    """Whether this process can fork: it has fork and no other threads (a fork copies a
+    lock another thread may hold)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
 def _pool(jobs: int) -> ProcessPoolExecutor:
     """A pool of `jobs` processes (imported here: a build with little to do starts none,
     and multiprocessing takes ~10 ms to import)."""
@@ -60,7 +70,7 @@ def _context() -> BaseContext:
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
+    if "fork" in methods and _fork_is_safe():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
@@ -100,3 +110,72 @@ def _run_slice(bounds: tuple[int, int]) -> list[Any]:
     work = _FORKED_WORK
     assert work is not None, "forked_map's work was not inherited"
     return [work(i) for i in range(*bounds)]
+
+
+class Forked:
+    """Functions run one after another in a forked process while this one goes on,
+    for work that waits on the file system more than it runs Python: each result
+    comes back pickled when it is asked for.
+
+    Use it as a context manager: leaving it stops the process if it is still at
+    work. Where forking is unsafe (no fork, or other threads, as in `digest
+    serve`), or the forked process fails, a function runs here when its result
+    is first asked for.
+    """
+
+    def __init__(self, *functions: Callable[[], object], fork: bool = True) -> None:
+        self._functions = functions
+        self._results: list[object] = []
+        self._stream: IO[bytes] | None = None
+        self._pid: int | None = None
+        if fork and _fork_is_safe():
+            self._fork()
+
+    def result(self, index: int) -> object:
+        """What function `index` returned (or raise what it raised, run here)."""
+        while len(self._results) <= index and self._stream is not None:
+            try:
+                self._results.append(pickle.load(self._stream))
+            except Exception:  # the process failed: the rest is done here
+                self.close()
+        while len(self._results) <= index:
+            self._results.append(self._functions[len(self._results)]())
+        return self._results[index]
+
+    def close(self) -> None:
+        """Stop the forked process, if it is still at work, and wait for it."""
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+        if self._pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self._pid, 0)
+            self._pid = None
+
+    def __enter__(self) -> Forked:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _fork(self) -> None:
+        reading, writing = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the forked process: answer, then leave without running any cleanup
+            try:
+                os.close(reading)
+                with os.fdopen(writing, "wb") as stream:
+                    for function in self._functions:
+                        pickle.dump(function(), stream, protocol=pickle.HIGHEST_PROTOCOL)
+                        stream.flush()
+            finally:
+                os._exit(0)
+        os.close(writing)
+        self._pid, self._stream = pid, os.fdopen(reading, "rb")

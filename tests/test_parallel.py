@@ -1,0 +1,43 @@
+"""Work in forked processes: results as if done here, whatever goes wrong there."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from generator.parallel import Forked
+
+
+def test_results_come_back_in_order_from_another_process() -> None:
+    here = os.getpid()
+    with Forked(os.getpid, lambda: [1, "two"]) as forked:
+        assert forked.result(1) == [1, "two"]
+        assert forked.result(0) != here  # worked out over there
+
+
+def test_a_result_that_cannot_travel_is_worked_out_here() -> None:
+    with Forked(lambda: 1, lambda: lambda: os.getpid(), lambda: 3) as forked:
+        assert forked.result(0) == 1
+        made = forked.result(1)
+        assert callable(made) and made() == os.getpid()  # made here: lambdas do not pickle
+        assert forked.result(2) == 3
+
+
+def test_an_error_over_there_is_raised_here(tmp_path: Path) -> None:
+    with Forked(lambda: (tmp_path / "missing").read_text()) as forked, pytest.raises(OSError):
+        forked.result(0)
+
+
+def test_with_other_threads_running_nothing_is_forked() -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        with Forked(os.getpid) as forked:
+            assert forked.result(0) == os.getpid()
+    finally:
+        stop.set()
+        thread.join()
