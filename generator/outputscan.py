@@ -18,7 +18,6 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 
 from generator.parallel import Forked
 
@@ -91,13 +90,13 @@ def size_and_time(path: str | Path) -> tuple[int, int]:
     return (stat.st_size, stat.st_mtime_ns)
 
 
-class OutputScan:
+class OutputScan(Forked):
     """`changed_files` and `strays` of an output folder, found by a forked process
     (see `parallel.Forked`): use it as a context manager. Each answer is what the
     folder held when it was looked at."""
 
     def __init__(self, out_dir: Path, recorded: Recorded) -> None:
-        self._forked = Forked(
+        super().__init__(
             functools.partial(changed_files, out_dir, recorded),
             functools.partial(strays, out_dir, recorded),
             fork=bool(recorded),  # with no record, no build asks
@@ -105,23 +104,12 @@ class OutputScan:
 
     def changed(self) -> list[str]:
         """The recorded files no longer as the last build wrote them."""
-        found = self._forked.result(0)
+        found = self.result(0)
         assert isinstance(found, list)
         return found
 
     def strays(self) -> Strays:
         """The files and folders of the output folder that the record does not list."""
-        found = self._forked.result(1)
+        found = self.result(1)
         assert isinstance(found, Strays)
         return found
-
-    def __enter__(self) -> OutputScan:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self._forked.close()
