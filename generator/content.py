@@ -291,7 +291,8 @@ def content_files(root: Path, problems: list[Problem]) -> list[str]:
                     problems.append(Problem(where, None, message, warning=True))
                 elif entry.is_file():
                     found.append(entry.path)
-    return sorted(found, key=lambda path: path.split(os.sep))
+    # In the order of their folders and names: the separator sorts before any character.
+    return sorted(found, key=lambda path: path.replace(os.sep, "\0"))
 
 
 def read_article_bytes(

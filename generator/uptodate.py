@@ -131,13 +131,13 @@ class InputStamp:
         return name.startswith(self.articles) and name.endswith(ARTICLE_SUFFIX)
 
     def _digest(self, taken_in: Callable[[str], bool]) -> str:
-        digest = hashlib.sha256(self.base.encode())
+        parts = [self.base]
         for name, _, sha in self.files:
             if taken_in(name):
                 if sha is None:
                     raise ValueError(f"{name} is not hashed yet")
-                digest.update(f"\0{name}\0{sha}".encode())
-        return digest.hexdigest()
+                parts += ["\0", name, "\0", sha]
+        return hashlib.sha256("".join(parts).encode()).hexdigest()  # one update: faster
 
 
 def input_stamp(
