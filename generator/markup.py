@@ -30,8 +30,9 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.md_in_html import MarkdownInHtmlExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
+from markdown.preprocessors import NormalizeWhitespace, Preprocessor
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
+from markdown.util import ETX, STX, AtomicString
 
 EXTENSIONS = ("extra", "sane_lists")  # by name, as Python-Markdown knows them
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
@@ -153,6 +154,45 @@ class _PlainParagraph(BlockProcessor):
         etree.SubElement(parent, "p").text = blocks.pop(0).lstrip()
 
 
+class _NormalizeWhitespace(NormalizeWhitespace):
+    """Python-Markdown's NormalizeWhitespace (as of 3.11), which searches the whole
+    document for lines of spaces alone with a look-behind: only when a space
+    comes before a line break, which `in` finds many times as fast."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        source = source.replace(STX, "").replace(ETX, "")
+        source = source.replace("\r\n", "\n").replace("\r", "\n") + "\n\n"
+        source = source.expandtabs(self.md.tab_length)
+        if " \n" in source:  # what any line the search could change ends with
+            source = _SPACES_ALONE.sub("\n", source)
+        return source.split("\n")
+
+
+class _OnlyWith(Preprocessor):
+    """Runs `wrapped` only on a document that holds one of `needles`: any other it
+    would give back as it is, after going through all of it (a fenced code
+    block's regular expression, or an HTML parser for raw HTML)."""
+
+    def __init__(self, md: markdown.Markdown, wrapped: Preprocessor, needles: tuple[str, ...]):
+        super().__init__(md)
+        self.wrapped, self.needles = wrapped, needles
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if any(needle in text for needle in self.needles):
+            return self.wrapped.run(lines)
+        return lines
+
+
+# Preprocessors that change nothing in a document without these (see _OnlyWith):
+# fences of backticks or tildes; tags, comments and entity references.
+SKIPPABLE = {"fenced_code_block": ("```", "~~~"), "html_block": ("<", "&")}
+# Where Python-Markdown registers the preprocessors replaced here (tests check it).
+PRIORITIES = {"normalize_whitespace": 30, "fenced_code_block": 25, "html_block": 20}
+_SPACES_ALONE = re.compile(r"(?<=\n) +\n")
+
+
 def extension_instances() -> list[Extension]:
     """`EXTENSIONS`, made here: Python-Markdown finds an extension named by a string
     among the entry points of every installed package, which takes longer than
@@ -182,6 +222,14 @@ class MarkdownRenderer:
         self._md.treeprocessors.register(self._plain, "digest-plain-text", 25)  # before "inline"
         paragraphs = _PlainParagraph(self._md.parser)
         self._md.parser.blockprocessors.register(paragraphs, "digest-plain-paragraph", 200)
+        preprocessors = self._md.preprocessors
+        normalize = _NormalizeWhitespace(self._md)
+        preprocessors.register(
+            normalize, "normalize_whitespace", PRIORITIES["normalize_whitespace"]
+        )
+        for name, needles in SKIPPABLE.items():
+            guarded = _OnlyWith(self._md, preprocessors[name], needles)
+            preprocessors.register(guarded, name, PRIORITIES[name])
 
     def render(self, text: str, folder: str) -> str:
         """HTML for `text`, an article body stored in `content/<folder>/`."""

@@ -13,8 +13,15 @@ import markdown
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown.extensions import extra
+from markdown.preprocessors import NormalizeWhitespace
 
-from generator.markup import EXTENSIONS, MarkdownRenderer, extension_instances
+from generator.markup import (
+    EXTENSIONS,
+    PRIORITIES,
+    SKIPPABLE,
+    MarkdownRenderer,
+    extension_instances,
+)
 
 sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
 from corpus import write_corpus
@@ -28,6 +35,11 @@ def renderers() -> tuple[MarkdownRenderer, MarkdownRenderer]:
     fast, reference = MarkdownRenderer("/news/", safe=False), MarkdownRenderer("/news/", safe=False)
     reference._md.treeprocessors.deregister("digest-plain-text")
     reference._md.parser.blockprocessors.deregister("digest-plain-paragraph")
+    preprocessors = reference._md.preprocessors
+    normalize = NormalizeWhitespace(reference._md)
+    preprocessors.register(normalize, "normalize_whitespace", PRIORITIES["normalize_whitespace"])
+    for name in SKIPPABLE:
+        preprocessors.register(preprocessors[name].wrapped, name, PRIORITIES[name])
     return fast, reference
 
 
@@ -70,6 +82,13 @@ FRAGMENTS = [
     "[ref]: https://example.org\n\nSee [ref].",
     "<!-- a comment -->",
     "Colon: here\n:not a definition",
+    "~~~ python\ntilde fence\n~~~",
+    "````\nfour backticks\n````",
+    "Spaces alone on the next line\n   \nand after",
+    "\tA tab\n\t\n",
+    "Carriage\r\nreturns\r\n \r\nhere",
+    "Fish &chips; &#38; &#x26; &",
+    "a\x02b\x03c",
     "",
 ]
 documents = st.lists(
@@ -103,3 +122,11 @@ def test_extensions_made_here_are_those_python_markdown_finds_by_name(tmp_path: 
     here = markdown.Markdown(extensions=extension_instances(), output_format="html")
     for text in texts:
         assert here.reset().convert(text) == by_name.reset().convert(text)
+
+
+def test_preprocessors_replaced_here_take_the_places_python_markdown_gives_them() -> None:
+    library = markdown.Markdown(extensions=extension_instances())
+    places = {item.name: item.priority for item in library.preprocessors._priority}
+    assert {name: places[name] for name in PRIORITIES} == PRIORITIES
+    fast = MarkdownRenderer("/", safe=False)._md
+    assert [item.name for item in fast.preprocessors._priority] == list(places)
