@@ -183,6 +183,7 @@ def _build(
     if stamp is not None and record is None:  # the articles as they were read
         stamp = _keep_hashes(options, stamp.taken(assembled.content.prints))
     options.progress("planning", 0, 1)
+    scan.look_for_strays()
     edits = None
     if record is not None and stamp is not None:
         shown = functools.partial(_kept_shown, options.site_dir, out_dir, record.stamp)
@@ -234,8 +235,7 @@ def _keep_hashes(
 def _kept_shown(site_dir: Path, out_dir: Path, stamp: str) -> ShownBy | None:
     """Which outputs show each article, as the build that left the output folder as it
     is (with this stamp) found, if it did."""
-    kept = load_kept(shown_file(site_dir, out_dir), stamp)
-    return kept if isinstance(kept, ShownBy) else None
+    return load_kept(shown_file(site_dir, out_dir), stamp, ShownBy)
 
 
 def _unchanged(record: BuildRecord, seconds: float) -> BuildResult:
@@ -273,8 +273,11 @@ def _remember(
         digests={a.path: d for a, d in zip(content.articles, content.digests, strict=True)},
     )
     save_record(record_file(site_dir, out_dir), record)
-    if shown is not None:  # true of this build's stamp, as of the last one's
-        keep(shown_file(site_dir, out_dir), stamp.whole, shown)
+    kept_shown = shown_file(site_dir, out_dir)
+    if shown is not None:  # for the next build, whose record this is
+        keep(kept_shown, stamp.whole, shown)
+    else:  # what was kept is for the record this build replaced
+        kept_shown.unlink(missing_ok=True)
 
 
 def plan(options: BuildOptions, prints: Mapping[str, str] | None = None) -> PlannedSite:
@@ -327,9 +330,7 @@ def _assemble(
         indexes_file(options.site_dir),
         pickled_digest((__version__, places, config)).hex(),
     )
-    kept = load_kept(kept_in, key)
-    if not isinstance(kept, KeptIndexes):  # missing, or kept by another version
-        kept = None
+    kept = load_kept(kept_in, key, KeptIndexes)
     site, found = assemble_again(content.articles, config, urls, selection, kept)
     if found is not kept:
         keep(kept_in, key, found)

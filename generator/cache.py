@@ -16,6 +16,7 @@ much cheaper than making a whole new folder tree.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import os
@@ -27,7 +28,7 @@ import tempfile
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from generator import __version__
 
@@ -43,6 +44,7 @@ CHECKSUM_BYTES = 12
 # digest and the digest of its place in the site)
 Entry = tuple[str, "Article", tuple["Problem", ...], bytes, bytes]
 Entries = dict[str, Entry]
+Kept = TypeVar("Kept")
 
 
 def cache_folder(site_dir: Path, settings: tuple[object, ...]) -> Path:
@@ -87,19 +89,25 @@ def templates_folder(site_dir: Path) -> Path:
     return site_dir / CACHE_DIR / "templates"
 
 
-def load_kept(path: Path, key: str) -> object | None:
-    """The value kept in `path` under `key` (see `keep`); None if there is none, or
-    it is damaged or kept under another key."""
+def load_kept(path: Path, key: str, kind: type[Kept]) -> Kept | None:
+    """The `kind` of value kept in `path` under `key` (see `keep`); None if there is
+    none, or it is damaged, kept under another key or of another shape (a
+    dataclass of other fields: kept by another version of digest)."""
     kept = load_pickle(path)
-    if not isinstance(kept, tuple) or len(kept) != 2 or kept[0] != key:
+    if not isinstance(kept, tuple) or len(kept) != 3 or kept[:2] != (key, _shape(kind)):
         return None
-    value: object = kept[1]
-    return value
+    value = kept[2]
+    return value if isinstance(value, kind) else None
 
 
 def keep(path: Path, key: str, value: object) -> None:
     """Keep `value` in `path` under `key`, with a checksum."""
-    save_pickle(path, (key, value))
+    save_pickle(path, (key, _shape(type(value)), value))
+
+
+def _shape(kind: type) -> tuple[str, ...]:
+    """The names of the fields of a dataclass (none for another type)."""
+    return tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else ()
 
 
 def serve_output(site_dir: Path) -> Path:
@@ -231,7 +239,11 @@ def installed_versions() -> dict[str, str]:
     """The version of each package installed on `sys.path` (the first found), by its
     normalized name, read from the names of their metadata folders
     (`name-version.dist-info`): importlib.metadata, which reads the files in them,
-    takes longer to import than digest needs to find that it has nothing to do."""
+    takes longer to import than digest needs to find that it has nothing to do.
+
+    Packages installed without a version in that name (an old `setup.py
+    develop`) or inside zip files are not found: their version is "" to the
+    build cache, which then does not see them upgraded."""
     found: dict[str, str] = {}
     for folder in sys.path:
         try:

@@ -8,7 +8,6 @@ in the site (or an import that refused something), 2 a usage error, 3 a bug.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import os
 import sys
@@ -34,21 +33,30 @@ def run() -> NoReturn:
 
     A build leaves about a million objects behind. Freeing them one by one on
     the way out took 30-90 ms at 10,000 articles, and so did the first
-    collection of Python's cycle collector after the build (which pauses it):
-    a command that runs once leaves it off (`digest serve`, which runs for
-    hours, turns it back on). By the time `main` returns, every file it wrote
-    is closed; only the standard streams are flushed here.
+    collection of Python's cycle collector after the build (which pauses
+    it), so a build run from here leaves it off (see `main`). By the time
+    `main` returns, every file it wrote is closed; only the standard streams
+    are flushed here (exit status 120 if one cannot be, as Python's own exit).
     """
-    gc.disable()
-    code = main()
-    with contextlib.suppress(OSError):  # a closed pipe: nobody to tell
-        sys.stdout.flush()
-        sys.stderr.flush()
+    code = main(exiting=True)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):  # closed, full, or a pipe nobody reads
+            code = code or 120
     os._exit(code)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, exiting: bool = False) -> int:
+    """Run the command `argv` (by default, the process's arguments); its exit status.
+
+    `exiting`: the process ends when this returns, so a build may leave the
+    cycle collector off (see `run`).
+    """
     args = _parser().parse_args(argv)
+    if exiting and args.command == "build":
+        gc.disable()
     try:
         return int(args.run(args))
     except SiteError as exc:
@@ -265,8 +273,6 @@ def _check(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from generator.serve import ServeOptions, serve
-
-    gc.enable()  # for hours of builds and requests (see run)
 
     options = ServeOptions(
         site_dir=args.site,

@@ -134,7 +134,10 @@ class ArticleReader:
     @property
     def settings(self) -> tuple[object, ...]:
         """What an Article depends on besides its file: the key of its cache."""
-        return (self.tz.key, self.urls, self.max_bytes, self.safe_html, library_versions())
+        # The fields too: articles kept by a version of digest with other fields are
+        # not taken for these.
+        fields = tuple(field.name for field in dataclasses.fields(Article))
+        return (self.tz.key, self.urls, self.max_bytes, self.safe_html, library_versions(), fields)
 
     def read(self, path: Path) -> tuple[Article | None, list[Problem]]:
         article, problems, _ = self._read(path)

@@ -54,11 +54,11 @@ class ShownBy:
 
     Working it out walks every page of the site; it stays true while every
     article keeps its place and every other input is the same (the checks of
-    `text_edits`), so the build record keeps it for the next build.
+    `text_edits`), so it is kept for the next build (see build.py), and taken
+    only for the same pages and feeds, in the same order (`made_for`).
     """
 
-    pages: int  # how many pages and feeds it was worked out for
-    feeds: int
+    made_for: str  # a fingerprint of the pages and feeds it was worked out for
     articles: Mapping[str, tuple[int, ...]]  # an article's path -> the outputs taking it in
     anything: tuple[int, ...]  # the outputs that could take in any article
 
@@ -84,7 +84,13 @@ def shown_by(keys: OutputKeys, jobs: Sequence[PageJob], feeds: Sequence[Feed]) -
             for path in reached:
                 articles[path].append(output)
     shown = {path: tuple(outputs) for path, outputs in articles.items()}
-    return ShownBy(len(jobs), len(feeds), shown, tuple(anything))
+    return ShownBy(outputs_print(jobs, feeds), shown, tuple(anything))
+
+
+def outputs_print(jobs: Sequence[PageJob], feeds: Sequence[Feed]) -> str:
+    """A fingerprint of the pages and feeds of a site, in order."""
+    names = [job.url for job in jobs] + [f"feed {feed.page}" for feed in feeds]
+    return hashlib.blake2b("\0".join(names).encode(), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -139,12 +145,12 @@ def outputs_showing(
 ) -> tuple[list[Output], ShownBy | None]:
     """The pages and feeds whose keys take in an article of `edited`, or that go to
     one of `files`; and which outputs take in each article (`shown`, if it is
-    for as many, else worked out here)."""
+    for the same outputs, else worked out here; None if there is nothing to look at)."""
     if not edited and not files:
-        return [], shown
+        return [], None
     site, env, keys = assembled.site, assembled.env, assembled.keys
     jobs, feeds = list(page_jobs(site)), site_feeds(site)
-    if shown is None or (shown.pages, shown.feeds) != (len(jobs), len(feeds)):
+    if shown is None or shown.made_for != outputs_print(jobs, feeds):
         shown = shown_by(keys, jobs, feeds)
     chosen = shown.outputs(edited)
     pages = [

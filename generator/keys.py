@@ -36,6 +36,10 @@ SHARED = frozenset({Article, Tag, Digest, DigestGroup, Month, Year, SourcePage, 
 NAMED_ONLY = frozenset({Tag, SourcePage})  # may be keyed on their names alone (see page_key)
 NAMED_FIELDS = frozenset({"name", "slug", "url"})
 COUNTS = frozenset({"length", "count"})
+# What a loop may say of where it is without showing any item (see _loop_is_named).
+LOOP_PLACES = frozenset(
+    {"index", "index0", "revindex", "revindex0", "first", "last", "length", "depth", "depth0"}
+)
 # Values that hold no article (digested as their pickle).
 PLAIN = frozenset({int, float, bool, type(None), bytes, dt.datetime, dt.date, dt.timedelta})
 
@@ -74,7 +78,7 @@ class OutputKeys:
         parts = []
         for name, value in context.items():
             if self.keyed_by_name(template, name, value):
-                each = value if isinstance(value, tuple | list) else (value,)
+                each = value if type(value) is tuple or type(value) is list else (value,)
                 part = b"n" + _digest(*map(_named_part, each))
             else:
                 part = self._part(value)
@@ -310,7 +314,22 @@ def _loop_is_named(loop: nodes.For) -> bool:
             return False
         if isinstance(used, nodes.Block) and used.scoped:
             return False
-    return all(_uses_are_named(node, target.name) for node in inside)
+    return all(
+        _uses_are_named(node, target.name) and _loop_object_counts_only(node) for node in inside
+    )
+
+
+def _loop_object_counts_only(tree: nodes.Node) -> bool:
+    """Whether `tree` uses Jinja's `loop` only for where the loop is (`loop.index`...),
+    not for the items before and after (`loop.previtem`) or as a value."""
+    stack: list[tuple[nodes.Node, nodes.Node | None]] = [(tree, None)]
+    while stack:
+        node, parent = stack.pop()
+        placed = isinstance(parent, nodes.Getattr) and parent.attr in LOOP_PLACES
+        if isinstance(node, nodes.Name) and node.name == "loop" and not placed:
+            return False
+        stack += [(child, node) for child in node.iter_child_nodes()]
+    return True
 
 
 def _named_part(value: object) -> bytes:

@@ -9,6 +9,11 @@ through 15,000 folders: a fifth of a build after an edit, all of it spent
 waiting on the file system rather than running Python. So a forked process
 does it while this one reads and assembles the site, on the other core, and
 sends back what it found (see `parallel.Forked`).
+
+The changed files are looked at when the build starts; the walk waits
+until the build is about to list what it makes (`look_for_strays`), so that
+a file put into the output folder while the articles are read is seen, as
+it was when the walk came just before writing.
 """
 
 from __future__ import annotations
@@ -100,7 +105,14 @@ class OutputScan(Forked):
             functools.partial(changed_files, out_dir, recorded),
             functools.partial(strays, out_dir, recorded),
             fork=bool(recorded),  # with no record, no build asks
+            waiting=1,  # strays: when `look_for_strays` is called
         )
+
+    def look_for_strays(self) -> None:
+        """Start looking for the files the record does not list: as late as can be, so
+        that what is found is recent, but before it is needed, so that it is found
+        while this process works on."""
+        self.go()
 
     def changed(self) -> list[str]:
         """The recorded files no longer as the last build wrote them."""

@@ -3,7 +3,9 @@
 Reading articles (Python-Markdown) and rendering pages (Jinja2) are most of
 a build, and each article or page is done on its own, so both are spread
 over a pool of processes. Results come back in the order of the inputs, so
-the build is the same whatever the number of jobs.
+the build is the same whatever the number of jobs. Work that waits on the
+file system while this process runs Python (looking at the output folder
+during a build after an edit) goes to one forked process (`Forked`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Any, Self, TypeVar
+from typing import IO, TYPE_CHECKING, Any, NoReturn, Self, TypeVar
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -117,22 +119,38 @@ class Forked:
     for work that waits on the file system more than it runs Python: each result
     comes back pickled when it is asked for.
 
-    Use it as a context manager: leaving it stops the process if it is still at
-    work. Where forking is unsafe (no fork, or other threads, as in `digest
-    serve`), or the forked process fails, a function runs here when its result
-    is first asked for.
+    Functions from `waiting` on start only when `go` is called (or their result
+    is asked for): what they look at is then as recent as the caller needs.
+    Use it as a context manager: leaving it stops the process if it is still
+    at work. Where forking is unsafe (no fork, or other threads, as in `digest
+    serve`), or the forked process fails, a function runs here when its
+    result is first asked for.
     """
 
-    def __init__(self, *functions: Callable[[], object], fork: bool = True) -> None:
+    def __init__(
+        self, *functions: Callable[[], object], fork: bool = True, waiting: int | None = None
+    ) -> None:
         self._functions = functions
+        self._waiting = len(functions) if waiting is None else waiting
         self._results: list[object] = []
         self._stream: IO[bytes] | None = None
+        self._go: int | None = None  # the pipe that lets the waiting functions start
         self._pid: int | None = None
         if fork and _fork_is_safe():
             self._fork()
 
+    def go(self) -> None:
+        """Let the waiting functions start."""
+        if self._go is not None:
+            with contextlib.suppress(OSError):  # the process is gone: done here if asked
+                os.write(self._go, b"!")
+            os.close(self._go)
+            self._go = None
+
     def result(self, index: int) -> object:
         """What function `index` returned (or raise what it raised, run here)."""
+        if index >= self._waiting:
+            self.go()
         while len(self._results) <= index and self._stream is not None:
             try:
                 self._results.append(pickle.load(self._stream))
@@ -144,6 +162,9 @@ class Forked:
 
     def close(self) -> None:
         """Stop the forked process, if it is still at work, and wait for it."""
+        if self._go is not None:
+            os.close(self._go)
+            self._go = None
         if self._stream is not None:
             self._stream.close()
             self._stream = None
@@ -166,16 +187,49 @@ class Forked:
         self.close()
 
     def _fork(self) -> None:
-        reading, writing = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the forked process: answer, then leave without running any cleanup
-            try:
-                os.close(reading)
-                with os.fdopen(writing, "wb") as stream:
-                    for function in self._functions:
-                        pickle.dump(function(), stream, protocol=pickle.HIGHEST_PROTOCOL)
-                        stream.flush()
-            finally:
-                os._exit(0)
-        os.close(writing)
-        self._pid, self._stream = pid, os.fdopen(reading, "rb")
+        """Start the forked process; if the system cannot, the work is done here.
+
+        Ctrl-C is held back while forking, so that it can neither leave a
+        forked process running this one's code nor pipes without their process.
+        """
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self._start(held)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+    def _start(self, held: set[int | signal.Signals]) -> None:
+        opened: list[int] = []
+        try:
+            opened += os.pipe()  # results: read here, written there
+            opened += os.pipe()  # go: read there, written here
+            pid = os.fork()
+        except OSError:  # no pipe or process to be had: the work is done here
+            for fd in opened:
+                os.close(fd)
+            return
+        results_in, results_out, go_in, go_out = opened
+        if pid == 0:
+            self._answer(results_out, go_in, held, closing=(results_in, go_out))
+        os.close(results_out)
+        os.close(go_in)
+        self._pid, self._go = pid, go_out
+        self._stream = os.fdopen(results_in, "rb")
+
+    def _answer(
+        self, results: int, go: int, held: set[int | signal.Signals], closing: tuple[int, int]
+    ) -> NoReturn:
+        """The forked process: answer, then leave without running any of this one's code."""
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it, quietly
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            for fd in closing:
+                os.close(fd)
+            with os.fdopen(results, "wb") as stream:
+                for index, function in enumerate(self._functions):
+                    if index == self._waiting and not os.read(go, 1):
+                        break  # never let go: nothing more is wanted
+                    pickle.dump(function(), stream, protocol=pickle.HIGHEST_PROTOCOL)
+                    stream.flush()
+        finally:
+            os._exit(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import platform
 import sys
 from importlib import metadata
@@ -10,7 +11,14 @@ from pathlib import Path
 import pytest
 from conftest import SiteMaker, article, run_digest
 
-from generator.cache import CACHE_DIR, LIBRARIES, installed_versions, library_versions
+from generator.cache import (
+    CACHE_DIR,
+    LIBRARIES,
+    installed_versions,
+    keep,
+    library_versions,
+    load_kept,
+)
 from generator.config import load_config
 from generator.content import LoadedContent, load_content
 from generator.urls import Urls
@@ -122,3 +130,26 @@ def test_installed_versions_are_read_from_metadata_folder_names(
     (first / "not-a-package.txt").write_text("")
     monkeypatch.setattr(sys, "path", [str(tmp_path / "missing"), str(first), str(second)])
     assert installed_versions() == {"foo-bar": "1.2.3", "old-pkg": "0.9", "other": "2.0"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Kept:
+    a: int
+
+
+def test_a_value_kept_by_another_version_of_its_class_is_not_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "kept.pickle"
+    keep(path, "key", Kept(1))
+    assert load_kept(path, "key", Kept) == Kept(1)
+    assert load_kept(path, "other key", Kept) is None
+
+    @dataclasses.dataclass(frozen=True)
+    class Kept2:  # the same class in a later version, with another field
+        a: int
+        b: int
+
+    Kept2.__qualname__ = Kept2.__name__ = "Kept"
+    monkeypatch.setattr(sys.modules[__name__], "Kept", Kept2)
+    assert load_kept(path, "key", Kept2) is None  # unpickled as Kept2, but without `b`

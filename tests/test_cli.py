@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -205,3 +208,20 @@ def test_profile_prints_the_time_of_each_stage(make_site: SiteMaker) -> None:
         "writing",
     ]
     assert all(re.fullmatch(r"\s+\w+\s+\d+\.\d\d s\s+\d+%", line) for line in report.splitlines())
+
+
+def test_a_build_with_no_standard_output_still_succeeds(make_site: SiteMaker) -> None:
+    site = make_site({"content/a.md": article("A", id="a")})
+    command = [sys.executable, "-m", "generator", "build", "--site", str(site)]
+    closed = subprocess.run(command, preexec_fn=lambda: os.close(1), timeout=120)
+    assert closed.returncode == 0
+    assert (site / "output" / "index.html").exists()
+
+
+def test_a_summary_that_cannot_be_written_fails_the_command(make_site: SiteMaker) -> None:
+    site = make_site({"content/a.md": article("A", id="a")})
+    command = [sys.executable, "-m", "generator", "build", "--site", str(site)]
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    with open("/dev/full", "w") as full:  # every write fails: the disk is full
+        result = subprocess.run(command, stdout=full, env=buffered, timeout=120)
+    assert result.returncode == 120  # as Python's own exit when stdout cannot be flushed

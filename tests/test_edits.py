@@ -277,6 +277,7 @@ def test_which_outputs_show_each_article_is_kept_for_the_next_edit_only(
     assert worked_out == [1]  # by the first build after an edit, then kept
     CHANGES["title"](site)  # a build of the whole site: what was kept no longer holds
     build_site(site, out)
+    assert not list((site / CACHE_DIR).glob("shown-*.pickle"))
     retext(site, "content/03.md", "Edit 4.")
     assert build_site(site, out).edited == {"content/03.md"}
     assert worked_out == [1, 1]

@@ -40,7 +40,8 @@ def retexted(article: Article) -> Article:
 
 NAMING = (
     "{% if tags %}<ul>{% for tag in tags if tag.name %}"
-    "<li>{{ loop.index }} {{ tag.name }} {{ tag.url }} {{ tag.articles | length }}</li>"
+    "<li>{{ loop.index }}/{{ loop.length }} {{ tag.name }} {{ tag.url }}"
+    " {{ tag.articles | length }}{% if loop.last %}.{% endif %}</li>"
     "{% else %}none{% endfor %}</ul>{% endif %}{{ tags | length }}"
 )
 
@@ -67,6 +68,10 @@ def test_a_list_of_tags_only_named_is_keyed_on_their_names_and_counts() -> None:
         "{% for name, count in tags %}{{ name }}{% endfor %}",
         "{{ (tags | sort(attribute='name') | first).articles[0].summary }}",
         "{{ tags[0].articles[0].summary }}",
+        "{% for tag in tags %}{{ loop.nextitem.articles[0].summary }}{% endfor %}",
+        "{% for tag in tags %}{{ loop.previtem.articles[0].summary }}{% endfor %}",
+        "{% for tag in tags %}{% set l = loop %}{{ l.previtem.articles[0].summary }}{% endfor %}",
+        "{% for tag in tags %}{{ loop.cycle(tags[0].articles[0].summary, '') }}{% endfor %}",
     ],
 )
 def test_a_list_of_tags_used_otherwise_is_keyed_on_everything_it_holds(page: str) -> None:

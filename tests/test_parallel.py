@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,34 @@ def test_with_other_threads_running_nothing_is_forked() -> None:
     finally:
         stop.set()
         thread.join()
+
+
+def test_when_the_system_cannot_fork_the_work_is_done_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    opened = len(os.listdir("/proc/self/fd"))
+    with Forked(os.getpid) as forked:
+        assert forked.result(0) == os.getpid()
+    assert len(os.listdir("/proc/self/fd")) == opened  # no pipe left open
+
+
+def test_waiting_functions_look_only_once_let_go(tmp_path: Path) -> None:
+    flag = tmp_path / "flag"
+    with Forked(flag.exists, flag.exists, waiting=1) as forked:
+        time.sleep(0.3)  # long enough for a process that did not wait to have looked
+        flag.write_text("")
+        forked.go()
+        assert forked.result(0) is False and forked.result(1) is True
+
+
+def test_waiting_functions_never_let_go_never_run() -> None:
+    pid = os.getpid()
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    before = children.read_text().split()
+    with Forked(os.getpid, os.getpid, waiting=1) as forked:
+        assert forked.result(0) != pid
+    assert children.read_text().split() == before  # stopped and waited for
