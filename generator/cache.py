@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import marshal
 import os
 import pickle
 import platform
@@ -28,7 +29,7 @@ import tempfile
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from generator import __version__
 
@@ -60,7 +61,7 @@ def spare_output(site_dir: Path, out_dir: Path) -> Path:
 
 def record_file(site_dir: Path, out_dir: Path) -> Path:
     """Where the record of the last build into `out_dir` is kept (see uptodate.py)."""
-    return site_dir / CACHE_DIR / f"build-{_folder_key(out_dir)}.pickle"
+    return site_dir / CACHE_DIR / f"build-{_folder_key(out_dir)}.marshal"
 
 
 def shown_file(site_dir: Path, out_dir: Path) -> Path:
@@ -71,7 +72,7 @@ def shown_file(site_dir: Path, out_dir: Path) -> Path:
 
 def hashed_file(site_dir: Path) -> Path:
     """Where the hashes of the site's input files are kept (see uptodate.py)."""
-    return site_dir / CACHE_DIR / "inputs.pickle"
+    return site_dir / CACHE_DIR / "inputs.marshal"
 
 
 def _folder_key(out_dir: Path) -> str:
@@ -168,6 +169,24 @@ def load_pickle(path: Path) -> object:
 def save_pickle(path: Path, value: object) -> None:
     """Keep `value` in `path`, pickled, with a checksum."""
     save_checked(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def load_marshalled(path: Path) -> object:
+    """What `save_marshalled` put in `path`; None if it is missing or damaged, or was
+    kept by another version of Python."""
+    payload = load_checked(path)
+    if payload is None:
+        return None
+    try:
+        return marshal.loads(payload)
+    except Exception:  # another version of Python's format
+        return None
+
+
+def save_marshalled(path: Path, value: dict[str, Any]) -> None:
+    """Keep `value` (of Python's built-in types alone) in `path`, with a checksum:
+    marshal makes them three times as fast as pickle."""
+    save_checked(path, marshal.dumps(value))
 
 
 def load_checked(path: Path) -> bytes | None:

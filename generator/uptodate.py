@@ -32,7 +32,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from generator import __version__
-from generator.cache import file_fingerprint, library_versions, load_pickle, save_pickle
+from generator.cache import file_fingerprint, library_versions, load_marshalled, save_marshalled
 from generator.content import ARTICLE_SUFFIX
 from generator.errors import Problem
 from generator.outputscan import size_and_time
@@ -182,24 +182,24 @@ def input_stamp(
 
 def load_hashed(path: Path) -> Hashed:
     """The input hashes kept in `path`; empty if they are missing or damaged."""
-    hashed = load_pickle(path)
+    hashed = load_marshalled(path)
     return hashed if isinstance(hashed, dict) else {}
 
 
 def save_hashed(path: Path, hashed: Hashed) -> None:
-    save_pickle(path, hashed)
+    save_marshalled(path, hashed)
 
 
 def load_record(path: Path) -> BuildRecord | None:
     """The record in `path`, or None if it is missing, damaged or of other fields."""
-    data = load_pickle(path)
+    data = load_marshalled(path)
     if not isinstance(data, dict) or data.keys() != {field.name for field in fields(BuildRecord)}:
         return None
     return BuildRecord(**data)
 
 
 def save_record(path: Path, record: BuildRecord) -> None:
-    save_pickle(path, {field.name: getattr(record, field.name) for field in fields(record)})
+    save_marshalled(path, {field.name: getattr(record, field.name) for field in fields(record)})
 
 
 def output_files(out_dir: Path, keys: Mapping[str, str]) -> dict[str, tuple[int, int, str]]:

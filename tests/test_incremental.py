@@ -161,7 +161,7 @@ def test_an_output_file_changed_by_hand_is_made_again(make_site: SiteMaker, tmp_
 def test_a_damaged_build_record_is_not_trusted(make_site: SiteMaker, tmp_path: Path) -> None:
     site, out = make_site(FILES, CONFIG), tmp_path / "out"
     first = build_site(site, out)
-    [record] = (site / CACHE_DIR).glob("build-*.pickle")
+    [record] = (site / CACHE_DIR).glob("build-*.marshal")
     record.write_bytes(record.read_bytes()[:-100])
     edit(site, "content/01.md", "Body of story 1.", "Body of story 1, again.")
     result = build_site(site, out)
@@ -179,7 +179,7 @@ def test_templates_kept_compiled_are_used_only_while_their_source_is_the_same(
     marker = compiled[0].read_bytes()[:20]
     for file in compiled:  # damaged: each is compiled again
         file.write_bytes(marker + b"\0garbage")
-    for record in (site / CACHE_DIR).glob("build-*.pickle"):
+    for record in (site / CACHE_DIR).glob("build-*.marshal"):
         record.unlink()  # every page made again
     build_site(site, out)
     assert tree(out) == cold_tree(site, tmp_path / "cold")
