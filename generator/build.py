@@ -179,11 +179,11 @@ def _build(
         options.progress("done", 1, 1)
         return _unchanged(record, time.perf_counter() - started)
     prints = stamp.prints if stamp else {}
+    scan.look_for_strays()  # while the site is read and assembled
     assembled = assemble_site(options, prints, now)
     if stamp is not None and record is None:  # the articles as they were read
         stamp = _keep_hashes(options, stamp.taken(assembled.content.prints))
     options.progress("planning", 0, 1)
-    scan.look_for_strays()
     edits = None
     if record is not None and stamp is not None:
         shown = functools.partial(_kept_shown, options.site_dir, out_dir, record.stamp)

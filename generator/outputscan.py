@@ -11,9 +11,13 @@ does it while this one reads and assembles the site, on the other core, and
 sends back what it found (see `parallel.Forked`).
 
 The changed files are looked at when the build starts; the walk waits
-until the build is about to list what it makes (`look_for_strays`), so that
-a file put into the output folder while the articles are read is seen, as
-it was when the walk came just before writing.
+until the inputs are fingerprinted and the build has found it has work to
+do (`look_for_strays`), and runs while the site is read and assembled. A
+file put into the output folder after the walk (in the half second or so
+before the swap, at 10,000 articles) is not seen by this build: a hidden one
+is not carried into the new site but stays in the spare, and is back with
+the next build; any other stays in the spare too: it is back in the output
+folder after the next build, and removed by the one after.
 """
 
 from __future__ import annotations
