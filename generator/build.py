@@ -179,7 +179,8 @@ def _build(
         options.progress("done", 1, 1)
         return _unchanged(record, time.perf_counter() - started)
     prints = stamp.prints if stamp else {}
-    scan.look_for_strays()  # while the site is read and assembled
+    if record is not None and stamp is not None and record.frame == stamp.frame:
+        scan.look_for_strays()  # for a build after edits (see edits.py), while reading
     assembled = assemble_site(options, prints, now)
     if stamp is not None and record is None:  # the articles as they were read
         stamp = _keep_hashes(options, stamp.taken(assembled.content.prints))

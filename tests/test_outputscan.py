@@ -43,13 +43,12 @@ def _check(scan: OutputScan) -> None:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
-def test_a_forked_process_finds_what_changed_and_every_file(
+def test_the_scan_finds_what_changed_and_what_the_record_does_not_list(
     output: tuple[Path, Recorded],
 ) -> None:
     out, recorded = output
     before = children()
-    with OutputScan(out, recorded) as scan:
-        assert len(children() - before) == 1  # looking in another process
+    with OutputScan(out, recorded) as scan:  # forked, unless other tests left threads
         _check(scan)
         # Each answer is given once: what the folder held when it was looked at.
         (out / "index.html").write_text("changed after the scan")

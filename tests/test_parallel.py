@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import textwrap
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -12,11 +14,24 @@ import pytest
 from generator.parallel import Forked
 
 
+def in_a_new_process(code: str, *args: str) -> None:
+    """Run `code` in a new Python, which has no other threads and so may fork (this
+    one may have some, left by other tests); it checks with asserts."""
+    command = [sys.executable, "-c", textwrap.dedent(code), *args]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
 def test_results_come_back_in_order_from_another_process() -> None:
-    here = os.getpid()
-    with Forked(os.getpid, lambda: [1, "two"]) as forked:
-        assert forked.result(1) == [1, "two"]
-        assert forked.result(0) != here  # worked out over there
+    in_a_new_process(
+        """
+        import os
+        from generator.parallel import Forked
+        with Forked(os.getpid, lambda: [1, "two"]) as forked:
+            assert forked.result(1) == [1, "two"]
+            assert forked.result(0) != os.getpid()  # worked out over there
+        """
+    )
 
 
 def test_a_result_that_cannot_travel_is_worked_out_here() -> None:
@@ -58,18 +73,32 @@ def test_when_the_system_cannot_fork_the_work_is_done_here(
 
 
 def test_waiting_functions_look_only_once_let_go(tmp_path: Path) -> None:
-    flag = tmp_path / "flag"
-    with Forked(flag.exists, flag.exists, waiting=1) as forked:
-        time.sleep(0.3)  # long enough for a process that did not wait to have looked
-        flag.write_text("")
-        forked.go()
-        assert forked.result(0) is False and forked.result(1) is True
+    in_a_new_process(
+        """
+        import sys, time
+        from pathlib import Path
+        from generator.parallel import Forked
+        flag = Path(sys.argv[1])
+        with Forked(flag.exists, flag.exists, waiting=1) as forked:
+            time.sleep(0.3)  # long enough for a process that did not wait to have looked
+            flag.write_text("")
+            forked.go()
+            assert forked.result(0) is False and forked.result(1) is True
+        """,
+        str(tmp_path / "flag"),
+    )
 
 
 def test_waiting_functions_never_let_go_never_run() -> None:
-    pid = os.getpid()
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    before = children.read_text().split()
-    with Forked(os.getpid, os.getpid, waiting=1) as forked:
-        assert forked.result(0) != pid
-    assert children.read_text().split() == before  # stopped and waited for
+    in_a_new_process(
+        """
+        import os
+        from pathlib import Path
+        from generator.parallel import Forked
+        children = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
+        with Forked(os.getpid, os.getpid, waiting=1) as forked:
+            assert forked.result(0) != os.getpid()
+            assert len(children.read_text().split()) == 1
+        assert children.read_text().split() == []  # stopped and waited for
+        """
+    )
