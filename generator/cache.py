@@ -27,7 +27,7 @@ import re
 import sys
 import tempfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -156,14 +156,9 @@ def _save_shard(path: Path, entries: Entries) -> None:
 
 
 def load_pickle(path: Path) -> object:
-    """What `save_pickle` put in `path`; None if it is missing or damaged."""
-    payload = load_checked(path)
-    if payload is None:
-        return None
-    try:
-        return pickle.loads(payload)
-    except Exception:  # a payload of another version of the classes: start again
-        return None
+    """What `save_pickle` put in `path`; None if it is missing or damaged, or of another
+    version of the classes in it."""
+    return _load_checked_with(pickle.loads, path)
 
 
 def save_pickle(path: Path, value: object) -> None:
@@ -174,19 +169,25 @@ def save_pickle(path: Path, value: object) -> None:
 def load_marshalled(path: Path) -> object:
     """What `save_marshalled` put in `path`; None if it is missing or damaged, or was
     kept by another version of Python."""
-    payload = load_checked(path)
-    if payload is None:
-        return None
-    try:
-        return marshal.loads(payload)
-    except Exception:  # another version of Python's format
-        return None
+    return _load_checked_with(marshal.loads, path)
 
 
 def save_marshalled(path: Path, value: dict[str, Any]) -> None:
     """Keep `value` (of Python's built-in types alone) in `path`, with a checksum:
     marshal makes them three times as fast as pickle."""
     save_checked(path, marshal.dumps(value))
+
+
+def _load_checked_with(loads: Callable[[bytes], object], path: Path) -> object:
+    """What `loads` makes of the checked payload of `path`; None if there is none, or
+    `loads` cannot make anything of it (a format of another version: start again)."""
+    payload = load_checked(path)
+    if payload is None:
+        return None
+    try:
+        return loads(payload)
+    except Exception:
+        return None
 
 
 def load_checked(path: Path) -> bytes | None:

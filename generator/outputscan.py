@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,11 +70,11 @@ class Strays:
     unknown: list[str]  # neither recorded nor hidden: removed
 
 
-def strays(out_dir: Path | str, recorded: Recorded) -> Strays:
-    """The files and folders of `out_dir` that `recorded` does not list."""
+def strays(out_dir: Path | str, listed: Container[str]) -> Strays:
+    """The files and folders of `out_dir` that are not `listed` (the files of a site)."""
     tree = walk(out_dir)
     hidden = [file for file in tree.files if is_hidden(file)]
-    unknown = [file for file in tree.files if file not in recorded and not is_hidden(file)]
+    unknown = [file for file in tree.files if file not in listed and not is_hidden(file)]
     return Strays(hidden, [folder for folder in tree.folders if is_hidden(folder)], unknown)
 
 

@@ -162,10 +162,7 @@ def _indexed_again(
     for path, retagged in kept.retagged.items():
         by_path[path] = replace(by_path[path], tags=retagged)
     published = tuple(by_path[path] for path in kept.published)
-    tags = tuple(
-        Tag(name, slugify(name), urls.tag(slugify(name)), tuple(by_path[p] for p in paths))
-        for name, paths in kept.tags
-    )
+    tags = tuple(_tag(name, [by_path[p] for p in paths], urls) for name, paths in kept.tags)
     links = relink(published, kept.links)
     return None if links is None else (published, tags, links)
 
@@ -269,8 +266,10 @@ def index_tags(articles: tuple[Article, ...], urls: Urls) -> tuple[Tag, ...]:
     for article in articles:
         for name in article.tags:
             members[name].append(article)
-    tags = [
-        Tag(name=name, slug=slugify(name), url=urls.tag(slugify(name)), articles=tuple(group))
-        for name, group in members.items()
-    ]
+    tags = [_tag(name, group, urls) for name, group in members.items()]
     return tuple(sorted(tags, key=lambda t: (t.name.casefold(), t.slug)))
+
+
+def _tag(name: str, articles: Iterable[Article], urls: Urls) -> Tag:
+    slug = slugify(name)
+    return Tag(name=name, slug=slug, url=urls.tag(slug), articles=tuple(articles))

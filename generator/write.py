@@ -39,7 +39,7 @@ from generator.cache import write_atomically
 from generator.content import Progress, no_progress
 from generator.errors import Problem, SiteError
 from generator.outputs import Output, known_key
-from generator.outputscan import Strays, is_hidden, strays, walk
+from generator.outputscan import Strays, strays, walk
 from generator.parallel import forked_map
 
 STAGING_SUFFIX = ".digest-staging"
@@ -421,11 +421,11 @@ def _sync_the_rest(out_dir: Path, staging: Path, keep: set[str]) -> tuple[list[s
     Returns the files of the live output that are not in the new site, and
     its hidden files.
     """
-    live = walk(out_dir)
-    hidden_folders = [folder for folder in live.folders if is_hidden(folder)]
+    live = strays(out_dir, keep)
+    hidden_folders = live.hidden_folders
     for folder in hidden_folders:
         os.makedirs(f"{staging}/{folder}", exist_ok=True)
-    hidden = {file for file in live.files if is_hidden(file) and file not in keep}
+    hidden = {file for file in live.hidden_files if file not in keep}
     for relative in hidden:
         target = f"{staging}/{relative}"
         if not _same_inode(f"{out_dir}/{relative}", target):
@@ -445,8 +445,7 @@ def _sync_the_rest(out_dir: Path, staging: Path, keep: set[str]) -> tuple[list[s
         if folder not in needed:
             with contextlib.suppress(OSError):  # not empty: something the site does not know
                 os.rmdir(f"{staging}/{folder}")
-    removed = [file for file in live.files if file not in keep and file not in hidden]
-    return removed, sorted(hidden)
+    return live.unknown, sorted(hidden)
 
 
 def _swap(staging: Path, out_dir: Path) -> None:

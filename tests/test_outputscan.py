@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.outputscan import OutputScan, Recorded, Strays, changed_files, size_and_time, strays
+from generator.outputscan import OutputScan, Recorded, Strays, size_and_time
 
 
 def children() -> set[int]:
@@ -71,21 +71,6 @@ def test_with_threads_running_the_folder_is_looked_at_here(
     finally:
         stop.set()
         thread.join()
-
-
-def test_leaving_before_the_answers_stops_the_process(output: tuple[Path, Recorded]) -> None:
-    out, recorded = output
-    before = children()
-    with OutputScan(out, recorded):
-        pass
-    assert children() == before
-
-
-def test_the_answers_are_those_of_the_functions_it_runs(output: tuple[Path, Recorded]) -> None:
-    out, recorded = output
-    with OutputScan(out, recorded) as scan:
-        assert scan.changed() == changed_files(out, recorded)
-        assert scan.strays() == strays(out, recorded)
 
 
 def test_a_missing_output_folder_has_every_recorded_file_changed(tmp_path: Path) -> None:

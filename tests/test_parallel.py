@@ -9,8 +9,6 @@ import textwrap
 import threading
 from pathlib import Path
 
-import pytest
-
 from generator.parallel import Forked
 
 
@@ -35,16 +33,35 @@ def test_results_come_back_in_order_from_another_process() -> None:
 
 
 def test_a_result_that_cannot_travel_is_worked_out_here() -> None:
-    with Forked(lambda: 1, lambda: lambda: os.getpid(), lambda: 3) as forked:
-        assert forked.result(0) == 1
-        made = forked.result(1)
-        assert callable(made) and made() == os.getpid()  # made here: lambdas do not pickle
-        assert forked.result(2) == 3
+    in_a_new_process(
+        """
+        import os
+        from generator.parallel import Forked
+        with Forked(os.getpid, lambda: lambda: os.getpid(), lambda: 3) as forked:
+            assert forked.result(0) != os.getpid()  # over there
+            made = forked.result(1)  # a lambda does not pickle: the process gave up
+            assert callable(made) and made() == os.getpid()
+            assert forked.result(2) == 3
+        """
+    )
 
 
 def test_an_error_over_there_is_raised_here(tmp_path: Path) -> None:
-    with Forked(lambda: (tmp_path / "missing").read_text()) as forked, pytest.raises(OSError):
-        forked.result(0)
+    in_a_new_process(
+        """
+        import sys
+        from pathlib import Path
+        from generator.parallel import Forked
+        with Forked(Path(sys.argv[1]).read_text) as forked:
+            try:
+                forked.result(0)
+            except FileNotFoundError:
+                pass
+            else:
+                raise AssertionError("no error")
+        """,
+        str(tmp_path / "missing"),
+    )
 
 
 def test_with_other_threads_running_nothing_is_forked() -> None:
@@ -59,17 +76,22 @@ def test_with_other_threads_running_nothing_is_forked() -> None:
         thread.join()
 
 
-def test_when_the_system_cannot_fork_the_work_is_done_here(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    def refuse() -> int:
-        raise BlockingIOError(11, "Resource temporarily unavailable")
+def test_when_the_system_cannot_fork_the_work_is_done_here() -> None:
+    in_a_new_process(
+        """
+        import os
+        from generator.parallel import Forked
 
-    monkeypatch.setattr(os, "fork", refuse)
-    opened = len(os.listdir("/proc/self/fd"))
-    with Forked(os.getpid) as forked:
-        assert forked.result(0) == os.getpid()
-    assert len(os.listdir("/proc/self/fd")) == opened  # no pipe left open
+        def refuse():
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+
+        os.fork = refuse
+        opened = len(os.listdir("/proc/self/fd"))
+        with Forked(os.getpid) as forked:
+            assert forked.result(0) == os.getpid()
+        assert len(os.listdir("/proc/self/fd")) == opened  # no pipe left open
+        """
+    )
 
 
 def test_waiting_functions_look_only_once_let_go(tmp_path: Path) -> None:
