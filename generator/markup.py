@@ -34,6 +34,8 @@ from markdown.preprocessors import NormalizeWhitespace, Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import ETX, STX, AtomicString
 
+from generator.prose import prose_html
+
 EXTENSIONS = ("extra", "sane_lists")  # by name, as Python-Markdown knows them
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
@@ -215,6 +217,7 @@ class MarkdownRenderer:
 
     def __init__(self, base_path: str, safe: bool = True) -> None:
         self._safe = safe
+        self._base_path = base_path
         self._md = markdown.Markdown(extensions=extension_instances(), output_format="html")
         self._links = _LinkResolver(self._md, base_path)
         self._md.treeprocessors.register(self._links, "digest-links", 0)
@@ -233,13 +236,19 @@ class MarkdownRenderer:
 
     def render(self, text: str, folder: str) -> str:
         """HTML for `text`, an article body stored in `content/<folder>/`."""
+        html = prose_html(text, lambda target: resolve_link(target, folder, self._base_path))
+        if html is None:
+            html = self._markdown(text, folder)
+        return sanitize(html) if self._safe else html
+
+    def _markdown(self, text: str, folder: str) -> str:
+        """HTML for `text` from Python-Markdown itself."""
         self._links.folder = folder
         self._plain.enabled = "*[" not in text
         try:
-            html = self._md.reset().convert(text)
+            return self._md.reset().convert(text)
         finally:
             self._md.reset()
-        return sanitize(html) if self._safe else html
 
 
 def first_paragraph_text(body_html: str) -> str:

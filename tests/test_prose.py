@@ -1,0 +1,151 @@
+"""Plain prose rendered without Python-Markdown makes exactly what Python-Markdown makes.
+
+Documents are made of the pieces news articles are made of (paragraphs,
+headings, lists, quotes, links, images, emphasis), near misses of them (a
+marker without its space, a list right after a list, a trailing space, an
+unclosed star) and characters that mean something to Python-Markdown. Each is
+rendered by digest, which takes `prose_html` where it answers, and by
+Python-Markdown alone.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_markup import renderers
+
+from generator.markup import resolve_link
+from generator.prose import prose_html
+
+sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
+from corpus import write_corpus
+
+REPO = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
+
+PROSE = [
+    "Seoul", "said", "on", "Tuesday", "2025", "10", "per", "cent,", "(AP)", "U.S.",
+    "\"quoted\"", "it's", "—", "Ünïcödé", "東京", "wow!", "5%", "a:b", "3.5", "e.g.",
+    "*em*", "**strong**", "*two words*", "**a** *b*", "[a link](map.svg)",
+    "[Reuters](https://example.org/a_b?x=1#c)", "[root](/2025/x/)", "[up](../up.html)",
+    "![a map](map.svg)", "![](x.png)", "![alt \"q\"](/i.png)", "x![i](j)",
+]  # fmt: skip
+NEAR_MISSES = [  # and characters that mean something to Python-Markdown
+    "*", "**", "***", "*a", "a*", "* a*", "*a *", "*a**b*", "_u_", "snake_case", "[x]",
+    "[x] (y)", "[x](y z)", "[x](<y>)", "[*x*](y)", "!", "![x]", "&", "&amp;", "AT&T",
+    "<b>", ">", "a>b", "`c`", "\\*", "{: .x}", "|", "~", "~~~", "^", "[^1]", "]:",
+    "\t", "\xa0", "\x02", "#", "##", "-", "+", "=", ":", "1.", "2025.",
+]  # fmt: skip
+STARTS = ["", "# ", "## ", "###### ", "- ", "* ", "+ ", "> ", ">"]
+MISSED_STARTS = [
+    "####### ", "#", "-  ", "> > ", "1. ", "10. ", "2025. ", "    ", " ", ": ",
+    "=", "---", "* * *", "[id]: ", "*[ab]: ", "[^1]: ", "| ", "```", "~~~", "\t",
+]  # fmt: skip
+
+
+def mostly(usual: list[T], unusual: list[T]) -> st.SearchStrategy[T]:
+    """One of `usual`, or once in a while one of `unusual`."""
+    return st.sampled_from(usual * (50 * len(unusual) // len(usual) + 1) + unusual)
+
+
+words = st.lists(mostly(PROSE, NEAR_MISSES), min_size=1, max_size=6).map(" ".join)
+ending = mostly([""], [" ", "  "])
+line = st.tuples(mostly(STARTS, MISSED_STARTS), words, ending).map("".join)
+
+
+@st.composite
+def block(draw: st.DrawFn) -> str:
+    """Lines that start alike (a paragraph, a list, a quote), or now and then any lines."""
+    count = draw(st.integers(1, 4))
+    if draw(st.integers(0, 19)) == 0:
+        return "\n".join(draw(line) for _ in range(count))
+    start = draw(mostly(STARTS, MISSED_STARTS))
+    if start.startswith("#"):
+        count = draw(mostly([1], [2]))
+    return "\n".join(start + draw(words) + draw(ending) for _ in range(count))
+
+
+joints = mostly(["\n\n"], ["\n", "\n\n\n", "\n>\n", "\n \n"])
+documents = st.lists(st.tuples(block(), joints), max_size=6).map(
+    lambda parts: "".join(text + joint for text, joint in parts)
+)
+
+
+@settings(max_examples=1500, suppress_health_check=[HealthCheck.too_slow])
+@given(documents)
+def test_prose_renders_as_python_markdown_does(text: str) -> None:
+    digest, python_markdown = renderers()
+    assert digest(text, "2025/03") == python_markdown(text, "2025/03")
+
+
+def prose(text: str) -> str | None:
+    return prose_html(text, lambda target: resolve_link(target, "2025/03", "/news/"))
+
+
+NEWS = """\
+Seoul said on Tuesday it had detected *several* cruise missiles, as
+[Reuters reported](https://example.org/a_b?x=1#c). It's the **third** launch.
+
+## What we know
+
+- Launches were detected in the afternoon.
+* Intelligence authorities are analysing the data.
+
+![Map of the site](map.svg)
+
+> We would need to see several months of growth.
+>
+> — A note from a brokerage
+
+> A second quote, in the same blockquote.
+"""
+
+
+def test_news_articles_are_prose() -> None:
+    assert prose(NEWS) == (
+        "<p>Seoul said on Tuesday it had detected <em>several</em> cruise missiles, as\n"
+        '<a href="https://example.org/a_b?x=1#c">Reuters reported</a>.'
+        " It's the <strong>third</strong> launch.</p>\n"
+        "<h2>What we know</h2>\n"
+        "<ul>\n<li>Launches were detected in the afternoon.</li>\n"
+        "<li>Intelligence authorities are analysing the data.</li>\n</ul>\n"
+        '<p><img alt="Map of the site" src="/news/2025/03/map.svg"></p>\n'
+        "<blockquote>\n<p>We would need to see several months of growth.</p>\n"
+        "<p>— A note from a brokerage</p>\n"
+        "<p>A second quote, in the same blockquote.</p>\n</blockquote>"
+    )
+    digest, python_markdown = renderers()
+    assert digest(NEWS, "2025/03") == python_markdown(NEWS, "2025/03")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- one\n\n- two",  # one loose list, with paragraphs in its items
+        "## A heading\nand a paragraph under it",
+        "A line that ends in a hard break  \nand the next",
+        "> a quote that ends with an empty line\n>",
+        "AT&T and <b>HTML</b>",
+        "A [reference][ref] link\n\n[ref]: https://example.org",
+        "Some `code`",
+        "1. An ordered list",
+        "Term\n: its definition",
+        "a *b",
+    ],
+)
+def test_anything_else_is_left_to_python_markdown(text: str) -> None:
+    assert prose(text) is None
+    digest, python_markdown = renderers()
+    assert digest(text, "2025/03") == python_markdown(text, "2025/03")
+
+
+def test_the_sample_and_benchmark_articles_are_prose(tmp_path: Path) -> None:
+    write_corpus(30, tmp_path)
+    files = sorted(tmp_path.glob("*.md")) + sorted((REPO / "content").rglob("*.md"))
+    bodies = {path: path.read_text(encoding="utf-8").split("\n---\n", 1)[1] for path in files}
+    assert [path for path, body in bodies.items() if prose(body) is None] == []
