@@ -17,6 +17,7 @@ import html
 import posixpath
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 
 import markdown
 import nh3
@@ -40,6 +41,7 @@ EXTENSIONS = ("extra", "sane_lists")  # by name, as Python-Markdown knows them
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})  # of links and images, when sanitized
 _EVERYWHERE = {"id", "class", "title", "lang", "dir"}
 ALLOWED_ATTRIBUTES = {
     **{tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()},
@@ -59,7 +61,7 @@ def sanitize(html: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         link_rel=None,
         filter_style_properties={"text-align"},
-        url_schemes={"http", "https", "mailto", "tel"},
+        url_schemes=set(URL_SCHEMES),
     )
 
 
@@ -236,10 +238,16 @@ class MarkdownRenderer:
 
     def render(self, text: str, folder: str) -> str:
         """HTML for `text`, an article body stored in `content/<folder>/`."""
-        html = prose_html(text, lambda target: resolve_link(target, folder, self._base_path))
-        if html is None:
-            html = self._markdown(text, folder)
+        prose = prose_html(text, self._resolver(folder), URL_SCHEMES)
+        if prose is not None:
+            # Text without markup, in a few tags, linking to allowed schemes only:
+            # what the sanitizer makes of it, but for its no-break spaces.
+            return prose.replace("\xa0", "&nbsp;") if self._safe else prose
+        html = self._markdown(text, folder)
         return sanitize(html) if self._safe else html
+
+    def _resolver(self, folder: str) -> Callable[[str], str]:
+        return lambda target: resolve_link(target, folder, self._base_path)
 
     def _markdown(self, text: str, folder: str) -> str:
         """HTML for `text` from Python-Markdown itself."""

@@ -15,7 +15,7 @@ output.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Set
 
 # What may start a line of a paragraph: not a heading, quote, list, rule,
 # setext underline, definition or an indented line.
@@ -26,10 +26,11 @@ _QUOTED = re.compile("> ")
 # Any character that an inline pattern of Python-Markdown looks for (`!` only
 # before `[`), or that makes a document something else than plain prose to it:
 # raw HTML and entities, escapes, code, fences, attribute lists, footnotes,
-# tables, tabs, carriage returns and the placeholders of its stash. Each line of
+# tables, tabs, carriage returns, the placeholders of its stash, and NUL. Each line of
 # a document goes through `_inline` but for the marker that starts it.
-_MARKUP = re.compile(r"[`\\\[\]<>&*_{}^~|\t\r\x02\x03]")
-_PLAIN = r"[^`\\\[\]<>&*_{}^~|\t\r\x02\x03\n]"
+_MARKUP = re.compile(r"[`\\\[\]<>&*_{}^~|\t\r\x00\x02\x03]")
+_PLAIN = r"[^`\\\[\]<>&*_{}^~|\t\r\x00\x02\x03\n]"
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _INLINE = re.compile(
     rf"(?<!!)\[({_PLAIN}+)\]\(([A-Za-z0-9_/:.%?=#+,;@-]+)\)"  # a link
     rf"|!\[({_PLAIN}*)\]\(([A-Za-z0-9_/:.%?=#+,;@-]+)\)"  # an image
@@ -38,11 +39,19 @@ _INLINE = re.compile(
 )
 
 
-def prose_html(text: str, resolve: Callable[[str], str]) -> str | None:
+def prose_html(text: str, resolve: Callable[[str], str], schemes: Set[str]) -> str | None:
     """The HTML Python-Markdown (with `extra` and `sane_lists`) makes of `text`, with
-    each link's target put through `resolve`; or None if `text` is not plain prose."""
+    each link's target put through `resolve`; or None if `text` is not plain prose,
+    or links to a URL of a scheme not in `schemes`."""
+
+    def checked(target: str) -> str:
+        scheme = _SCHEME.match(target)
+        if scheme and scheme[1].lower() not in schemes:
+            raise _NotProse
+        return resolve(target)
+
     try:
-        return "\n".join(_html_blocks(text, resolve))
+        return "\n".join(_html_blocks(text, checked))
     except _NotProse:
         return None
 
@@ -61,7 +70,7 @@ def _html_blocks(text: str, resolve: Callable[[str], str]) -> list[str]:
             if heading is None or len(lines) > 1:
                 raise _NotProse  # a rule, or a paragraph after a heading
             level = len(heading[1])
-            html.append(f"<h{level}>{_inline(heading[2], resolve)}</h{level}>")
+            html.append(f"<h{level}>{_inline(heading[2].strip(), resolve)}</h{level}>")
             last = "heading"
         elif _ITEM.match(first):
             if last == "list":

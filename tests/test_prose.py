@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_markup import renderers
 
-from generator.markup import resolve_link
+from generator.markup import URL_SCHEMES, MarkdownRenderer, resolve_link, sanitize
 from generator.prose import prose_html
 
 sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
@@ -33,13 +33,16 @@ PROSE = [
     "\"quoted\"", "it's", "—", "Ünïcödé", "東京", "wow!", "5%", "a:b", "3.5", "e.g.",
     "*em*", "**strong**", "*two words*", "**a** *b*", "[a link](map.svg)",
     "[Reuters](https://example.org/a_b?x=1#c)", "[root](/2025/x/)", "[up](../up.html)",
-    "![a map](map.svg)", "![](x.png)", "![alt \"q\"](/i.png)", "x![i](j)",
+    "![a map](map.svg)", "![](x.png)", "![alt \"q\"](/i.png)", "x![i](j)", "[call](tel:+1-555)",
+    "[write](mailto:desk@example.org)", "[loud](HTTPS://example.org)", "10\xa0000",
 ]  # fmt: skip
 NEAR_MISSES = [  # and characters that mean something to Python-Markdown
     "*", "**", "***", "*a", "a*", "* a*", "*a *", "*a**b*", "_u_", "snake_case", "[x]",
     "[x] (y)", "[x](y z)", "[x](<y>)", "[*x*](y)", "!", "![x]", "&", "&amp;", "AT&T",
     "<b>", ">", "a>b", "`c`", "\\*", "{: .x}", "|", "~", "~~~", "^", "[^1]", "]:",
-    "\t", "\xa0", "\x02", "#", "##", "-", "+", "=", ":", "1.", "2025.",
+    "\t", "\xa0", "\x1f", "\x0c", "\u2028", "\x85", "\x02", "\x00",
+    "#", "##", "-", "+", "=", ":", "1.", "2025.",
+    "[x](javascript:alert(1))", "[x](javascript:alert)", "[x](ftp://a)", "![x](data:x)",
 ]  # fmt: skip
 STARTS = ["", "# ", "## ", "###### ", "- ", "* ", "+ ", "> ", ">"]
 MISSED_STARTS = [
@@ -53,7 +56,10 @@ def mostly(usual: list[T], unusual: list[T]) -> st.SearchStrategy[T]:
     return st.sampled_from(usual * (50 * len(unusual) // len(usual) + 1) + unusual)
 
 
-words = st.lists(mostly(PROSE, NEAR_MISSES), min_size=1, max_size=6).map(" ".join)
+any_text = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=3)
+words = st.lists(st.one_of(mostly(PROSE, NEAR_MISSES), any_text), min_size=1, max_size=6).map(
+    " ".join
+)
 ending = mostly([""], [" ", "  "])
 line = st.tuples(mostly(STARTS, MISSED_STARTS), words, ending).map("".join)
 
@@ -78,13 +84,17 @@ documents = st.lists(st.tuples(block(), joints), max_size=6).map(
 
 @settings(max_examples=1500, suppress_health_check=[HealthCheck.too_slow])
 @given(documents)
+@example("# A heading that Python-Markdown strips of \x1f")
 def test_prose_renders_as_python_markdown_does(text: str) -> None:
     digest, python_markdown = renderers()
-    assert digest(text, "2025/03") == python_markdown(text, "2025/03")
+    html = python_markdown(text, "2025/03")
+    assert digest(text, "2025/03") == html
+    assert MarkdownRenderer("/news/").render(text, "2025/03") == sanitize(html)
 
 
 def prose(text: str) -> str | None:
-    return prose_html(text, lambda target: resolve_link(target, "2025/03", "/news/"))
+    resolve = lambda target: resolve_link(target, "2025/03", "/news/")  # noqa: E731
+    return prose_html(text, resolve, URL_SCHEMES)
 
 
 NEWS = """\
