@@ -28,9 +28,9 @@ In = TypeVar("In")
 Out = TypeVar("Out")
 
 MIN_PER_JOB = 50  # fewer items than this per process are faster done in this one
-# Work is handed out in slices, so that a process that is done early takes the
-# next: small enough that the last ones leave little to wait for, big enough
-# that handing them out costs little (a slice of 10,000 pages takes ~0.1 s).
+# Articles to read are handed out in slices, so that a process that is done
+# early takes the next: small enough that the last ones leave little to wait
+# for, big enough that handing them out costs little.
 SLICES_PER_JOB = 32
 
 
@@ -103,13 +103,27 @@ def forked_map(function: Callable[[int], Out], count: int, jobs: int) -> list[Ou
     # the objects that exist now alone.
     gc.freeze()
     try:
-        size = max(1, -(-count // (jobs * SLICES_PER_JOB)))
-        bounds = [(start, min(start + size, count)) for start in range(0, count, size)]
+        bounds = guided_slices(count, jobs)
         with _pool(jobs) as pool:
             return [result for part in pool.map(_run_slice, bounds) for result in part]
     finally:
         gc.unfreeze()
         _FORKED_WORK = None
+
+
+def guided_slices(count: int, jobs: int, smallest: int = 16) -> list[tuple[int, int]]:
+    """range(count) in slices that shrink as they go, each a share of what is left.
+
+    A process that is done takes the next slice: the first ones are big, so
+    handing them out costs little, and the last ones small, so no process waits
+    long for the others at the end. Work put costliest first gains most.
+    """
+    bounds, start = [], 0
+    while start < count:
+        size = max(smallest, (count - start) // (2 * jobs))
+        bounds.append((start, min(start + size, count)))
+        start += size
+    return bounds
 
 
 def _run_slice(bounds: tuple[int, int]) -> list[Any]:

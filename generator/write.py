@@ -95,7 +95,10 @@ def write_output(
     try:
         stage = _Stager(staging, out_dir, previous or {}, first)
         progress("rendering", 0, len(outputs))
-        staged = forked_map(lambda i: stage(outputs[i]), len(outputs), jobs)
+        # Costliest first (feeds, lists, then articles: the plan's reverse), for
+        # forked_map's last slices to be small and quick.
+        backwards = outputs[::-1]
+        staged = forked_map(lambda i: stage(backwards[i]), len(outputs), jobs)[::-1]
         progress("writing", 0, 1)
         files = {output.file for output in outputs}
         removed, hidden = ([], []) if first else _sync_the_rest(out_dir, staging, files)

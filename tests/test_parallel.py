@@ -9,7 +9,9 @@ import textwrap
 import threading
 from pathlib import Path
 
-from generator.parallel import Forked
+import pytest
+
+from generator.parallel import Forked, guided_slices
 
 
 def in_a_new_process(code: str, *args: str) -> None:
@@ -18,6 +20,31 @@ def in_a_new_process(code: str, *args: str) -> None:
     command = [sys.executable, "-c", textwrap.dedent(code), *args]
     result = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("count", "jobs"), [(0, 2), (1, 2), (15, 2), (100, 1), (14_243, 2), (997, 7)]
+)
+def test_slices_cover_the_work_once_and_shrink_to_small_ones(count: int, jobs: int) -> None:
+    slices = guided_slices(count, jobs, smallest=16)
+    assert [i for start, end in slices for i in range(start, end)] == list(range(count))
+    sizes = [end - start for start, end in slices]
+    assert sizes == sorted(sizes, reverse=True)
+    assert all(size <= 16 for size in sizes[-2:])
+    assert len(slices) <= 2 * jobs * max(1, count).bit_length()
+
+
+def test_forked_work_comes_back_in_order_from_every_process() -> None:
+    in_a_new_process(
+        """
+        import os
+        from generator.parallel import forked_map
+        results = forked_map(lambda i: (i, os.getpid()), 5000, 2)
+        assert [i for i, _ in results] == list(range(5000))
+        assert os.getpid() not in {pid for _, pid in results}
+        assert len({pid for _, pid in results}) == 2
+        """
+    )
 
 
 def test_results_come_back_in_order_from_another_process() -> None:
