@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import jinja2.bccache
@@ -134,6 +135,7 @@ def make_environment(
         makes=config.makes,
         month_name=lambda month: dt.date(2000, month, 1).strftime("%B"),
         article_json_ld=lambda article: json_ld(news_article(article, config, urls)),
+        cached=cached_calls(),
     )
     env.filters.update(
         date=lambda moment, fmt="long": format_date(moment.astimezone(tz), fmt),
@@ -144,6 +146,28 @@ def make_environment(
         **{name: env.globals[name] for name in ("href", "absolute", "tag_href", "feed_href")},
     )
     return env
+
+
+def cached_calls() -> Callable[..., Any]:
+    """The templates' `cached(macro, *args)`: what `macro(*args)` makes, made once per
+    build (per process) for each macro and arguments, like Hugo's `partialCached`.
+
+    A card of an article is the same on the home page and on each of its tags'
+    pages. Only for a macro that depends on its arguments alone: one imported
+    without context, as `{% from ... import %}` does unless told otherwise.
+    Arguments are told apart by identity (they are kept, so that no other
+    value takes their place): the site's values do not change during a build.
+    """
+    made: dict[tuple[int, ...], tuple[tuple[object, ...], Any]] = {}
+
+    def cached(macro: Callable[..., Any], *args: object) -> Any:
+        call = (macro, *args)
+        key = tuple(map(id, call))
+        if key not in made:
+            made[key] = (call, macro(*args))
+        return made[key][1]
+
+    return cached
 
 
 def format_date(moment: dt.datetime, style: str) -> str:

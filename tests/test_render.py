@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import SiteMaker, article
@@ -233,3 +234,24 @@ def test_link_helpers_work_as_filters_worked_out_when_compiled(make_site: SiteMa
     )
     compiled = env.compile(template, raw=True)
     assert "/sub/a%20b/" in compiled and "https://example.org/sub/x.svg" in compiled
+
+
+def test_a_cached_macro_is_made_once_for_the_same_arguments(make_site: SiteMaker) -> None:
+    macros = "{% macro card(x) %}{{ made(x) or '' }}<{{ x.name }}>{% endmacro %}"
+    site = make_site({"layouts/_cards.html": macros}, config="title: T\n")
+    config = load_config(site)
+    env = make_environment(locate_theme(site), config, Urls(config.base_url, config.permalink))
+    made: list[object] = []
+    env.globals["made"] = made.append
+    template = env.from_string(
+        '{% from "_cards.html" import card %}{% for x in items %}{{ cached(card, x) }}{% endfor %}'
+    )
+    one, other = SimpleNamespace(name="a&b"), SimpleNamespace(name="c")
+    same_as_one = SimpleNamespace(name="a&b")  # equal, but another value: made again
+    items = [one, other, one, same_as_one, other]
+    assert template.render(items=items) == "<a&amp;b><c><a&amp;b><a&amp;b><c>"
+    assert [id(x) for x in made] == [id(one), id(other), id(same_as_one)]
+    assert template.render(items=[one]) == "<a&amp;b>"  # made in this build already
+    assert len(made) == 3
+    fresh = make_environment(locate_theme(site), config, Urls(config.base_url, config.permalink))
+    assert fresh.globals["cached"] is not env.globals["cached"]  # one per build
