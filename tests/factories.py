@@ -1,15 +1,24 @@
-"""Article values for unit tests, without going through files."""
+"""Article values for unit tests, without going through files, and a hypothesis helper."""
 
 from __future__ import annotations
 
 import datetime as dt
 from types import MappingProxyType
+from typing import TypeVar
+
+from hypothesis import strategies as st
 
 from generator.content import Article
 from generator.frontmatter import Source
 from generator.urls import Urls
 
 URLS = Urls("https://example.org/", "/{year}/{month}/{day}/{slug}/")
+T = TypeVar("T")
+
+
+def mostly(usual: list[T], unusual: list[T], odds: int = 20) -> st.SearchStrategy[T]:
+    """One of `usual`, or one of `unusual` about once in `odds` times."""
+    return st.sampled_from(usual * (odds * len(unusual) // len(usual) + 1) + unusual)
 
 
 def make_article(

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
+from factories import mostly
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_markup import renderers
@@ -26,7 +26,6 @@ sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
 from corpus import write_corpus
 
 REPO = Path(__file__).resolve().parent.parent
-T = TypeVar("T")
 
 PROSE = [
     "Seoul", "said", "on", "Tuesday", "2025", "10", "per", "cent,", "(AP)", "U.S.",
@@ -51,17 +50,12 @@ MISSED_STARTS = [
 ]  # fmt: skip
 
 
-def mostly(usual: list[T], unusual: list[T]) -> st.SearchStrategy[T]:
-    """One of `usual`, or once in a while one of `unusual`."""
-    return st.sampled_from(usual * (50 * len(unusual) // len(usual) + 1) + unusual)
-
-
 any_text = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=3)
-words = st.lists(st.one_of(mostly(PROSE, NEAR_MISSES), any_text), min_size=1, max_size=6).map(
-    " ".join
-)
-ending = mostly([""], [" ", "  "])
-line = st.tuples(mostly(STARTS, MISSED_STARTS), words, ending).map("".join)
+words = st.lists(
+    st.one_of(mostly(PROSE, NEAR_MISSES, odds=50), any_text), min_size=1, max_size=6
+).map(" ".join)
+ending = mostly([""], [" ", "  "], odds=50)
+line = st.tuples(mostly(STARTS, MISSED_STARTS, odds=50), words, ending).map("".join)
 
 
 @st.composite
@@ -70,13 +64,13 @@ def block(draw: st.DrawFn) -> str:
     count = draw(st.integers(1, 4))
     if draw(st.integers(0, 19)) == 0:
         return "\n".join(draw(line) for _ in range(count))
-    start = draw(mostly(STARTS, MISSED_STARTS))
+    start = draw(mostly(STARTS, MISSED_STARTS, odds=50))
     if start.startswith("#"):
-        count = draw(mostly([1], [2]))
+        count = draw(mostly([1], [2], odds=50))
     return "\n".join(start + draw(words) + draw(ending) for _ in range(count))
 
 
-joints = mostly(["\n\n"], ["\n", "\n\n\n", "\n>\n", "\n \n"])
+joints = mostly(["\n\n"], ["\n", "\n\n\n", "\n>\n", "\n \n"], odds=50)
 documents = st.lists(st.tuples(block(), joints), max_size=6).map(
     lambda parts: "".join(text + joint for text, joint in parts)
 )
