@@ -151,7 +151,7 @@ class ArticleReader:
         article, problems, taken = self._read(path)
         if article is None:
             return None, problems, (b"", b""), taken
-        return article, problems, (pickled_digest(article), place_digest(article)), taken
+        return article, problems, (article_digest(article), place_digest(article)), taken
 
     def _read(self, path: Path) -> tuple[Article | None, list[Problem], str]:
         relative = path.relative_to(self.site_dir).as_posix()
@@ -168,13 +168,19 @@ class ArticleReader:
 TEXT_FIELDS: Mapping[str, Any] = {"body_html": "", "words": 0, "summary": ""}
 
 
+def article_digest(article: Article) -> bytes:
+    """A digest of `article`: of the pickle of its values, which takes half as long
+    as that of the article (Article's fields are part of the cache's key)."""
+    return pickled_digest(tuple(vars(article).values()))
+
+
 def place_digest(article: Article) -> bytes:
     """A digest of everything about `article` but its text (`TEXT_FIELDS`).
 
     Assembling the site reads nothing else, so articles with the same places
     make the same site, but for the text of their pages (see edits.py).
     """
-    return pickled_digest(dataclasses.replace(article, **TEXT_FIELDS))
+    return pickled_digest(tuple(v for k, v in vars(article).items() if k not in TEXT_FIELDS))
 
 
 def article_reader(site_dir: Path, config: SiteConfig, urls: Urls) -> ArticleReader:

@@ -24,9 +24,9 @@ from jinja2 import meta, nodes
 
 from generator import __version__
 from generator.archive import Month, SourcePage, Year
-from generator.cache import library_versions, pickled_digest
+from generator.cache import library_versions
 from generator.config import SiteConfig
-from generator.content import Article
+from generator.content import Article, article_digest
 from generator.digests import Digest, DigestGroup
 from generator.related import ArticleLinks
 from generator.site import Tag
@@ -195,7 +195,7 @@ class OutputKeys:
         known = self.digests.get(id(value))
         if known is None:
             # An article holds no other shared value: the digest of its plain pickle.
-            data = pickled_digest(value) if type(value) is Article else self._fields(value)
+            data = article_digest(value) if type(value) is Article else self._fields(value)
             known = self.digests[id(value)] = (value, data)
         return known[1]
 
