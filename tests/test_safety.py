@@ -14,6 +14,8 @@ from pathlib import Path
 import feedparser
 import pytest
 from conftest import REPO, SiteMaker, article, run_digest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator import cli
 from generator.text import printable
@@ -321,14 +323,27 @@ def test_an_unwritable_output_is_an_error_not_a_bug(make_site: SiteMaker) -> Non
     assert "the output path is a file, not a folder" in result.stderr
 
 
-def test_printable_keeps_exactly_the_characters_xml_allows() -> None:
-    everything = "".join(map(chr, range(0x110000)))
-    allowed = "".join(
-        c
-        for c in everything
-        if c in "\t\n\r"
+def xml_allows(c: str) -> bool:
+    return (
+        c in "\t\n\r"
         or "\x20" <= c <= "\ud7ff"
         or "\ue000" <= c <= "\ufffd"
         or "\U00010000" <= c <= "\U0010ffff"
     )
-    assert printable(everything) == allowed
+
+
+def test_printable_keeps_exactly_the_characters_xml_allows() -> None:
+    everything = "".join(map(chr, range(0x110000)))
+    assert printable(everything) == "".join(filter(xml_allows, everything))
+
+
+SOME_FORBIDDEN = ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x0e", "\x1f", "\ud800", "\udfff",
+                  "\ufffe", "\uffff"]  # fmt: skip
+SOME_ALLOWED = ["a", " ", "\t", "\n", "\r", "\x7f", "\x80", "\xa0", "—", "東", "\ufffd",
+                "\U0001f600"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(SOME_FORBIDDEN + SOME_ALLOWED) | st.characters(), max_size=30))
+def test_printable_takes_out_each_forbidden_character_wherever_it_is(chars: list[str]) -> None:
+    text = "".join(chars)
+    assert printable(text) == "".join(c for c in text if xml_allows(c))
