@@ -26,11 +26,12 @@ _QUOTED = re.compile("> ")
 # Any character that an inline pattern of Python-Markdown looks for (`!` only
 # before `[`), or that makes a document something else than plain prose to it:
 # raw HTML and entities, escapes, code, fences, attribute lists, footnotes,
-# tables, tabs, carriage returns, the placeholders of its stash, and NUL. Each line of
-# a document goes through `_inline` but for the marker that starts it.
+# tables, tabs, carriage returns, the placeholders of its stash, and NUL. Each
+# line of a document goes through `_inline` but for the marker that starts it.
 _MARKUP = re.compile(r"[`\\\[\]<>&*_{}^~|\t\r\x00\x02\x03]")
 _PLAIN = r"[^`\\\[\]<>&*_{}^~|\t\r\x00\x02\x03\n]"
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+_ESCAPED_IN_ATTRIBUTES = re.compile(r'[&<>"\n]')
 _INLINE = re.compile(
     rf"(?<!!)\[({_PLAIN}+)\]\(([A-Za-z0-9_/:.%?=#+,;@-]+)\)"  # a link
     rf"|!\[({_PLAIN}*)\]\(([A-Za-z0-9_/:.%?=#+,;@-]+)\)"  # an image
@@ -48,7 +49,10 @@ def prose_html(text: str, resolve: Callable[[str], str], schemes: Set[str]) -> s
         scheme = _SCHEME.match(target)
         if scheme and scheme[1].lower() not in schemes:
             raise _NotProse
-        return resolve(target)
+        resolved = resolve(target)
+        if _ESCAPED_IN_ATTRIBUTES.search(resolved):
+            raise _NotProse  # from the site's base path: written as entities
+        return resolved
 
     try:
         return "\n".join(_html_blocks(text, checked))

@@ -148,6 +148,14 @@ def test_anything_else_is_left_to_python_markdown(text: str) -> None:
     assert digest(text, "2025/03") == python_markdown(text, "2025/03")
 
 
+@pytest.mark.parametrize("base_path", ["/a&b/", '/x"y/', "/東京/", "/a%20b/"])
+def test_links_under_any_base_path_are_what_python_markdown_makes(base_path: str) -> None:
+    text = "See [the map](map.svg), ![a map](/img/map.png) and [more](https://example.org/)."
+    digest = MarkdownRenderer(base_path)
+    expected = sanitize(MarkdownRenderer(base_path, safe=False)._markdown(text, "2025/03"))
+    assert digest.render(text, "2025/03") == expected
+
+
 def test_the_sample_and_benchmark_articles_are_prose(tmp_path: Path) -> None:
     write_corpus(30, tmp_path)
     files = sorted(tmp_path.glob("*.md")) + sorted((REPO / "content").rglob("*.md"))
