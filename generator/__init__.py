@@ -1,3 +1,3 @@
 """digest: a static site generator for news digests."""
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
