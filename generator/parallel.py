@@ -118,7 +118,7 @@ def guided_slices(count: int, jobs: int, smallest: int = 16) -> list[tuple[int, 
     handing them out costs little, and the last ones small, so no process waits
     long for the others at the end. Work put costliest first gains most.
     """
-    bounds, start = [], 0
+    bounds, start, smallest, jobs = [], 0, max(1, smallest), max(1, jobs)
     while start < count:
         size = max(smallest, (count - start) // (2 * jobs))
         bounds.append((start, min(start + size, count)))

@@ -32,6 +32,14 @@ _MARKUP = re.compile(r"[`\\\[\]<>&*_{}^~|\t\r\x00\x02\x03]")
 _PLAIN = r"[^`\\\[\]<>&*_{}^~|\t\r\x00\x02\x03\n]"
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _ESCAPED_IN_ATTRIBUTES = re.compile(r'[&<>"\n]')
+# URLs with a scheme that any URL parser takes, as the sanitizer's must for it to
+# keep them: http(s) with a plain host name (its last label not a number, none of
+# them punycode) and a port of four digits at most, or mailto: and tel: as they are.
+_LABEL = r"(?!xn--)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_SURELY_PARSED = re.compile(
+    rf"(?i:https?)://(?:{_LABEL}\.)*(?=[A-Za-z]){_LABEL}(?::[0-9]{{1,4}})?(?:[/?#].*)?"
+    r"|(?i:mailto|tel):(?!//).+"
+)
 _INLINE = re.compile(
     rf"(?<!!)\[({_PLAIN}+)\]\(([A-Za-z0-9_/:.%?=#+,;@-]+)\)"  # a link
     rf"|!\[({_PLAIN}*)\]\(([A-Za-z0-9_/:.%?=#+,;@-]+)\)"  # an image
@@ -47,7 +55,7 @@ def prose_html(text: str, resolve: Callable[[str], str], schemes: Set[str]) -> s
 
     def checked(target: str) -> str:
         scheme = _SCHEME.match(target)
-        if scheme and scheme[1].lower() not in schemes:
+        if scheme and (scheme[1].lower() not in schemes or not _SURELY_PARSED.fullmatch(target)):
             raise _NotProse
         resolved = resolve(target)
         if _ESCAPED_IN_ATTRIBUTES.search(resolved):

@@ -42,6 +42,10 @@ NEAR_MISSES = [  # and characters that mean something to Python-Markdown
     "\t", "\xa0", "\x1f", "\x0c", "\u2028", "\x85", "\x02", "\x00",
     "#", "##", "-", "+", "=", ":", "1.", "2025.",
     "[x](javascript:alert(1))", "[x](javascript:alert)", "[x](ftp://a)", "![x](data:x)",
+    "[x](http://)", "[x](https:/)", "[x](https:?)", "![x](https://example.org:65536/a.png)",
+    "[x](https://example.123/)", "[x](http://1.2.3.256)", "[x](http://09)", "[x](http://xn--)",
+    "[x](http://xn--abc.org/)", "[x](http://a%)", "[x](mailto://a:x)", "[x](tel://a:99999)",
+    "[x](HTTPS://Example.ORG:8080/a?b=1#c)", "[x](http://a-b.c-d.org.)", "[x](mailto:)",
 ]  # fmt: skip
 STARTS = ["", "# ", "## ", "###### ", "- ", "* ", "+ ", "> ", ">"]
 MISSED_STARTS = [
