@@ -17,11 +17,12 @@ from hypothesis import strategies as st
 from markdown.extensions import extra
 from markdown.preprocessors import NormalizeWhitespace
 
-from generator.markup import (
+from generator.markup import MarkdownRenderer
+from generator.pythonmarkdown import (
     EXTENSIONS,
     PRIORITIES,
     SKIPPABLE,
-    MarkdownRenderer,
+    PythonMarkdown,
     extension_instances,
 )
 
@@ -37,7 +38,7 @@ Render = Callable[[str, str], str]
 def renderers() -> tuple[Render, Render]:
     """digest's renderer, and Python-Markdown with the same extensions, putting every
     block and piece of text through every processor and pattern."""
-    fast, reference = MarkdownRenderer("/news/", safe=False), MarkdownRenderer("/news/", safe=False)
+    fast, reference = MarkdownRenderer("/news/", safe=False), PythonMarkdown("/news/")
     reference._md.treeprocessors.deregister("digest-plain-text")
     reference._md.parser.blockprocessors.deregister("digest-plain-paragraph")
     preprocessors = reference._md.preprocessors
@@ -45,7 +46,7 @@ def renderers() -> tuple[Render, Render]:
     preprocessors.register(normalize, "normalize_whitespace", PRIORITIES["normalize_whitespace"])
     for name in SKIPPABLE:
         preprocessors.register(preprocessors[name].wrapped, name, PRIORITIES[name])
-    return fast.render, reference._markdown
+    return fast.render, reference.convert
 
 
 FRAGMENTS = [
@@ -133,5 +134,5 @@ def test_preprocessors_replaced_here_take_the_places_python_markdown_gives_them(
     library = markdown.Markdown(extensions=extension_instances())
     places = {item.name: item.priority for item in library.preprocessors._priority}
     assert {name: places[name] for name in PRIORITIES} == PRIORITIES
-    fast = MarkdownRenderer("/", safe=False)._md
+    fast = PythonMarkdown("/")._md
     assert [item.name for item in fast.preprocessors._priority] == list(places)
