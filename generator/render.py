@@ -192,28 +192,26 @@ def sitemaps(pages: Iterable[PageJob], urls: Urls) -> list[Output]:
     A sitemap holds at most 50,000 URLs; a bigger site gets sitemap-1.xml,
     sitemap-2.xml, ... and sitemap.xml becomes their index.
     """
-    listed = sorted((p for p in pages if p.listed), key=lambda p: p.url)
+    # Each page's last modification worked out once: it looks at every article shown.
+    listed = sorted(((p.url, p.lastmod) for p in pages if p.listed), key=lambda entry: entry[0])
     if len(listed) <= SITEMAP_LIMIT:
         return [_sitemap("sitemap.xml", listed, urls)]
     parts = [listed[i : i + SITEMAP_LIMIT] for i in range(0, len(listed), SITEMAP_LIMIT)]
     files = [_sitemap(f"sitemap-{n}.xml", part, urls) for n, part in enumerate(parts, 1)]
-    entries = [(f.file, newest_lastmod(part)) for f, part in zip(files, parts, strict=True)]
+    newest = [max((moment for _, moment in part if moment), default=None) for part in parts]
+    entries = [(f.file, moment) for f, moment in zip(files, newest, strict=True)]
     lines = [f"  <sitemap>{_location(file, moment, urls)}</sitemap>" for file, moment in entries]
     return [*files, _xml_output("sitemap.xml", "sitemapindex", lines)]
 
 
-def _sitemap(file: str, pages: Sequence[PageJob], urls: Urls) -> Output:
-    lines = [f"  <url>{_location(page.url, page.lastmod, urls)}</url>" for page in pages]
+def _sitemap(file: str, pages: Sequence[tuple[str, dt.datetime | None]], urls: Urls) -> Output:
+    lines = [f"  <url>{_location(url, lastmod, urls)}</url>" for url, lastmod in pages]
     return _xml_output(file, "urlset", lines)
 
 
 def _location(url: str, lastmod: dt.datetime | None, urls: Urls) -> str:
     moment = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
     return f"<loc>{html.escape(urls.absolute(url), quote=False)}</loc>{moment}"
-
-
-def newest_lastmod(pages: Iterable[PageJob]) -> dt.datetime | None:
-    return max((p.lastmod for p in pages if p.lastmod), default=None)
 
 
 def _xml_output(file: str, root: str, lines: list[str]) -> Output:
