@@ -194,7 +194,7 @@ class OutputKeys:
         """The digest of a shared value, made once per build."""
         known = self.digests.get(id(value))
         if known is None:
-            # An article holds no other shared value: the digest of its plain pickle.
+            # An article holds no other shared value: the digest of its values (article_digest).
             data = article_digest(value) if type(value) is Article else self._fields(value)
             known = self.digests[id(value)] = (value, data)
         return known[1]
