@@ -21,7 +21,11 @@ share is counted once) comes from one more run of each: reading a process's
 memory walks its page tables and slows it down (by about a sixth, for a
 build of a second), so the timed runs are not sampled.
 
+With more than one size, a second table gives each tool's growth: its time
+at the largest size over its time at the smallest.
+
 usage: python tests/benchmarks/bench.py [--sizes 1000 10000] [--runs 3]
+       [--tools digest hugo pelican] [--work DIR]
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from corpus import write_corpus
 
 HERE = Path(__file__).resolve().parent
 CHECKOUT = HERE.parent.parent
+TOOLS = ("digest", "hugo", "pelican")
 DIGEST_CONFIG = """title: News Digest
 base_url: https://news.example.org/
 timezone: UTC
@@ -210,13 +215,15 @@ def edit_one_article(work: Path, tool: str, round_: int) -> None:
     path.write_text(path.read_text() + f"\nEdited paragraph, round {round_}.\n")
 
 
-def bench(sizes: list[int], runs: int, root: Path) -> list[tuple[int, str, str, Run]]:
+def bench(
+    sizes: list[int], runs: int, root: Path, names: tuple[str, ...] = TOOLS
+) -> list[tuple[int, str, str, Run]]:
     venv = throwaway_venv(root / "venv")
     rows = []
     for count in sizes:
         work = root / f"n{count}"
         work.mkdir(exist_ok=True)
-        for tool in tools(venv):
+        for tool in (tool for tool in tools(venv) if tool.name in names):
             command = tool.prepare(work, count)
             for scenario in tool.scenarios:
                 results = []
@@ -259,6 +266,26 @@ def table(rows: list[tuple[int, str, str, Run]]) -> str:
     return "\n".join(lines)
 
 
+def growth(rows: list[tuple[int, str, str, Run]]) -> str:
+    """Each tool's wall time at the largest size over its time at the smallest, per
+    scenario (issue 6: 100,000 articles in at most 11x the time of 10,000)."""
+    walls = {(count, scenario, tool): run.wall for count, scenario, tool, run in rows}
+    sizes = sorted({count for count, _, _, _ in rows})
+    small, large = sizes[0], sizes[-1]
+    lines = [
+        f"| tool | build | {small:,} | {large:,} | ratio |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for count, scenario, tool, run in rows:
+        if count == large and (small, scenario, tool) in walls:
+            before = walls[small, scenario, tool]
+            lines.append(
+                f"| {tool} | {scenario} | {before:.2f} s | {run.wall:.2f} s | "
+                f"{run.wall / before:.2f}x |"
+            )
+    return "\n".join(lines)
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -278,13 +305,17 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--work", type=Path, help="keep the corpora and venv here")
+    parser.add_argument("--tools", nargs="+", choices=TOOLS, default=list(TOOLS))
     args = parser.parse_args()
     root = args.work or Path(tempfile.mkdtemp(prefix="digest-bench-"))
     root.mkdir(parents=True, exist_ok=True)
-    rows = bench(args.sizes, args.runs, root.resolve())
+    rows = bench(args.sizes, args.runs, root.resolve(), tuple(args.tools))
     shutil.rmtree(root / "trash", ignore_errors=True)
     print(f"\n{machine()}; wall and CPU: medians of {args.runs} runs; memory: one more run\n")
     print(table(rows))
+    if len(args.sizes) > 1:
+        print(f"\ngrowth, {max(args.sizes):,} articles against {min(args.sizes):,}\n")
+        print(growth(rows))
 
 
 if __name__ == "__main__":
