@@ -28,8 +28,9 @@ _QUOTED = re.compile("> ")
 # raw HTML and entities, escapes, code, fences, attribute lists, footnotes,
 # tables, tabs, carriage returns, the placeholders of its stash, and NUL. Each
 # line of a document goes through `_inline` but for the marker that starts it.
-_MARKUP = re.compile(r"[`\\\[\]<>&*_{}^~|\t\r\x00\x02\x03]")
-_PLAIN = r"[^`\\\[\]<>&*_{}^~|\t\r\x00\x02\x03\n]"
+_MARKUP_CHARACTERS = r"`\\\[\]<>&*_{}^~|\t\r\x00\x02\x03"
+_MARKUP = re.compile(f"[{_MARKUP_CHARACTERS}]")
+_PLAIN = rf"[^{_MARKUP_CHARACTERS}\n]"  # text of one line, without markup
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _ESCAPED_IN_ATTRIBUTES = re.compile(r'[&<>"\n]')
 # URLs with a scheme that any URL parser takes, as the sanitizer's must for it to
@@ -134,7 +135,8 @@ def _after(start: re.Pattern[str], line: str) -> str:
 def _paragraph(lines: list[str], resolve: Callable[[str], str]) -> str:
     if not all(_PARAGRAPH_LINE.match(line) for line in lines):
         raise _NotProse
-    return f"<p>{_inline(chr(10).join(lines), resolve)}</p>"
+    text = "\n".join(lines)
+    return f"<p>{_inline(text, resolve)}</p>"
 
 
 def _inline(text: str, resolve: Callable[[str], str]) -> str:
