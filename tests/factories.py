@@ -8,8 +8,8 @@ from typing import TypeVar
 
 from hypothesis import strategies as st
 
-from generator.content import Article
-from generator.frontmatter import Source
+from generator.content.articles import Article
+from generator.content.frontmatter import Source
 from generator.urls import Urls
 
 URLS = Urls("https://example.org/", "/{year}/{month}/{day}/{slug}/")

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import SiteMaker, article, run_digest
 
-from generator.cache import (
+from generator.content.articles import LoadedContent, load_content
+from generator.incremental.store import (
     CACHE_DIR,
     LIBRARIES,
     installed_versions,
@@ -19,8 +20,7 @@ from generator.cache import (
     library_versions,
     load_kept,
 )
-from generator.config import load_config
-from generator.content import LoadedContent, load_content
+from generator.settings.config import load_config
 from generator.urls import Urls
 
 FILES = {f"content/{n}.md": article(f"Story {n}", id=f"s{n}", tags="[x]") for n in range(6)}

@@ -172,8 +172,8 @@ def test_installed_wheel_carries_the_default_theme(tmp_path: Path) -> None:
     (wheel,) = tmp_path.glob("digest-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     for template in ["base.html", "article.html", "list.html", "tags.html", "404.html"]:
-        assert f"generator/theme/{template}" in names
-    assert "generator/theme/static/style.css" in names
+        assert f"generator/theme/default/{template}" in names
+    assert "generator/theme/default/static/style.css" in names
     shutil.rmtree(tmp_path / "build", ignore_errors=True)
 
 

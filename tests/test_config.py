@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import SiteMaker
 
-from generator.config import SiteConfig, config_from_mapping, load_config
 from generator.errors import SiteError
-from generator.yamlfile import YamlError, load_mapping
+from generator.settings.config import SiteConfig, config_from_mapping, load_config
+from generator.settings.yamlfile import YamlError, load_mapping
 
 
 def config_error(site: Path, overrides: dict[str, object] | None = None) -> str:

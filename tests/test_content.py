@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import SiteMaker, article
 
-from generator.config import SiteConfig
-from generator.content import Article, derived_id, load_content, parse_article
+from generator.content.articles import Article, derived_id, load_content, parse_article
+from generator.content.frontmatter import Source, split_front_matter
+from generator.content.markup.render import MarkdownRenderer, resolve_link
 from generator.errors import Problem, SiteError
-from generator.frontmatter import Source, split_front_matter
-from generator.markup import MarkdownRenderer, resolve_link
+from generator.settings.config import SiteConfig
 from generator.urls import Urls
 
 UTC = ZoneInfo("UTC")

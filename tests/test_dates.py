@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator.dates import date_from_filename, parse_date
-from generator.yamlfile import load_mapping
+from generator.content.dates import date_from_filename, parse_date
+from generator.settings.yamlfile import load_mapping
 
 SEOUL = ZoneInfo("Asia/Seoul")
 UTC = dt.UTC

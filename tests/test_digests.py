@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from factories import URLS, make_article, utc
 
-from generator.archive import build_archive, index_sources
-from generator.config import SiteConfig
-from generator.digests import build_digests, group_by_main_tag, period_of
-from generator.duplicates import possible_duplicates
+from generator.content.frontmatter import Source
 from generator.errors import Problem
-from generator.frontmatter import Source
-from generator.related import WINDOW, link_articles, link_paths, relink
-from generator.site import Selection, assemble, assemble_again
+from generator.settings.config import SiteConfig
+from generator.site.archive import build_archive, index_sources
+from generator.site.assemble import Selection, assemble, assemble_again
+from generator.site.digests import build_digests, group_by_main_tag, period_of
+from generator.site.duplicates import possible_duplicates
+from generator.site.related import WINDOW, link_articles, link_paths, relink
 
 SEOUL = ZoneInfo("Asia/Seoul")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -17,14 +17,14 @@ import pytest
 from conftest import SiteMaker, article, write_files
 from test_incremental import CHANGES, CONFIG, FILES, build_site, cold_tree, edit, tree
 
-from generator import edits
-from generator.build import BuildOptions, BuildResult, assemble_site, plan, plan_outputs
-from generator.cache import CACHE_DIR, load_pickle, record_file
-from generator.content import TEXT_FIELDS, Article
-from generator.edits import outputs_showing
-from generator.preview import LastBuild, preview
-from generator.site import Selection, assemble
-from generator.uptodate import load_record
+from generator.content.articles import TEXT_FIELDS, Article
+from generator.incremental import edits
+from generator.incremental.edits import outputs_showing
+from generator.incremental.record import load_record
+from generator.incremental.store import CACHE_DIR, load_pickle, record_file
+from generator.pipeline import BuildOptions, BuildResult, assemble_site, plan, plan_outputs
+from generator.serve.preview import LastBuild, preview
+from generator.site.assemble import Selection, assemble
 
 
 def recorded_keys(site: Path, out: Path) -> dict[str, str]:
@@ -297,7 +297,7 @@ def test_an_article_falling_due_during_a_build_is_published_by_the_next_one(
     scheduled = article("Scheduled", "2025-06-01T12:00:00Z", id="s50", tags="[Asia]")
     site, out = make_site({**FILES, "content/50.md": scheduled}, CONFIG), tmp_path / "out"
     clock = iter([due - dt.timedelta(seconds=10), due - dt.timedelta(seconds=1)])
-    monkeypatch.setattr("generator.build.build_time", lambda: next(clock, due))
+    monkeypatch.setattr("generator.pipeline.build_time", lambda: next(clock, due))
     build_site(site, out)
     retext(site, "content/02.md", "More.")
     build_site(site, out)  # the clock passes `due` while this build runs

@@ -12,8 +12,8 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from generator.build import BuildOptions, build
 from generator.errors import SiteError
+from generator.pipeline import BuildOptions, build
 
 KEYS = ["title", "date", "tags", "categories", "summary", "description", "id", "source"]
 KEYS += ["author", "updated", "lastmod", "draft", "slug", "aliases", "other"]

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from conftest import SiteMaker, article, write_files
 
-from generator.build import BuildOptions, BuildResult, build, plan
-from generator.cache import CACHE_DIR
 from generator.errors import SiteError
-from generator.theme import default_theme_dir
-from generator.write import write_output
+from generator.incremental.store import CACHE_DIR
+from generator.pipeline import BuildOptions, BuildResult, build, plan
+from generator.theme.environment import default_theme_dir
+from generator.write.write import write_output
 
 CONFIG = "title: Test Digest\nbase_url: https://example.org/\ntimezone: UTC\npage_size: 2\n"
 TAGS = ["[Asia, Trade]", "[Asia]", "[Trade, Energy]", "[Energy]"]

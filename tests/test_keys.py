@@ -9,10 +9,10 @@ import jinja2
 import pytest
 from factories import make_article, utc
 
-from generator.config import SiteConfig
-from generator.content import Article, FrozenMapping
-from generator.keys import OutputKeys, Reach
-from generator.site import Tag
+from generator.content.articles import Article, FrozenMapping
+from generator.incremental.keys import OutputKeys, Reach
+from generator.settings.config import SiteConfig
+from generator.site.assemble import Tag
 
 CONFIG = SiteConfig(title="T", base_url="https://example.org/")
 ARTICLES = [  # as read: with extra fields that can be pickled, for their digests

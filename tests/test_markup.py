@@ -1,6 +1,6 @@
 """Markdown: the shortcuts for plain prose change nothing Python-Markdown makes.
 
-Plain prose is rendered without Python-Markdown (`generator.prose`); inside it,
+Plain prose is rendered without Python-Markdown (`generator.content.markup.prose`); inside it,
 plain text skips the inline patterns, and plain paragraphs skip the block
 processors that cannot take them. The reference renderer has none of these.
 """
@@ -17,14 +17,14 @@ from hypothesis import strategies as st
 from markdown.extensions import extra
 from markdown.preprocessors import NormalizeWhitespace
 
-from generator.markup import MarkdownRenderer
-from generator.pythonmarkdown import (
+from generator.content.markup.pythonmarkdown import (
     EXTENSIONS,
     PRIORITIES,
     SKIPPABLE,
     PythonMarkdown,
     extension_instances,
 )
+from generator.content.markup.render import MarkdownRenderer
 
 sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
 from corpus import write_corpus

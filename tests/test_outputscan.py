@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.outputscan import OutputScan, Recorded, Strays, size_and_time
+from generator.incremental.outputscan import OutputScan, Recorded, Strays, size_and_time
 
 
 def children() -> set[int]:

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_markup import renderers
 
-from generator.markup import URL_SCHEMES, MarkdownRenderer, resolve_link, sanitize
-from generator.prose import prose_html
+from generator.content.markup.prose import prose_html
+from generator.content.markup.render import URL_SCHEMES, MarkdownRenderer, resolve_link, sanitize
 
 sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
 from corpus import write_corpus

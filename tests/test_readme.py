@@ -8,8 +8,8 @@ import re
 import pytest
 from conftest import REPO, run_digest
 
-from generator.config import SiteConfig
-from generator.frontmatter import KNOWN_KEYS
+from generator.content.frontmatter import KNOWN_KEYS
+from generator.settings.config import SiteConfig
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

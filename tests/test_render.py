@@ -11,16 +11,16 @@ import pytest
 from conftest import SiteMaker, article
 from factories import make_article
 
-from generator.build import BuildOptions, build
-from generator.config import load_config
-from generator.content import load_content
+from generator.content.articles import load_content
 from generator.errors import SiteError
-from generator.keys import OutputKeys
-from generator.outputs import Output
-from generator.render import SITEMAP_LIMIT, PageJob, Pager, page_outputs, paginate, sitemaps
-from generator.site import Selection, assemble
-from generator.theme import locate_theme, make_environment
+from generator.incremental.keys import OutputKeys
+from generator.pages.render import SITEMAP_LIMIT, PageJob, Pager, page_outputs, paginate, sitemaps
+from generator.pipeline import BuildOptions, build
+from generator.settings.config import load_config
+from generator.site.assemble import Selection, assemble
+from generator.theme.environment import locate_theme, make_environment
 from generator.urls import Urls, output_file
+from generator.write.outputs import Output
 
 CONFIG = "title: Test Digest\nbase_url: {base}\ntimezone: UTC\npage_size: {size}\n"
 ARTICLES = {

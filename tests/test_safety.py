@@ -17,9 +17,9 @@ from conftest import REPO, SiteMaker, article, run_digest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import cli
-from generator.text import printable
-from generator.yamlfile import YamlError, load_mapping
+from generator.commands import cli
+from generator.content.text import printable
+from generator.settings.yamlfile import YamlError, load_mapping
 
 GOOD = {"content/good.md": article("Good News", id="good", tags="[Harbour]")}
 

@@ -8,10 +8,10 @@ from dataclasses import replace
 import pytest
 from factories import make_article, utc
 
-from generator.config import SiteConfig
-from generator.content import Article
+from generator.content.articles import Article
 from generator.errors import SiteError
-from generator.site import Selection, Site, assemble
+from generator.settings.config import SiteConfig
+from generator.site.assemble import Selection, Site, assemble
 from generator.urls import Urls
 
 CONFIG = SiteConfig(base_url="https://example.org/")

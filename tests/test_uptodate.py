@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import SiteMaker, article, write_files
 
-from generator.cache import hashed_file
-from generator.uptodate import SETTLED_NS, input_stamp, load_hashed
+from generator.incremental.record import SETTLED_NS, input_stamp, load_hashed
+from generator.incremental.store import hashed_file
 
 FILES = {
     "content/a.md": article("Alpha", id="a", tags="[x]"),

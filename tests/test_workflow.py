@@ -23,8 +23,8 @@ import pytest
 import yaml
 from conftest import REPO, SiteMaker, article, run_digest, write_files
 
-from generator.cli import ProgressBar
-from generator.serve import BuildState
+from generator.commands.cli import ProgressBar
+from generator.serve.server import BuildState
 
 # digest new
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from conftest import SiteMaker, write_files
 
-from generator.build import BuildOptions, output_dir
 from generator.errors import Problem, SiteError
-from generator.outputs import Output, check_outputs, file_output, fixed_output, known_key
-from generator.uptodate import output_files
+from generator.incremental.record import output_files
+from generator.pipeline import BuildOptions, output_dir
 from generator.urls import output_file
-from generator.write import WriteReport, _Stager, write_output
+from generator.write.outputs import Output, check_outputs, file_output, fixed_output, known_key
+from generator.write.write import WriteReport, _Stager, write_output
 
 
 def page(url: str, text: str = "html", origin: str = "test") -> Output:

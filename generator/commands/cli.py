@@ -1,0 +1,286 @@
+"""The `digest` command line: argument parsing and reporting only.
+
+Each command's work lives in its own module; this one turns arguments into
+calls and results into lines on the terminal. Exit codes: 0 success, 1 errors
+in the site (or an import that refused something), 2 a usage error, 3 a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from generator import __version__
+from generator.content.dates import parse_date
+from generator.errors import Problem, SiteError
+from generator.parallel import default_jobs
+from generator.pipeline import BuildOptions, build
+from generator.settings.config import load_config
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+Parser = argparse.ArgumentParser
+
+
+def run() -> NoReturn:
+    """The `digest` command: `main`, then out without tearing Python down.
+
+    A build leaves about a million objects behind. Freeing them one by one on
+    the way out took 30-90 ms at 10,000 articles, and so did the first
+    collection of Python's cycle collector after the build (which pauses
+    it), so a build run from here leaves it off (see `main`). By the time
+    `main` returns, every file it wrote is closed; only the standard streams
+    are flushed here (exit status 120 if one cannot be, as Python's own exit).
+    """
+    code = main(exiting=True)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):  # closed, full, or a pipe nobody reads
+            code = code or 120
+    os._exit(code)
+
+
+def main(argv: Sequence[str] | None = None, exiting: bool = False) -> int:
+    """Run the command `argv` (by default, the process's arguments); its exit status.
+
+    `exiting`: the process ends when this returns, so a build may leave the
+    cycle collector off (see `run`).
+    """
+    args = _parser().parse_args(argv)
+    if exiting and args.command == "build":
+        gc.disable()
+    try:
+        return int(args.run(args))
+    except SiteError as exc:
+        for problem in exc.problems:
+            print(f"{'' if problem.warning else 'error: '}{problem}", file=sys.stderr)
+        count = sum(not problem.warning for problem in exc.problems)
+        unchanged = "; output unchanged" if args.command == "build" else ""
+        print(
+            f"{args.command} failed: {count} error{'s' * (count != 1)}{unchanged}", file=sys.stderr
+        )
+        return EXIT_CONTENT
+    except OSError as exc:  # the file system, not the site and not a bug
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # last resort: report a bug, not a stack dump
+        if args.verbose:
+            traceback.print_exc()
+        print(
+            f"internal error: {type(exc).__name__}: {exc}\nThis is a bug in digest; "
+            "run again with --verbose for the traceback and report it.",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="digest", description="Build a static news-digest site from Markdown articles."
+    )
+    parser.add_argument("--version", action="version", version=f"digest {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--site",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site folder holding site.yaml, content/ and layouts/ (default: here)",
+    )
+    loudness = common.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    loudness.add_argument("-v", "--verbose", action="store_true", help="print more detail")
+
+    def command(name: str, summary: str, run: Callable[[argparse.Namespace], int]) -> Parser:
+        sub = commands.add_parser(name, parents=[common], help=summary, description=summary)
+        sub.set_defaults(run=run)
+        return sub
+
+    build_cmd = command("build", "Build the site into its output folder.", _build)
+    build_cmd.add_argument("--output", type=Path, metavar="DIR", help="write here, not SITE/output")
+    build_cmd.add_argument("--base-url", metavar="URL", help="publish under this URL this time")
+    build_cmd.add_argument("--drafts", action="store_true", help="include draft articles")
+    build_cmd.add_argument("--future", action="store_true", help="include future articles")
+    build_cmd.add_argument(
+        "--profile", action="store_true", help="print where the time went, stage by stage"
+    )
+    build_cmd.add_argument(
+        "--no-cache", action="store_true", help="read every article again, ignoring .digest-cache/"
+    )
+    build_cmd.add_argument(
+        "--jobs", type=int, default=default_jobs(), metavar="N", help="processes (default: cores)"
+    )
+
+    new_cmd = command("new", "Write a new draft article and print its path.", _new)
+    new_cmd.add_argument("title", help="the article's title")
+    new_cmd.add_argument("--tags", type=_names, default=(), metavar="A,B", help="its tags")
+    new_cmd.add_argument("--source", metavar="S", help="where the story came from: name or URL")
+
+    import_cmd = command(
+        "import", "Bring outside articles in: plain-text files, RSS or Atom.", _import
+    )
+    import_cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files to import")
+    import_cmd.add_argument("--tags", type=_names, default=(), metavar="A,B", help="add tags")
+    import_cmd.add_argument("--date", metavar="DATE", help="date every article (ISO 8601)")
+    import_cmd.add_argument("--draft", action="store_true", help="import as drafts")
+
+    check_cmd = command("check", "Check the whole site without writing anything.", _check)
+    check_cmd.add_argument("--strict", action="store_true", help="fail on warnings too")
+
+    serve_cmd = command("serve", "Build, serve, rebuild on change and reload the browser.", _serve)
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve_cmd.add_argument("--bind", default="127.0.0.1", help="address (default: 127.0.0.1)")
+    serve_cmd.add_argument("--no-drafts", action="store_true", help="hide drafts")
+    serve_cmd.add_argument(
+        "--output", type=Path, metavar="DIR", help="build here (default: a temporary folder)"
+    )
+    return parser
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in text.split(",") if name.strip())
+
+
+def _print_warnings(args: argparse.Namespace, warnings: Sequence[Problem]) -> None:
+    if not args.quiet:
+        for warning in warnings:
+            print(str(warning), file=sys.stderr)
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr, drawn only on a terminal and at most 10 times a second."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        # Nothing in the first half second, so that short builds stay quiet.
+        self.drawn_at = time.monotonic()
+        self.visible = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if stage == "done":
+            if self.visible:
+                sys.stderr.write("\r\033[K")
+            return
+        if now - self.drawn_at < 0.1 or (not self.visible and now - self.drawn_at < 0.5):
+            return
+        self.drawn_at, self.visible = now, True
+        width = 30
+        filled = width * done // max(total, 1)
+        bar = "#" * filled + "." * (width - filled)
+        sys.stderr.write(f"\r[{bar}] {stage} {done}/{total}\033[K")
+        sys.stderr.flush()
+
+
+class StageClock:
+    """A progress report that also times each stage of the build, for --profile."""
+
+    def __init__(self, inner: Callable[[str, int, int], None]) -> None:
+        self.inner = inner
+        self.current, self.since = "starting", time.perf_counter()
+        self.seconds: dict[str, float] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.current:
+            now = time.perf_counter()
+            self.seconds[self.current] = self.seconds.get(self.current, 0.0) + now - self.since
+            self.current, self.since = stage, now
+        self.inner(stage, done, total)
+
+    def report(self) -> str:
+        total = sum(self.seconds.values()) or 1.0
+        rows = [
+            f"  {name:<11} {s:7.2f} s  {100 * s / total:3.0f}%" for name, s in self.seconds.items()
+        ]
+        return "time by stage:\n" + "\n".join(rows)
+
+
+def _build(args: argparse.Namespace) -> int:
+    clock = StageClock(ProgressBar(enabled=sys.stderr.isatty() and not args.quiet))
+    options = BuildOptions(
+        site_dir=args.site,
+        output_dir=args.output,
+        base_url=args.base_url,
+        drafts=args.drafts,
+        future=args.future,
+        jobs=max(1, args.jobs),
+        cache=not args.no_cache,
+        progress=clock,
+    )
+    result = build(options)
+    _print_warnings(args, result.warnings)
+    if not args.quiet:
+        print(result.summary())
+    if args.profile:
+        print(clock.report())
+    return EXIT_OK
+
+
+# The commands below import their modules when run: feedparser and watchdog
+# take long to load, and `digest build` should not wait for them.
+
+
+def _new(args: argparse.Namespace) -> int:
+    from generator.commands.authoring import new_article
+
+    path = new_article(args.site, args.title, args.tags, args.source)
+    print(path)
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from generator.commands.importer import ImportOptions, import_paths
+
+    date = None
+    if args.date:
+        try:
+            date = parse_date(args.date, load_config(args.site).tz)
+        except ValueError as exc:
+            print(f"digest import: error: --date: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    options = ImportOptions(tags=args.tags, date=date, draft=args.draft)
+    outcomes = import_paths(args.paths, args.site, options)
+    for outcome in outcomes:
+        if not args.quiet or outcome.action == "refused":
+            print(outcome, file=sys.stderr if outcome.action == "refused" else sys.stdout)
+    return EXIT_CONTENT if any(o.action == "refused" for o in outcomes) else EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from generator.commands.check import check_site
+
+    warnings = check_site(args.site)
+    _print_warnings(args, warnings)
+    if not args.quiet:
+        print(f"check passed: {len(warnings)} warning{'s' * (len(warnings) != 1)}")
+    return EXIT_CONTENT if args.strict and warnings else EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from generator.serve.server import ServeOptions, serve
+
+    options = ServeOptions(
+        site_dir=args.site,
+        port=args.port,
+        bind=args.bind,
+        drafts=not args.no_drafts,
+        output_dir=args.output,
+        quiet=args.quiet,
+    )
+    serve(options)
+    return EXIT_OK

@@ -1,0 +1,190 @@
+"""Front matter: the `---` fenced YAML block of an article, read into typed values.
+
+Each field is read on its own; a bad value records a Problem with the line
+of its key, so that one run reports every mistake of a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from generator.content.dates import parse_date
+from generator.content.slugs import slugify
+from generator.content.text import printable
+from generator.errors import Problem
+
+_FENCE = re.compile(r"---[ \t]*\r?\n")
+_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+_NOT_IN_SLUG = ("/", "\\", "%", "\0")
+KNOWN_KEYS = frozenset(
+    {
+        "title",
+        "date",
+        "tags",
+        "categories",
+        "summary",
+        "description",
+        "id",
+        "source",
+        "author",
+        "updated",
+        "lastmod",
+        "draft",
+        "slug",
+        "aliases",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a story came from: a name, a URL, or both."""
+
+    name: str
+    url: str | None = None
+
+
+def split_front_matter(text: str) -> tuple[str, str, int]:
+    """Split a file into (front matter, body, line number where the body starts).
+
+    Raises ValueError when the file does not open with a `---` fenced block.
+    """
+    text = text.removeprefix("\ufeff")
+    opening = _FENCE.match(text)
+    if opening is None:
+        raise ValueError("no front matter: the file must start with a line '---'")
+    closing = _CLOSE.search(text, opening.end())
+    if closing is None:
+        raise ValueError("front matter is not closed by a line '---'")
+    meta = text[opening.end() : closing.start()]
+    body = text[closing.end() :].lstrip("\r\n")
+    body_line = text.count("\n", 0, len(text) - len(body)) + 1
+    return meta, body, body_line
+
+
+class FieldReader:
+    """Typed access to front matter values that records a Problem per bad field."""
+
+    def __init__(self, path: str, meta: dict[str, Any], lines: dict[str, int]) -> None:
+        self.path = path
+        self.meta = meta
+        self.lines = lines
+        self.problems: list[Problem] = []
+
+    def error(self, key: str, message: str) -> None:
+        self.problems.append(Problem(self.path, self.lines.get(key, 1), message))
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        value = self.meta.get(key)
+        if value is None:
+            if required:
+                self.error(key, f"missing required field {key!r}")
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.error(key, f"{key} must be text, got {type(value).__name__}")
+            return None
+        value = " ".join(printable(str(value)).split())
+        if required and not value:
+            self.error(key, f"{key} must not be empty")
+        return value or None
+
+    def date(self, key: str, tz: ZoneInfo) -> dt.datetime | None:
+        value = self.meta.get(key)
+        if value is None:
+            return None
+        try:
+            return parse_date(value, tz)
+        except ValueError as exc:
+            self.error(key, f"{key}: {exc}")
+            return None
+
+    def flag(self, key: str) -> bool:
+        value = self.meta.get(key, False)
+        if not isinstance(value, bool):
+            self.error(key, f"{key} must be true or false, got {value!r}")
+            return False
+        return value
+
+    def tags(self, key: str) -> list[str]:
+        value = self.meta.get(key)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = value.split(",")
+        if not isinstance(value, list) or not all(
+            isinstance(v, str | int | float) and not isinstance(v, bool) for v in value
+        ):
+            self.error(key, f"{key} must be a list of names or a comma-separated string")
+            return []
+        names = [" ".join(printable(str(v)).split()) for v in value]
+        for name in names:
+            if name and not slugify(name):
+                self.error(key, f"tag {name!r} has no letters or digits to make a URL from")
+        return [name for name in names if name]
+
+    def slug(self, key: str) -> str | None:
+        raw = self.meta.get(key)
+        if (isinstance(raw, str) and any(c in raw for c in _NOT_IN_SLUG)) or ".." in str(raw):
+            message = f"slug must be one path segment without '/', '\\', '..', '%' or NUL: {raw!r}"
+            self.error(key, message)
+            return None
+        value = self.text(key)
+        if value is None:
+            return None
+        slug = slugify(value)
+        if not slug:
+            self.error(key, f"slug {value!r} has no letters or digits")
+        return slug or None
+
+    def aliases(self, key: str) -> tuple[str, ...]:
+        """Old site-relative URLs of the article: `/2019/old-name/` -> `2019/old-name/`."""
+        value = self.meta.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.error(key, f"{key} must be a list of paths such as /2019/old-name/")
+            return ()
+        urls = []
+        for path in value:
+            url = path.strip().lstrip("/")
+            parts = url.split("/")
+            if not url or "\\" in url or "\0" in url or "%" in url or "://" in path:
+                self.error(key, f"alias {path!r} must be a path inside the site, like /2019/old/")
+            elif any(part in (".", "..") for part in parts) or "" in parts[:-1]:
+                self.error(key, f"alias {path!r} must not contain '.', '..' or '//'")
+            else:
+                urls.append(url if url.endswith("/") or "." in parts[-1] else url + "/")
+        return tuple(urls)
+
+    def source(self, key: str) -> Source | None:
+        value = self.meta.get(key)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = " ".join(printable(value).split())
+            if _is_url(value):
+                return Source(name=urlsplit(value).hostname or value, url=value)
+            return Source(name=value) if value else None
+        if isinstance(value, dict) and set(value) <= {"name", "url"}:
+            name, url = value.get("name"), value.get("url")
+            if (name is None or isinstance(name, str)) and (url is None or isinstance(url, str)):
+                if url is not None and not _is_url(url):
+                    self.error(key, f"source url must be an http(s) URL, got {url!r}")
+                    return None
+                if name or url:
+                    name = " ".join(printable(name or "").split())
+                    return Source(name=name or urlsplit(url or "").hostname or "", url=url)
+        self.error(key, "source must be a name, a URL, or a mapping with 'name' and 'url'")
+        return None
+
+
+def _is_url(text: str) -> bool:
+    parts = urlsplit(text)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)

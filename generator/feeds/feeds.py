@@ -1,0 +1,319 @@
+"""Site -> RSS 2.0, Atom 1.0 and JSON Feed 1.1 files: site-wide, per tag, and digests.
+
+Feed readers are unforgiving, so every feed is checked by parsing it back
+before the build may write it. Ids come from the articles' `id` (or the
+digest's period) and never from URLs, and dates come from the content, never
+from the clock: an unchanged site gives byte-identical feeds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import re
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+import jinja2
+
+from generator.content.articles import Article
+from generator.content.frontmatter import Source
+from generator.errors import Problem, SiteError
+from generator.incremental.keys import OutputKeys
+from generator.pages.render import template_errors
+from generator.site.assemble import Site
+from generator.site.digests import Digest
+from generator.urls import output_file
+from generator.write.outputs import Output
+
+_LOCAL_LINK = re.compile(r'(\s(?:href|src)=")((?:/(?!/)|#)[^"]*)"')
+_EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_ATOM = "{http://www.w3.org/2005/Atom}"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+DIGEST_TEMPLATE = "digest_feed.html"
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One entry of a feed, in terms every format can express."""
+
+    guid: str
+    atom_id: str
+    title: str
+    link: str
+    published: dt.datetime
+    updated: dt.datetime
+    summary: str
+    content_html: str | None
+    author: str | None = None
+    categories: tuple[str, ...] = ()
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One subscribable list and the page it belongs to (`page` is that page's URL).
+
+    `shows` are its articles, or its digests for the digest feed, which
+    renders each digest with `templates`.
+    """
+
+    title: str
+    description: str
+    page: str
+    shows: tuple[Article, ...] | tuple[Digest, ...]
+    formats: tuple[str, ...]
+    origin: str
+    templates: tuple[str, ...] = ()
+
+
+def feed_outputs(
+    site: Site, env: jinja2.Environment, keys: OutputKeys, feeds: Sequence[Feed] | None = None
+) -> list[Output]:
+    """Every feed file of the site (or of `feeds`); each is checked by parsing it back
+    when it is made."""
+    with template_errors():
+        env.get_template(DIGEST_TEMPLATE)  # compiled once, here, before workers fork
+        keys.template_stamp(DIGEST_TEMPLATE)  # and read, so that every worker sees one version
+    chosen = site_feeds(site) if feeds is None else feeds
+    if any(kind != "json" for feed in chosen for kind in feed.formats):
+        _xml_feed_maker()  # imported here, before workers fork, not in each of them
+    return [
+        Output(
+            output_file(site.urls.feed(feed.page, kind)),
+            feed.origin,
+            functools.partial(keys.key, feed.templates, kind, feed),
+            functools.partial(render_feed, site, env, feed, kind),
+        )
+        for feed in chosen
+        for kind in feed.formats
+    ]
+
+
+def render_feed(site: Site, env: jinja2.Environment, feed: Feed, kind: str) -> bytes:
+    """One format of `feed`, checked by parsing it back; raise SiteError if it is broken."""
+    with template_errors():
+        items = feed_items(feed, site, env)
+    if kind == "json":
+        data = _json_feed(site, feed, items)
+    else:
+        data = _xml_feed_maker()(site, feed, items, kind)
+    check_feed(data, site.urls.feed(feed.page, kind), feed.origin, kind, len(items))
+    return data
+
+
+def _xml_feed_maker() -> Callable[[Site, Feed, tuple[FeedItem, ...], str], bytes]:
+    """xmlfeeds.xml_feed: feedgen and lxml, imported only by builds that make RSS or Atom."""
+    from generator.feeds.xml import xml_feed
+
+    return xml_feed
+
+
+def site_feeds(site: Site) -> list[Feed]:
+    """The site-wide feed, one per tag, and the digest feed, each with its newest items,
+    in the formats the site makes."""
+    config, limit = site.config, site.config.feed_items
+
+    def formats(*kinds: str) -> tuple[str, ...]:
+        return tuple(kind for kind in kinds if config.makes(kind))
+
+    feeds = [
+        Feed(
+            config.title,
+            config.description or config.title,
+            "",
+            site.articles[:limit],
+            formats("rss", "atom", "json"),
+            "site feed",
+        )
+    ]
+    feeds += [
+        Feed(
+            f"{config.title}: {tag.name}",
+            f"Articles tagged {tag.name} on {config.title}",
+            tag.url,
+            tag.articles[:limit],
+            formats("rss", "atom"),
+            f"tag {tag.name!r}",
+        )
+        for tag in site.tags
+    ]
+    if config.makes("digests"):
+        feeds.append(
+            Feed(
+                f"{config.title}: {config.digest_period} digest",
+                f"One item per {'day' if config.digest_period == 'daily' else 'week'} "
+                f"with all of its articles, from {config.title}",
+                site.urls.digests_index(),
+                site.digests[:limit],
+                formats("rss", "atom"),
+                "digest feed",
+                (DIGEST_TEMPLATE,),
+            )
+        )
+    return [feed for feed in feeds if feed.formats]
+
+
+def feed_items(feed: Feed, site: Site, env: jinja2.Environment) -> tuple[FeedItem, ...]:
+    if feed.templates:
+        template = env.get_template(DIGEST_TEMPLATE)
+        return tuple(digest_item(d, site, template) for d in feed.shows if isinstance(d, Digest))
+    return tuple(article_item(a, site) for a in feed.shows if isinstance(a, Article))
+
+
+def article_item(article: Article, site: Site) -> FeedItem:
+    config, link = site.config, site.urls.absolute(article.url)
+    return FeedItem(
+        guid=article.id,
+        atom_id=atom_id(article, id_domain(site)),
+        title=article.title,
+        link=link,
+        published=article.date,
+        updated=article.updated or article.date,
+        summary=article.summary or article.title,
+        content_html=absolute_links(article.body_html, link)
+        if config.feed_content == "full"
+        else None,
+        author=article.author,
+        categories=article.tags,
+        source=article.source if article.source is not None and article.source.url else None,
+    )
+
+
+def digest_item(digest: Digest, site: Site, template: jinja2.Template) -> FeedItem:
+    """A whole digest as one item; its id names the period, so it never changes."""
+    link = site.urls.absolute(digest.url)
+    html = template.render(site=site.config, url=digest.url, digest=digest)
+    count = len(digest.articles)
+    headlines = "; ".join(a.title for a in digest.articles[:3])
+    digest_id = f"tag:{id_domain(site)},{digest.start.isoformat()}:digest/{digest.key}"
+    return FeedItem(
+        guid=digest_id,
+        atom_id=digest_id,
+        title=digest.title,
+        link=link,
+        published=max(a.date for a in digest.articles),
+        updated=digest.updated,
+        summary=f"{count} article{'s' * (count != 1)}: {headlines}",
+        content_html=absolute_links(html, link),
+        categories=tuple(g.tag for g in digest.groups if g.tag),
+    )
+
+
+def id_domain(site: Site) -> str:
+    """The authority of the site's `tag:` ids."""
+    return site.config.id_domain or urlsplit(site.config.base_url).hostname or "localhost"
+
+
+def atom_id(article: Article, domain: str) -> str:
+    """The Atom id of an article: `urn:uuid:` for a UUID, else a `tag:` URI (RFC 4151)."""
+    if article.is_uuid:
+        return f"urn:uuid:{article.id.lower()}"
+    day = article.date.astimezone(dt.UTC).date().isoformat()
+    return f"tag:{domain},{day}:{quote(article.id, safe='')}"
+
+
+@functools.lru_cache(maxsize=1024)  # an article is in the site's feeds and its tags', each kind
+def absolute_links(html: str, page_url: str) -> str:
+    """`html` of the page at absolute `page_url` with every local `href`/`src` absolute.
+
+    Feed readers show items away from the site, so a root-relative link gets
+    the site's origin and a `#fragment` (a footnote) the page's own URL.
+    """
+    parts = urlsplit(page_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+
+    def absolute(match: re.Match[str]) -> str:
+        target = match.group(2)
+        prefix = page_url if target.startswith("#") else origin
+        return f'{match.group(1)}{prefix}{target}"'
+
+    return _LOCAL_LINK.sub(absolute, html)
+
+
+def newest_date(items: tuple[FeedItem, ...]) -> dt.datetime:
+    """When the feed last changed: its newest item's update."""
+    return max((item.updated for item in items), default=_EMPTY_FEED_DATE)
+
+
+def _json_feed(site: Site, feed: Feed, items: tuple[FeedItem, ...]) -> bytes:
+    config, urls = site.config, site.urls
+    document = {
+        "version": JSON_FEED_VERSION,
+        "title": feed.title,
+        "home_page_url": urls.absolute(feed.page),
+        "feed_url": urls.absolute(urls.feed(feed.page, "json")),
+        "description": feed.description,
+        "language": config.language,
+        "authors": [{"name": config.author or config.title}],
+        "items": [_json_item(item) for item in items],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _json_item(item: FeedItem) -> dict[str, object]:
+    entry: dict[str, object] = {
+        "id": item.guid,
+        "url": item.link,
+        "title": item.title,
+        "summary": item.summary,
+        "date_published": item.published.isoformat(),
+    }
+    if item.content_html is not None:
+        entry["content_html"] = item.content_html
+    else:
+        entry["content_text"] = item.summary
+    if item.updated != item.published:
+        entry["date_modified"] = item.updated.isoformat()
+    if item.source is not None:
+        entry["external_url"] = item.source.url
+    if item.author:
+        entry["authors"] = [{"name": item.author}]
+    if item.categories:
+        entry["tags"] = list(item.categories)
+    return entry
+
+
+def check_feed(data: bytes, url: str, origin: str, kind: str, expected_items: int) -> None:
+    """Parse a feed back and check its shape; raise SiteError if it is broken."""
+    try:
+        count = sum(1 for _ in _items(data, kind))
+    except (ValueError, KeyError, TypeError, ElementTree.ParseError) as exc:
+        raise SiteError([Problem(origin, None, f"{url} is not a valid feed: {exc}")]) from None
+    if count != expected_items:
+        raise SiteError([Problem(origin, None, f"{url} has {count} items, not {expected_items}")])
+
+
+def _items(data: bytes, kind: str) -> Iterator[object]:
+    """The items of a feed, after checking its required parts; raise on any defect."""
+    if kind == "json":
+        document = json.loads(data)
+        if document["version"] != JSON_FEED_VERSION or not document["title"]:
+            raise ValueError("missing version or title")
+        for item in document["items"]:
+            if not item["id"] or not ("content_html" in item or "content_text" in item):
+                raise ValueError("an item lacks an id or content")
+            yield item
+        return
+    root = ElementTree.fromstring(data)
+    if kind == "rss":
+        channel = root.find("channel")
+        if root.tag != "rss" or channel is None:
+            raise ValueError("no <rss><channel>")
+        for name in ("title", "link", "description"):
+            if not channel.findtext(name):
+                raise ValueError(f"the channel has no <{name}>")
+        for item in channel.iter("item"):
+            if not item.findtext("guid") or not item.findtext("title"):
+                raise ValueError("an item lacks a guid or title")
+            yield item
+    else:
+        if root.tag != f"{_ATOM}feed" or not root.findtext(f"{_ATOM}id"):
+            raise ValueError("no <feed> with an <id>")
+        for entry in root.iter(f"{_ATOM}entry"):
+            if not entry.findtext(f"{_ATOM}id") or not entry.findtext(f"{_ATOM}updated"):
+                raise ValueError("an entry lacks an id or updated date")
+            yield entry

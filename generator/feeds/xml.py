@@ -1,0 +1,83 @@
+"""RSS 2.0 and Atom 1.0 files of feeds (see feeds.py), made with feedgen.
+
+Apart from feeds.py, so that a build that makes no RSS or Atom feed (a
+build after an edit that no feed shows) does not import feedgen and lxml.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.feed import FeedGenerator
+from feedgen.util import xml_elem
+
+from generator import __version__
+from generator.feeds.feeds import Feed, FeedItem, newest_date
+from generator.site.assemble import Site
+
+
+class _ViaLink(BaseEntryExtension):  # type: ignore[misc]
+    """Atom's `<link rel="via">` for an entry (feedgen 1.0 drops the rel of entry links)."""
+
+    def __init__(self) -> None:
+        self.url: str | None = None
+
+    def extend_atom(self, entry: Any) -> Any:
+        if self.url:
+            xml_elem("link", entry, href=self.url, rel="via")
+        return entry
+
+
+class _NoFeedExtension(BaseExtension):  # type: ignore[misc]
+    def extend_ns(self) -> dict[str, str]:
+        return {}
+
+
+def xml_feed(site: Site, feed: Feed, items: tuple[FeedItem, ...], kind: str) -> bytes:
+    """`feed` as RSS (`kind` "rss") or Atom ("atom"), with `items`."""
+    config, urls = site.config, site.urls
+    generator = FeedGenerator()
+    if kind == "rss":
+        generator.load_extension("dc", atom=False)
+    else:
+        generator.register_extension("via", _NoFeedExtension, _ViaLink, atom=True, rss=False)
+    generator.title(feed.title)
+    generator.description(feed.description)
+    generator.language(config.language)
+    generator.id(urls.absolute(urls.feed(feed.page, kind)))
+    generator.author({"name": config.author or config.title})
+    generator.generator("digest", __version__, "https://pypi.org/project/digest/")
+    generator.link(href=urls.absolute(urls.feed(feed.page, kind)), rel="self")
+    generator.link(href=urls.absolute(feed.page), rel="alternate")  # last: RSS's <link>
+    generator.updated(newest_date(items))
+    for item in items:
+        entry = generator.add_entry(order="append")
+        entry.title(item.title)
+        entry.link(href=item.link)
+        entry.published(item.published)
+        entry.updated(item.updated)
+        for category in item.categories:
+            entry.category(term=category)
+        if kind == "rss":
+            entry.guid(item.guid, permalink=False)
+            entry.description(item.summary)
+            if item.content_html is not None:
+                entry.content(item.content_html)  # beside a description: <content:encoded>
+            if item.author:
+                entry.dc.dc_creator(item.author)
+            if item.source is not None:
+                entry.source(url=item.source.url, title=item.source.name)
+        else:
+            entry.id(item.atom_id)
+            entry.summary(item.summary)
+            if item.content_html is not None:
+                entry.content(item.content_html, type="html")
+            if item.author:
+                entry.author({"name": item.author})
+            if item.source is not None:
+                entry.via.url = item.source.url
+    data: bytes = (
+        generator.rss_str(pretty=True) if kind == "rss" else generator.atom_str(pretty=True)
+    )
+    return data

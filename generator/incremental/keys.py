@@ -1,0 +1,351 @@
+"""What each output is made from, as one fingerprint: the key of its bytes.
+
+Two builds that give an output the same key give it the same bytes, so a
+build makes again only the outputs whose key changed since the output folder
+was written (see write.py). A key digests the generator's and its libraries'
+versions, the site's settings, the templates the output is rendered with
+(with everything they extend, include and import) and every value it shows.
+
+Articles, tags, digests, archive and source pages are shown by many outputs,
+so each is digested once per build and stands in the others by its digest.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import pickle
+from collections.abc import Iterable, Mapping, Sequence
+from typing import cast
+
+import jinja2
+from jinja2 import meta, nodes
+
+from generator import __version__
+from generator.content.articles import Article, article_digest
+from generator.incremental.store import library_versions
+from generator.settings.config import SiteConfig
+from generator.site.archive import Month, SourcePage, Year
+from generator.site.assemble import Tag
+from generator.site.digests import Digest, DigestGroup
+from generator.site.related import ArticleLinks
+from generator.theme.environment import STATIC
+
+SHARED = frozenset({Article, Tag, Digest, DigestGroup, Month, Year, SourcePage, ArticleLinks})
+NAMED_ONLY = frozenset({Tag, SourcePage})  # may be keyed on their names alone (see page_key)
+NAMED_FIELDS = frozenset({"name", "slug", "url"})
+COUNTS = frozenset({"length", "count"})
+# What a loop may say of where it is without showing any item (see _loop_is_named).
+LOOP_PLACES = frozenset(
+    {"index", "index0", "revindex", "revindex0", "first", "last", "length", "depth", "depth0"}
+)
+# Values that hold no article (digested as their pickle).
+PLAIN = frozenset({int, float, bool, type(None), bytes, dt.datetime, dt.date, dt.timedelta})
+
+
+class OutputKeys:
+    """Keys of the outputs of one build: one per site, settings and templates."""
+
+    def __init__(self, env: jinja2.Environment, config: SiteConfig) -> None:
+        self.env = env
+        self.salt = _digest(pickle.dumps((__version__, library_versions(), config)))
+        # id -> (the value, kept alive so that no other value gets its id; its digest)
+        self.digests: dict[int, tuple[object, bytes]] = {}
+        self.template_stamps: dict[str, bytes] = {}
+        self.summaries: dict[tuple[str, str], bool] = {}
+        self.trees: dict[str, nodes.Template | None] = {}  # None: no such template
+
+    def know(self, articles: Iterable[Article], digests: Iterable[bytes]) -> None:
+        """Take the digests of `articles` as already made (when they were read)."""
+        for article, digest in zip(articles, digests, strict=True):
+            self.digests[id(article)] = (article, digest)
+
+    def key(self, templates: Iterable[str], *shown: object) -> str:
+        """The key of an output rendered with `templates` that shows `shown`."""
+        stamps = [self.template_stamp(name) for name in templates]
+        return _digest(self.salt, *stamps, *map(self._part, shown)).hex()
+
+    def page_key(self, template: str, url: str, context: Mapping[str, object]) -> str:
+        """The key of a page: `key`, with tags or sources the page's templates only name.
+
+        A tag page is given its tag with all of its articles, but the default
+        templates show only its name, URL and number of articles: keyed on those
+        alone, a tag's page 7 is not made again when an article on page 2 changes.
+        The same goes for a list of tags (the tags index) whose templates only
+        count it, test it and name each tag they loop over.
+        """
+        parts = []
+        for name, value in context.items():
+            if self.keyed_by_name(template, name, value):
+                each = value if type(value) is tuple or type(value) is list else (value,)
+                part = b"n" + _digest(*map(_named_part, each))
+            else:
+                part = self._part(value)
+            parts += [name.encode(), part]
+        stamp = self.template_stamp(template)
+        return _digest(self.salt, stamp, self._part(url), b"m" + _digest(*parts)).hex()
+
+    def keyed_by_name(self, template: str, name: str, value: object) -> bool:
+        """Whether context variable `name` of a page is keyed on its names alone: a tag
+        or source, or a list of them, that the templates only name (`named_only`)."""
+        kind = type(value)
+        if kind is tuple or kind is list:
+            named = all(type(item) in NAMED_ONLY for item in cast(Sequence[object], value))
+        else:
+            named = kind in NAMED_ONLY
+        return named and self.named_only(template, name)
+
+    def named_only(self, template: str, name: str) -> bool:
+        """Whether the templates rendering `template` use context variable `name` only
+        for its `name`, `slug`, `url`, number of `articles`, and truth; or, for a list,
+        for its length, its truth, and loops whose variable is used so."""
+        if (template, name) not in self.summaries:
+            self.summaries[template, name] = self._named_only(template, name)
+        return self.summaries[template, name]
+
+    def _named_only(self, template: str, name: str) -> bool:
+        """`named_only` over `template`, the templates it extends or includes and those
+        it imports with context: the templates that share its context."""
+        seen, todo = set(), [template]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            tree = self.tree(current)
+            if tree is None:
+                continue
+            for node in tree.find_all(
+                (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)
+            ):
+                if isinstance(node, nodes.Extends) or getattr(node, "with_context", False):
+                    used = getattr(node, "template", None)
+                    if not isinstance(used, nodes.Const):
+                        return False  # could be any template
+                    todo.append(used.value)
+            if not _uses_are_named(tree, name):
+                return False
+        return True
+
+    def tree(self, name: str) -> nodes.Template | None:
+        """Template `name` parsed (once per build), or None if there is no such template."""
+        if name not in self.trees:
+            try:
+                source, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+            except jinja2.TemplateNotFound:
+                self.trees[name] = None
+            else:
+                self.trees[name] = self.env.parse(source, name, filename)
+        return self.trees[name]
+
+    def template_closure(self, name: str) -> dict[str, str | None]:
+        """`name` and every template it extends, includes or imports, however deep, with
+        sources.
+
+        A template that names another through a variable could use any of them;
+        one that is missing (`{% include "x.html" ignore missing %}`) has no source.
+        """
+        found: dict[str, str | None] = {}
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if current in found:
+                continue
+            tree = self.tree(current)
+            found[current] = None if tree is None else template_source(self.env, current)
+            for used in meta.find_referenced_templates(tree) if tree is not None else ():
+                if used is None:
+                    env = self.env
+                    names = env.list_templates(filter_func=lambda n: not n.startswith(f"{STATIC}/"))
+                    return {n: template_source(env, n) for n in names}
+                todo.append(used)
+        return found
+
+    def _part(self, value: object) -> bytes:
+        """`value` as bytes for a key, each shared value in it replaced by its digest."""
+        kind = type(value)
+        if kind in SHARED:
+            return self.digest(value)
+        if kind is str:
+            return b"s" + cast(str, value).encode()
+        if kind is tuple or kind is list:
+            items = cast(Sequence[object], value)
+            return (b"t" if kind is tuple else b"l") + _digest(*map(self._part, items))
+        if isinstance(value, Mapping):  # in its order, which a template may show
+            return b"m" + _digest(*[self._part(item) for pair in value.items() for item in pair])
+        if dataclasses.is_dataclass(value) and hasattr(value, "__dict__"):
+            return b"d" + self._fields(value)
+        return b"p" + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def _fields(self, value: object) -> bytes:
+        return _digest(type(value).__qualname__.encode(), *map(self._part, vars(value).values()))
+
+    def template_stamp(self, name: str) -> bytes:
+        """A digest of template `name` and of every template it uses."""
+        if name not in self.template_stamps:
+            parts = []
+            for used, source in sorted(self.template_closure(name).items()):
+                parts += [used.encode(), b"\0" if source is None else source.encode()]
+            self.template_stamps[name] = _digest(*parts)
+        return self.template_stamps[name]
+
+    def digest(self, value: object) -> bytes:
+        """The digest of a shared value, made once per build."""
+        known = self.digests.get(id(value))
+        if known is None:
+            # An article holds no other shared value: the digest of its values (article_digest).
+            data = article_digest(value) if type(value) is Article else self._fields(value)
+            known = self.digests[id(value)] = (value, data)
+        return known[1]
+
+
+# The articles a key takes in; None: any article (a value whose articles cannot be seen).
+Reached = frozenset[str] | None
+NONE_REACHED: frozenset[str] = frozenset()
+
+
+class Reach:
+    """Which articles each key takes in: the outputs an edit of an article's text changes.
+
+    It walks a key's values as `OutputKeys._part` digests them, shared values
+    once each, and answers "any article" (None) for a value it cannot see
+    into, so it may name an article whose edit leaves the key the same, but
+    never misses one that changes it.
+    """
+
+    def __init__(self, keys: OutputKeys) -> None:
+        self.keys = keys
+        self.shared: dict[int, tuple[object, Reached]] = {}  # id -> (the value, kept alive; ...)
+
+    def page(self, template: str, context: Mapping[str, object]) -> Reached:
+        """The articles `OutputKeys.page_key` of this page takes in."""
+        found: set[str] = set()
+        for name, value in context.items():
+            if self.keys.keyed_by_name(template, name, value):
+                continue  # keyed on names, URLs and numbers of articles alone
+            reached = self.value(value)
+            if reached is None:
+                return None
+            found |= reached
+        return frozenset(found)
+
+    def value(self, value: object) -> Reached:
+        """The articles `value` holds, as `OutputKeys.key` takes it in."""
+        if isinstance(value, Article):
+            return frozenset((value.path,))
+        kind = type(value)
+        if kind in SHARED:
+            known = self.shared.get(id(value))
+            if known is None:
+                known = self.shared[id(value)] = (value, self._union(vars(value).values()))
+            return known[1]
+        if kind is str or kind in PLAIN:
+            return NONE_REACHED
+        if kind is tuple or kind is list:
+            return self._union(cast(Sequence[object], value))
+        if isinstance(value, Mapping):
+            return self._union(part for pair in value.items() for part in pair)
+        if dataclasses.is_dataclass(value) and hasattr(value, "__dict__"):
+            return self._union(vars(value).values())
+        return None  # digested as its pickle, which could hold anything
+
+    def _union(self, values: Iterable[object]) -> Reached:
+        """The articles any of `values` holds (the common ones seen here)."""
+        found: set[str] = set()
+        for item in values:
+            if isinstance(item, Article):
+                found.add(item.path)
+            elif type(item) is not str and type(item) not in PLAIN:
+                reached = self.value(item)
+                if reached is None:
+                    return None
+                found |= reached
+        return frozenset(found)
+
+
+def _uses_are_named(tree: nodes.Node, name: str) -> bool:
+    stack: list[tuple[nodes.Node, nodes.Node | None, nodes.Node | None]] = [(tree, None, None)]
+    while stack:
+        node, parent, grandparent = stack.pop()
+        if (
+            isinstance(node, nodes.Name)
+            and node.name == name
+            and (node.ctx != "load" or not _named_use(node, parent, grandparent))
+        ):
+            return False
+        stack += [(child, node, parent) for child in node.iter_child_nodes()]
+    return True
+
+
+def _named_use(node: nodes.Name, parent: nodes.Node | None, grandparent: nodes.Node | None) -> bool:
+    if isinstance(parent, nodes.If | nodes.CondExpr) and parent.test is node:
+        return True
+    if isinstance(parent, nodes.For) and parent.iter is node:
+        return _loop_is_named(parent)
+    if _is_count(parent, node):
+        return True
+    if not isinstance(parent, nodes.Getattr) or parent.node is not node:
+        return False
+    if parent.attr in NAMED_FIELDS:
+        return True
+    return parent.attr == "articles" and _is_count(grandparent, parent)
+
+
+def _is_count(node: nodes.Node | None, counted: nodes.Node) -> bool:
+    """Whether `node` is `counted | length` (or `count`)."""
+    return (
+        isinstance(node, nodes.Filter)
+        and node.node is counted
+        and node.name in COUNTS
+        and not (node.args or node.kwargs or node.dyn_args or node.dyn_kwargs)
+    )
+
+
+def _loop_is_named(loop: nodes.For) -> bool:
+    """Whether `loop` uses each item only for its names, number of articles and truth."""
+    target = loop.target
+    if not isinstance(target, nodes.Name) or loop.recursive:
+        return False
+    inside = [*loop.body, *loop.else_, *([loop.test] if loop.test is not None else [])]
+    for used in (found for node in inside for found in [node, *node.find_all(nodes.Stmt)]):
+        # Another template could use the loop's variable: it is not looked at here.
+        if isinstance(used, nodes.Include) or getattr(used, "with_context", False):
+            return False
+        if isinstance(used, nodes.Block) and used.scoped:
+            return False
+    return all(
+        _uses_are_named(node, target.name) and _loop_object_counts_only(node) for node in inside
+    )
+
+
+def _loop_object_counts_only(tree: nodes.Node) -> bool:
+    """Whether `tree` uses Jinja's `loop` only for where the loop is (`loop.index`...),
+    not for the items before and after (`loop.previtem`) or as a value."""
+    stack: list[tuple[nodes.Node, nodes.Node | None]] = [(tree, None)]
+    while stack:
+        node, parent = stack.pop()
+        placed = isinstance(parent, nodes.Getattr) and parent.attr in LOOP_PLACES
+        if isinstance(node, nodes.Name) and node.name == "loop" and not placed:
+            return False
+        stack += [(child, node) for child in node.iter_child_nodes()]
+    return True
+
+
+def _named_part(value: object) -> bytes:
+    """A tag or source as a key takes it in when its templates only name it."""
+    named = [str(getattr(value, field)).encode() for field in sorted(NAMED_FIELDS)]
+    return _digest(*named, b"%d" % len(cast(Tag, value).articles))
+
+
+def template_source(env: jinja2.Environment, name: str) -> str:
+    assert env.loader is not None
+    source: str = env.loader.get_source(env, name)[0]
+    return source
+
+
+def _digest(*parts: bytes) -> bytes:
+    """One digest of several parts, none of which can run into the next."""
+    return hashlib.blake2b(
+        pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL), digest_size=20
+    ).digest()

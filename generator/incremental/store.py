@@ -1,0 +1,283 @@
+"""The build cache in `.digest-cache/`: articles already read, and the site before the last.
+
+Reading an article (YAML, then Markdown to HTML) is most of a build's work,
+so the Article made from a file is kept, keyed on the file's bytes, with its
+digest for the page keys (see keys.py). A cache folder belongs to one
+combination of everything else an Article depends on (the generator's
+version and the settings that shape it); any other combination gets its own.
+Its articles are spread over `SHARDS` files by path, so that an edit rewrites
+one small file; each starts with a checksum (CRC-32) of the rest: a damaged
+file is ignored and its articles read again, never trusted.
+
+The spare output is the site as it was two builds ago; the next build brings
+it up to date and swaps it with the output folder (see write.py), which is
+much cheaper than making a whole new folder tree.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import marshal
+import os
+import pickle
+import platform
+import re
+import sys
+import tempfile
+import zlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from generator import __version__
+
+if TYPE_CHECKING:
+    from generator.content.articles import Article
+    from generator.errors import Problem
+
+CACHE_DIR = ".digest-cache"
+LIBRARIES = ("markdown", "jinja2", "markupsafe", "pyyaml", "feedgen", "nh3", "lxml", "tzdata")
+SHARDS = 64
+CHECKSUM_BYTES = 12
+# site-relative path -> (SHA-256 of the file's bytes, its Article, its warnings, its
+# digest and the digest of its place in the site)
+Entry = tuple[str, "Article", tuple["Problem", ...], bytes, bytes]
+Entries = dict[str, Entry]
+Kept = TypeVar("Kept")
+
+
+def cache_folder(site_dir: Path, settings: tuple[object, ...]) -> Path:
+    """The cache folder for articles read with these settings."""
+    key = hashlib.sha256(repr((__version__, settings)).encode()).hexdigest()[:20]
+    return site_dir / CACHE_DIR / f"articles-{key}"
+
+
+def spare_output(site_dir: Path, out_dir: Path) -> Path:
+    """Where the site before the current one is kept, to be updated into the next one."""
+    return site_dir / CACHE_DIR / f"output-{_folder_key(out_dir)}"
+
+
+def record_file(site_dir: Path, out_dir: Path) -> Path:
+    """Where the record of the last build into `out_dir` is kept (see uptodate.py)."""
+    return site_dir / CACHE_DIR / f"build-{_folder_key(out_dir)}.marshal"
+
+
+def shown_file(site_dir: Path, out_dir: Path) -> Path:
+    """Where the last build into `out_dir` keeps which outputs show each article, if it
+    worked that out (see edits.py)."""
+    return site_dir / CACHE_DIR / f"shown-{_folder_key(out_dir)}.pickle"
+
+
+def hashed_file(site_dir: Path) -> Path:
+    """Where the hashes of the site's input files are kept (see uptodate.py)."""
+    return site_dir / CACHE_DIR / "inputs.marshal"
+
+
+def _folder_key(out_dir: Path) -> str:
+    return hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:20]
+
+
+def indexes_file(site_dir: Path) -> Path:
+    """Where what assembling the last build's site worked out is kept (see site.py)."""
+    return site_dir / CACHE_DIR / "indexes.pickle"
+
+
+def templates_folder(site_dir: Path) -> Path:
+    """Where the templates are kept compiled (Jinja2's bytecode, checked against each
+    template's source when it is loaded)."""
+    return site_dir / CACHE_DIR / "templates"
+
+
+def load_kept(path: Path, key: str, kind: type[Kept]) -> Kept | None:
+    """The `kind` of value kept in `path` under `key` (see `keep`); None if there is
+    none, or it is damaged, kept under another key or of another shape (a
+    dataclass of other fields: kept by another version of digest)."""
+    kept = load_pickle(path)
+    if not isinstance(kept, tuple) or len(kept) != 3 or kept[:2] != (key, _shape(kind)):
+        return None
+    value = kept[2]
+    return value if isinstance(value, kind) else None
+
+
+def keep(path: Path, key: str, value: object) -> None:
+    """Keep `value` in `path` under `key`, with a checksum."""
+    save_pickle(path, (key, _shape(type(value)), value))
+
+
+def _shape(kind: type) -> tuple[str, ...]:
+    """The names of the fields of a dataclass (none for another type)."""
+    return tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else ()
+
+
+def serve_output(site_dir: Path) -> Path:
+    """Where `digest serve` builds: in the cache, never in the output folder."""
+    return site_dir / CACHE_DIR / "serve"
+
+
+def load_entries(folder: Path) -> Entries:
+    """The cached articles in `folder`, without those of missing or damaged shards."""
+    entries: Entries = {}
+    for shard in range(SHARDS):
+        entries.update(_load_shard(_shard_file(folder, shard)))
+    return entries
+
+
+def save_entries(folder: Path, entries: Entries, changed: Iterable[str]) -> None:
+    """Write the shards that hold the `changed` paths (of articles added, changed or gone)."""
+    shards = {_shard_of(path) for path in changed}
+    if not shards:
+        return
+    held: dict[int, Entries] = {shard: {} for shard in shards}
+    for path, entry in entries.items():
+        shard = _shard_of(path)
+        if shard in held:
+            held[shard][path] = entry
+    for shard, part in held.items():
+        _save_shard(_shard_file(folder, shard), part)
+
+
+def _shard_of(path: str) -> int:
+    return zlib.crc32(path.encode()) % SHARDS
+
+
+def _shard_file(folder: Path, shard: int) -> Path:
+    return folder / f"{shard:02d}.pickle"
+
+
+def _load_shard(path: Path) -> Entries:
+    entries = load_pickle(path)
+    return entries if isinstance(entries, dict) else {}
+
+
+def _save_shard(path: Path, entries: Entries) -> None:
+    save_pickle(path, entries)
+
+
+def load_pickle(path: Path) -> object:
+    """What `save_pickle` put in `path`; None if it is missing or damaged, or of another
+    version of the classes in it."""
+    return _load_checked_with(pickle.loads, path)
+
+
+def save_pickle(path: Path, value: object) -> None:
+    """Keep `value` in `path`, pickled, with a checksum."""
+    save_checked(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def load_marshalled(path: Path) -> object:
+    """What `save_marshalled` put in `path`; None if it is missing or damaged, or was
+    kept by another version of Python."""
+    return _load_checked_with(marshal.loads, path)
+
+
+def save_marshalled(path: Path, value: dict[str, Any]) -> None:
+    """Keep `value` (of Python's built-in types alone) in `path`, with a checksum:
+    marshal makes them three times as fast as pickle."""
+    save_checked(path, marshal.dumps(value))
+
+
+def _load_checked_with(loads: Callable[[bytes], object], path: Path) -> object:
+    """What `loads` makes of the checked payload of `path`; None if there is none, or
+    `loads` cannot make anything of it (a format of another version: start again)."""
+    payload = load_checked(path)
+    if payload is None:
+        return None
+    try:
+        return loads(payload)
+    except Exception:
+        return None
+
+
+def load_checked(path: Path) -> bytes | None:
+    """What `save_checked` put in `path`; None if it is missing or damaged."""
+    try:
+        with open(path, "rb") as stream:  # in two reads: slicing would copy the payload
+            checksum, payload = stream.read(CHECKSUM_BYTES), stream.read()
+    except OSError:
+        return None
+    return payload if _checksum(payload) == checksum else None
+
+
+def save_checked(path: Path, payload: bytes) -> None:
+    """Keep `payload` in `path` (atomically), with a checksum to check it by."""
+    write_atomically(path, _checksum(payload) + payload)
+
+
+def _checksum(payload: bytes) -> bytes:
+    """CRC-32 and length: enough to find a damaged or cut file (nothing in the cache is
+    secret or signed), and several times faster than SHA-256 over the 60 MB of
+    articles a build of 10,000 reads."""
+    return zlib.crc32(payload).to_bytes(4, "big") + len(payload).to_bytes(8, "big")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all: a killed build cannot leave half of it,
+    and two builds writing at once (a build and a serve) each write a whole file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def pickled_digest(value: object) -> bytes:
+    """A digest of `value`'s pickle: the same value, the same digest."""
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return hashlib.blake2b(data, digest_size=20).digest()
+
+
+def fingerprint(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_fingerprint(path: str | Path, limit: int | None = None) -> str | None:
+    """The fingerprint of a file's bytes; None if it cannot be read or is over `limit`
+    bytes."""
+    try:
+        if limit is not None and os.stat(path).st_size > limit:
+            return None
+        with open(path, "rb") as stream:
+            return fingerprint(stream.read())
+    except OSError:
+        return None
+
+
+@functools.cache
+def library_versions() -> tuple[str, ...]:
+    """The versions of Python and of the libraries whose output ends up in the site."""
+    installed = installed_versions()
+    return (platform.python_version(), *(installed.get(_project(n), "") for n in LIBRARIES))
+
+
+def installed_versions() -> dict[str, str]:
+    """The version of each package installed on `sys.path` (the first found), by its
+    normalized name, read from the names of their metadata folders
+    (`name-version.dist-info`): importlib.metadata, which reads the files in them,
+    takes longer to import than digest needs to find that it has nothing to do.
+
+    Packages installed without a version in that name (an old `setup.py
+    develop`) or inside zip files are not found: their version is "" to the
+    build cache, which then does not see them upgraded."""
+    found: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            stem, _, suffix = name.rpartition(".")
+            if suffix in ("dist-info", "egg-info"):
+                project, _, version = stem.partition("-")
+                found.setdefault(_project(project), version.split("-")[0])
+    return found
+
+
+def _project(name: str) -> str:
+    """A project's name as packaging compares them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()

@@ -1,0 +1,48 @@
+"""Structured data for search engines: schema.org JSON-LD, safe inside <script>."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from markupsafe import Markup
+
+from generator.content.articles import Article
+from generator.settings.config import SiteConfig
+from generator.urls import Urls
+
+
+def news_article(article: Article, config: SiteConfig, urls: Urls) -> dict[str, Any]:
+    """A schema.org NewsArticle describing `article`."""
+    publisher = {"@type": "Organization", "name": config.title, "url": config.base_url}
+    author = (
+        {"@type": "Person", "name": article.author}
+        if article.author
+        else {"@type": "Organization", "name": config.author or config.title}
+    )
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.summary,
+        "datePublished": article.date.isoformat(),
+        "dateModified": (article.updated or article.date).isoformat(),
+        "author": author,
+        "publisher": publisher,
+        "mainEntityOfPage": urls.absolute(article.url),
+        "url": urls.absolute(article.url),
+        "keywords": ", ".join(article.tags),
+        "inLanguage": config.language,
+        "wordCount": article.words,
+    }
+    if article.source is not None and article.source.url:
+        data["isBasedOn"] = article.source.url
+    return data
+
+
+def json_ld(data: dict[str, Any]) -> Markup:
+    """A `<script type="application/ld+json">` block that no text inside can break out of."""
+    text = json.dumps(data, ensure_ascii=False)
+    for char in "<>&":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return Markup(f'<script type="application/ld+json">\n{text}\n</script>')

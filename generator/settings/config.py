@@ -1,0 +1,177 @@
+"""site.yaml -> SiteConfig, validated once at the start of every command."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from generator.errors import Problem, SiteError
+from generator.settings.yamlfile import YamlError, load_mapping
+
+CONFIG_FILE = "site.yaml"
+PERMALINK_FIELDS = ("year", "month", "day", "slug")
+FEED_CONTENT = ("full", "summary")
+DIGEST_PERIODS = ("daily", "weekly")
+# What a site may leave out: kinds of pages (with their feeds) and feed formats.
+OPTIONAL_KINDS = ("digests", "archive", "sources", "rss", "atom", "json")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The settings of one site; every field is a `site.yaml` key."""
+
+    title: str = "News Digest"
+    description: str = ""
+    base_url: str = "http://localhost:8000/"
+    language: str = "en"
+    timezone: str = "UTC"
+    author: str = ""
+    permalink: str = "/{year}/{month}/{day}/{slug}/"
+    page_size: int = 10
+    feed_items: int = 50
+    feed_content: str = "full"
+    id_domain: str = ""
+    digest_period: str = "daily"
+    tag_aliases: tuple[tuple[str, str], ...] = ()
+    unsafe_html: bool = False
+    max_article_bytes: int = 5_000_000
+    new_article_path: str = "{year}/{month}/{slug}.md"
+    disable: tuple[str, ...] = ()  # of OPTIONAL_KINDS
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def makes(self, kind: str) -> bool:
+        """Whether the site has pages or feeds of `kind` (one of OPTIONAL_KINDS)."""
+        return kind not in self.disable
+
+
+def load_config(site_dir: Path, overrides: dict[str, Any] | None = None) -> SiteConfig:
+    """Read `site_dir/site.yaml`, apply `overrides` (from the command line), validate."""
+    path = site_dir / CONFIG_FILE
+    if not path.is_file():
+        raise SiteError([Problem(CONFIG_FILE, None, f"no {CONFIG_FILE} in {site_dir}")])
+    try:
+        data, lines = load_mapping(path.read_text(encoding="utf-8"))
+    except YamlError as exc:
+        raise SiteError([Problem(CONFIG_FILE, exc.line, str(exc))]) from None
+    except UnicodeDecodeError:
+        raise SiteError([Problem(CONFIG_FILE, None, "not UTF-8 text")]) from None
+    overrides = overrides or {}
+    data.update(overrides)
+    lines = {key: line for key, line in lines.items() if key not in overrides}
+    return config_from_mapping(data, lines, {key: "command line" for key in overrides})
+
+
+def config_from_mapping(
+    data: dict[str, Any],
+    lines: dict[str, int] | None = None,
+    origins: dict[str, str] | None = None,
+) -> SiteConfig:
+    """Validate a mapping of settings; raise SiteError naming every bad key.
+
+    `lines` gives the site.yaml line of each key; `origins` names where a key
+    came from when it is not site.yaml (a command-line option).
+    """
+    lines, origins = lines or {}, origins or {}
+    known = {f.name: f for f in dataclasses.fields(SiteConfig)}
+    problems: list[Problem] = []
+
+    def problem(key: str, message: str) -> None:
+        problems.append(Problem(origins.get(key, CONFIG_FILE), lines.get(key), message))
+
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        field = known.get(key)
+        if field is None:
+            problem(key, f"unknown key {key!r}; known keys: {', '.join(known)}")
+            continue
+        expected = {"tag_aliases": dict, "disable": list}.get(key, type(field.default))
+        if value is None:
+            continue
+        if type(value) is not expected:
+            problem(key, f"{key} must be {expected.__name__}, got {type(value).__name__}")
+            continue
+        message = _check_value(key, value)
+        if message:
+            problem(key, message)
+            continue
+        values[key] = value
+    if problems:
+        raise SiteError(problems)
+    if "base_url" in values:
+        values["base_url"] = values["base_url"].rstrip("/") + "/"
+    if "tag_aliases" in values:
+        values["tag_aliases"] = tuple(sorted(values["tag_aliases"].items()))
+    if "disable" in values:
+        values["disable"] = tuple(sorted(set(values["disable"])))
+    return SiteConfig(**values)
+
+
+def _check_value(key: str, value: Any) -> str | None:
+    """What is wrong with one well-typed value, or None."""
+    if key == "base_url" and not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", value):
+        return f"base_url must be an absolute http(s) URL without query or fragment, got {value!r}"
+    if key in ("page_size", "feed_items", "max_article_bytes") and value < 1:
+        return f"{key} must be at least 1"
+    if key == "feed_content" and value not in FEED_CONTENT:
+        return f"feed_content must be one of {', '.join(FEED_CONTENT)}, got {value!r}"
+    if key == "id_domain" and not re.fullmatch(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?", value):
+        return f"id_domain must be a lower-case domain name such as news.example.org, got {value!r}"
+    if key == "digest_period" and value not in DIGEST_PERIODS:
+        return f"digest_period must be one of {', '.join(DIGEST_PERIODS)}, got {value!r}"
+    if key == "tag_aliases" and not all(
+        isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
+        for k, v in value.items()
+    ):
+        return "tag_aliases must map tag names to tag names, e.g. `DPRK: North Korea`"
+    unknown = [kind for kind in value if kind not in OPTIONAL_KINDS] if key == "disable" else []
+    if unknown:
+        return f"disable may list {', '.join(OPTIONAL_KINDS)}; got {unknown[0]!r}"
+    if key == "timezone":
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            return f"unknown timezone {value!r}; use an IANA name such as Europe/Paris or UTC"
+    if key == "permalink":
+        return _check_permalink(value)
+    if key == "new_article_path":
+        return _check_new_article_path(value)
+    return None
+
+
+def _check_new_article_path(pattern: str) -> str | None:
+    if not pattern.endswith(".md") or "{slug}" not in pattern:
+        return f"new_article_path must contain {{slug}} and end with .md, got {pattern!r}"
+    try:
+        fixed = pattern.format(**dict.fromkeys(PERMALINK_FIELDS, "x"))
+    except (ValueError, KeyError, IndexError):
+        return f"new_article_path may use {PERMALINK_FIELDS} only, got {pattern!r}"
+    if pattern.startswith("/") or any(p in (".", "..", "") for p in fixed.split("/")):
+        return f"new_article_path must be a relative path inside content/, got {pattern!r}"
+    return None
+
+
+def _check_permalink(pattern: str) -> str | None:
+    if not (pattern.startswith("/") and pattern.endswith("/")):
+        return f"permalink must start and end with '/', got {pattern!r}"
+    names = _PLACEHOLDER.findall(pattern)
+    unknown = [n for n in names if n not in PERMALINK_FIELDS]
+    if unknown:
+        return f"permalink has unknown field {{{unknown[0]}}}; use {PERMALINK_FIELDS}"
+    try:
+        pattern.format(**dict.fromkeys(PERMALINK_FIELDS, "x"))
+    except (ValueError, KeyError, IndexError):
+        return f"permalink has an unmatched brace: {pattern!r}"
+    if "slug" not in names:
+        return "permalink must contain {slug} so that every article has its own page"
+    fixed = _PLACEHOLDER.sub("x", pattern)
+    if any(part in (".", "..") for part in fixed.split("/")) or "\\" in fixed:
+        return f"permalink must stay inside the output folder, got {pattern!r}"
+    return None

@@ -1,0 +1,179 @@
+"""Where templates and theme assets come from, and the Jinja2 environment.
+
+A site's own `layouts/` comes first, file by file; anything it lacks comes
+from the default theme shipped inside the package, so a site folder with no
+`layouts/` at all still builds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.bccache
+
+from generator import __version__
+from generator.content.slugs import slugify
+from generator.incremental.store import library_versions, load_checked, save_checked
+from generator.pages.metadata import json_ld, news_article
+from generator.settings.config import SiteConfig
+from generator.urls import Urls
+
+STATIC = "static"
+
+
+def default_theme_dir() -> Path:
+    """The default theme: bundled in the package, or layouts/ of a source checkout."""
+    bundled = Path(__file__).parent / "default"
+    if bundled.is_dir():
+        return bundled
+    return Path(__file__).resolve().parents[2] / "layouts"  # editable install
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Template folders (first wins) and static folders (last wins)."""
+
+    template_dirs: tuple[Path, ...]
+
+    @property
+    def static_dirs(self) -> tuple[Path, ...]:
+        return tuple(d / STATIC for d in reversed(self.template_dirs) if (d / STATIC).is_dir())
+
+
+def locate_theme(site_dir: Path) -> Theme:
+    own = site_dir / "layouts"
+    default = default_theme_dir()
+    dirs = [own] if own.is_dir() else []
+    if not dirs or own.resolve() != default.resolve():
+        dirs.append(default)
+    return Theme(tuple(dirs))
+
+
+class SnapshotLoader(jinja2.BaseLoader):
+    """Each template as it was first read in this build, or missing if it was then.
+
+    The keys of a build's outputs (keys.py) and its rendering must see the same
+    templates, even when one is saved while the build runs.
+    """
+
+    def __init__(self, inner: jinja2.BaseLoader) -> None:
+        self.inner = inner
+        self.sources: dict[str, tuple[str, str | None] | jinja2.TemplateNotFound] = {}
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool]]:
+        if template not in self.sources:
+            try:
+                self.sources[template] = self.inner.get_source(environment, template)[:2]
+            except jinja2.TemplateNotFound as missing:
+                self.sources[template] = missing
+        found = self.sources[template]
+        if isinstance(found, jinja2.TemplateNotFound):
+            raise jinja2.TemplateNotFound(template, found.message)
+        return found[0], found[1], lambda: True
+
+    def list_templates(self) -> list[str]:
+        return self.inner.list_templates()
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Templates kept compiled between builds, one checked file each.
+
+    Jinja2 takes a compiled template only for the source it was compiled
+    from; a file that is damaged is as good as missing. A helper given a
+    constant (`{{ 'style.css' | href }}`) is worked out as the template is
+    compiled, so the files are kept apart for other settings (`salt`).
+    """
+
+    def __init__(self, folder: Path, salt: str) -> None:
+        self.folder = folder
+        self.salt = salt
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return hashlib.sha256(f"{self.salt}\0{name}\0{filename}".encode()).hexdigest()
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        payload = load_checked(self.folder / bucket.key)
+        if payload is not None:
+            bucket.bytecode_from_string(payload)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        save_checked(self.folder / bucket.key, bucket.bytecode_to_string())
+
+
+def make_environment(
+    theme: Theme, config: SiteConfig, urls: Urls, compiled: Path | None = None
+) -> jinja2.Environment:
+    """A Jinja2 environment with autoescaping and the site's helpers; templates are
+    kept compiled in the folder `compiled`, if given."""
+    tz = config.tz
+    env = jinja2.Environment(
+        loader=SnapshotLoader(jinja2.FileSystemLoader([str(d) for d in theme.template_dirs])),
+        bytecode_cache=(
+            None
+            if compiled is None
+            else CompiledTemplates(compiled, repr((__version__, library_versions(), config, urls)))
+        ),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(
+        href=urls.href,
+        absolute=urls.absolute,
+        tag_url=lambda name: urls.tag(slugify(name)),
+        tag_href=lambda name: urls.href(urls.tag(slugify(name))),
+        feed_href=lambda kind, page="": urls.href(urls.feed(page, kind)),
+        makes=config.makes,
+        month_name=lambda month: dt.date(2000, month, 1).strftime("%B"),
+        article_json_ld=lambda article: json_ld(news_article(article, config, urls)),
+        cached=cached_calls(),
+    )
+    env.filters.update(
+        date=lambda moment, fmt="long": format_date(moment.astimezone(tz), fmt),
+        isodate=lambda moment: moment.astimezone(tz).isoformat(),
+        # The link helpers as filters too: a filter is called directly, where a
+        # call goes through the context, and `{{ 'style.css' | href }}` of a
+        # constant is worked out once, when the template is compiled.
+        **{name: env.globals[name] for name in ("href", "absolute", "tag_href", "feed_href")},
+    )
+    return env
+
+
+def cached_calls() -> Callable[..., Any]:
+    """The templates' `cached(macro, *args)`: what `macro(*args)` makes, made once per
+    build (per process) for each macro and arguments, like Hugo's `partialCached`.
+
+    A card of an article is the same on the home page and on each of its tags'
+    pages. Only for a macro that depends on its arguments alone: one imported
+    without context, as `{% from ... import %}` does unless told otherwise.
+    Arguments are told apart by identity (they are kept, so that no other
+    value takes their place): the site's values do not change during a build.
+    """
+    made: dict[tuple[int, ...], tuple[tuple[object, ...], Any]] = {}
+
+    def cached(macro: Callable[..., Any], *args: object) -> Any:
+        call = (macro, *args)
+        key = tuple(map(id, call))
+        if key not in made:
+            made[key] = (call, macro(*args))
+        return made[key][1]
+
+    return cached
+
+
+def format_date(moment: dt.datetime, style: str) -> str:
+    """`long`: 12 March 2025; `short`: 12 Mar 2025; anything else: a strftime format."""
+    if style == "long":
+        return f"{moment.day} {moment:%B %Y}"
+    if style == "short":
+        return f"{moment.day} {moment:%b %Y}"
+    return moment.strftime(style)
