@@ -8,8 +8,8 @@ from typing import TypeVar
 
 from hypothesis import strategies as st
 
-from generator.content.articles import Article
 from generator.content.frontmatter import Source
+from generator.content.model import Article
 from generator.urls import Urls
 
 URLS = Urls("https://example.org/", "/{year}/{month}/{day}/{slug}/")

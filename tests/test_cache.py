@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import SiteMaker, article, run_digest
 
-from generator.content.articles import LoadedContent, load_content
+from generator.content.loading import read_content
+from generator.content.model import LoadedContent
+from generator.content.reader import article_reader
+from generator.incremental.articles import ArticleStore
 from generator.incremental.store import (
     CACHE_DIR,
     LIBRARIES,
@@ -27,11 +30,12 @@ FILES = {f"content/{n}.md": article(f"Story {n}", id=f"s{n}", tags="[x]") for n 
 
 
 def load(site: Path, cache: bool = True) -> tuple[LoadedContent, int]:
-    """What load_content returns, and how many files it read (not took from the cache)."""
+    """What read_content returns, and how many files it read (not took from the cache)."""
     config = load_config(site)
     urls = Urls(config.base_url, config.permalink)
     totals: list[int] = []
-    loaded = load_content(site, config, urls, 1, lambda _, __, total: totals.append(total), cache)
+    store = ArticleStore(site, article_reader(site, config, urls), {}) if cache else None
+    loaded = read_content(site, config, urls, 1, lambda _, __, total: totals.append(total), store)
     return loaded, totals[0]
 
 

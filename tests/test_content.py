@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import SiteMaker, article
 
-from generator.content.articles import Article, derived_id, load_content, parse_article
 from generator.content.frontmatter import Source, split_front_matter
+from generator.content.loading import read_content
 from generator.content.markup.render import MarkdownRenderer, resolve_link
+from generator.content.model import Article
+from generator.content.reader import derived_id, parse_article
 from generator.errors import Problem, SiteError
 from generator.settings.config import SiteConfig
 from generator.urls import Urls
@@ -46,7 +48,7 @@ def problems(text: str, path: str = PATH) -> list[str]:
 
 
 def load(site: Path, tz: ZoneInfo = UTC) -> tuple[Article, ...]:
-    return load_content(site, SiteConfig(timezone=tz.key), URLS).articles
+    return read_content(site, SiteConfig(timezone=tz.key), URLS).articles
 
 
 # front matter
@@ -372,14 +374,14 @@ def test_hidden_files_are_skipped_and_other_files_are_assets(make_site: SiteMake
             "content/2025/.notes/y.md": "broken",
         }
     )
-    loaded = load_content(site, SiteConfig(), URLS)
+    loaded = read_content(site, SiteConfig(), URLS)
     assert [a.path for a in loaded.articles] == ["content/2025/03/x.md"]
     assert loaded.assets == ("2025/03/map.svg", "about.txt")
     assert loaded.warnings == ()
 
 
 def test_missing_id_is_a_warning_not_an_error(make_site: SiteMaker) -> None:
-    loaded = load_content(make_site({"content/x.md": article("X")}), SiteConfig(), URLS)
+    loaded = read_content(make_site({"content/x.md": article("X")}), SiteConfig(), URLS)
     assert [a.title for a in loaded.articles] == ["X"]
     assert [(w.path, w.line) for w in loaded.warnings] == [("content/x.md", 1)]
 

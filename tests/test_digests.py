@@ -13,9 +13,10 @@ from generator.content.frontmatter import Source
 from generator.errors import Problem
 from generator.settings.config import SiteConfig
 from generator.site.archive import build_archive, index_sources
-from generator.site.assemble import Selection, assemble, assemble_again
+from generator.site.assemble import assemble, assemble_again
 from generator.site.digests import build_digests, group_by_main_tag, period_of
 from generator.site.duplicates import possible_duplicates
+from generator.site.model import Selection
 from generator.site.related import WINDOW, link_articles, link_paths, relink
 
 SEOUL = ZoneInfo("Asia/Seoul")

@@ -17,14 +17,25 @@ import pytest
 from conftest import SiteMaker, article, write_files
 from test_incremental import CHANGES, CONFIG, FILES, build_site, cold_tree, edit, tree
 
-from generator.content.articles import TEXT_FIELDS, Article
+from generator.content.model import Article
 from generator.incremental import edits
+from generator.incremental.articles import TEXT_FIELDS
+from generator.incremental.assembled import Assembled
+from generator.incremental.build import assemble
 from generator.incremental.edits import outputs_showing
 from generator.incremental.record import load_record
 from generator.incremental.store import CACHE_DIR, load_pickle, record_file
-from generator.pipeline import BuildOptions, BuildResult, assemble_site, plan, plan_outputs
+from generator.pipeline import (
+    BuildOptions,
+    BuildResult,
+    Settings,
+    build_time,
+    plan_site,
+    read_settings,
+)
 from generator.serve.preview import LastBuild, preview
-from generator.site.assemble import Selection, assemble
+from generator.site.assemble import assemble as assemble_articles
+from generator.site.model import Selection
 
 
 def recorded_keys(site: Path, out: Path) -> dict[str, str]:
@@ -33,10 +44,21 @@ def recorded_keys(site: Path, out: Path) -> dict[str, str]:
     return {file: key for file, (_, _, key) in record.files.items()}
 
 
-def whole_site_keys(site: Path, out: Path) -> dict[str, str]:
+def assembled_as_cached(options: BuildOptions) -> tuple[Settings, Assembled]:
+    """The site as a cached build assembles it, with its settings."""
+    settings = read_settings(options, build_time())
+    return settings, assemble(settings, {})[0]
+
+
+def keys_of_every_output(options: BuildOptions) -> dict[str, str]:
     """The key of every output, as a build that looks at the whole site finds them."""
-    planned = plan(BuildOptions(site_dir=site, output_dir=out))
-    return {output.file: output.key for output in planned.outputs}
+    settings, assembled = assembled_as_cached(options)
+    planned = plan_site(settings, assembled.site, assembled.env, assembled.content)
+    return {output.file: assembled.keys.output_key(output) for output in planned.outputs}
+
+
+def whole_site_keys(site: Path, out: Path) -> dict[str, str]:
+    return keys_of_every_output(BuildOptions(site_dir=site, output_dir=out))
 
 
 def retext(site: Path, name: str, words: str) -> None:
@@ -117,9 +139,9 @@ def test_a_page_previewed_by_serve_is_made_again_and_stays_right_after(
     make_site: SiteMaker, tmp_path: Path
 ) -> None:
     site, out, last = noted_spare(make_site, tmp_path)
-    assert last.assembled is not None
+    assert last.site is not None and last.env is not None
     retext(site, "content/13.md", "Previewed.")
-    shown = LastBuild(site, out, last.assembled.site, last.assembled.env)
+    shown = LastBuild(site, out, last.site, last.env)
     assert preview(shown, [site / "content/13.md"]) == ["2025/03/05/story-13/index.html"]
     assert build_site(site, out).edited == {"content/13.md"}
     assert tree(out) == cold_tree(site, tmp_path / "cold")
@@ -162,13 +184,13 @@ def test_the_outputs_whose_keys_change_with_an_articles_text_are_among_those_sho
 ) -> None:
     site = make_site(FILES, CONFIG)
     options = BuildOptions(site_dir=site, jobs=1)
-    assembled = assemble_site(options, {})
-    before = {o.file: o.key for o in plan_outputs(options, assembled, {}).outputs}
+    _, assembled = assembled_as_cached(options)
+    before = keys_of_every_output(options)
     for each in assembled.site.articles:
         original = (site / each.path).read_text()
         retext(site, each.path, "Edited.")
-        edited = assemble_site(options, {})
-        after = {o.file: o.key for o in plan_outputs(options, edited, {}).outputs}
+        _, edited = assembled_as_cached(options)
+        after = keys_of_every_output(options)
         changed = {file for file in after if after[file] != before[file]}
         outputs, _ = outputs_showing(edited, frozenset({each.path}))
         shown = {output.file for output in outputs}
@@ -180,7 +202,7 @@ def test_the_outputs_whose_keys_change_with_an_articles_text_are_among_those_sho
 
 def test_assembling_reads_no_text_of_the_articles(make_site: SiteMaker) -> None:
     site = make_site(FILES, CONFIG)
-    assembled = assemble_site(BuildOptions(site_dir=site, jobs=1), {})
+    _, assembled = assembled_as_cached(BuildOptions(site_dir=site, jobs=1))
     articles, config, urls = assembled.content.articles, assembled.site.config, assembled.site.urls
     rewritten = [
         dataclasses.replace(a, body_html=f"<p>{n}</p>", words=n, summary=f"Other {n}")
@@ -189,8 +211,8 @@ def test_assembling_reads_no_text_of_the_articles(make_site: SiteMaker) -> None:
     assert set(TEXT_FIELDS) == {"body_html", "words", "summary"}
     selection = Selection(now=None)
     one, other = (
-        assemble(articles, config, urls, selection),
-        assemble(rewritten, config, urls, selection),
+        assemble_articles(articles, config, urls, selection),
+        assemble_articles(rewritten, config, urls, selection),
     )
     assert shape(one) == shape(other)
 

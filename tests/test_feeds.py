@@ -14,7 +14,7 @@ import yaml
 from conftest import REPO, SiteMaker, article, run_digest
 
 from generator.errors import SiteError
-from generator.feeds.feeds import check_feed
+from generator.feeds.check import check_feed
 
 CONFIG = (
     "title: Feed Test\ndescription: Testing feeds\nbase_url: https://example.org/news/\n"

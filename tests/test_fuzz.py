@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import SiteError
-from generator.pipeline import BuildOptions, build
+from generator.incremental.build import build
+from generator.pipeline import BuildOptions
 
 KEYS = ["title", "date", "tags", "categories", "summary", "description", "id", "source"]
 KEYS += ["author", "updated", "lastmod", "draft", "slug", "aliases", "other"]

@@ -9,10 +9,11 @@ import jinja2
 import pytest
 from factories import make_article, utc
 
-from generator.content.articles import Article, FrozenMapping
-from generator.incremental.keys import OutputKeys, Reach
+from generator.content.model import Article, FrozenMapping
+from generator.incremental.keys import OutputKeys
+from generator.incremental.reach import Reach
 from generator.settings.config import SiteConfig
-from generator.site.assemble import Tag
+from generator.site.model import Tag
 
 CONFIG = SiteConfig(title="T", base_url="https://example.org/")
 ARTICLES = [  # as read: with extra fields that can be pickled, for their digests

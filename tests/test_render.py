@@ -11,16 +11,19 @@ import pytest
 from conftest import SiteMaker, article
 from factories import make_article
 
-from generator.content.articles import load_content
+from generator.content.loading import read_content
 from generator.errors import SiteError
-from generator.incremental.keys import OutputKeys
-from generator.pages.render import SITEMAP_LIMIT, PageJob, Pager, page_outputs, paginate, sitemaps
-from generator.pipeline import BuildOptions, build
+from generator.incremental.build import build
+from generator.outputs import Output
+from generator.pages.jobs import PageJob, Pager, paginate
+from generator.pages.render import page_outputs
+from generator.pages.sitemap import SITEMAP_LIMIT, sitemaps
+from generator.pipeline import BuildOptions
 from generator.settings.config import load_config
-from generator.site.assemble import Selection, assemble
+from generator.site.assemble import assemble
+from generator.site.model import Selection
 from generator.theme.environment import locate_theme, make_environment
 from generator.urls import Urls, output_file
-from generator.write.outputs import Output
 
 CONFIG = "title: Test Digest\nbase_url: {base}\ntimezone: UTC\npage_size: {size}\n"
 ARTICLES = {
@@ -33,10 +36,10 @@ def render(site_dir: Path) -> list[Output]:
     """The pages of `site_dir`, made by the same pieces a build uses."""
     config = load_config(site_dir)
     urls = Urls(config.base_url, config.permalink)
-    content = load_content(site_dir, config, urls)
+    content = read_content(site_dir, config, urls)
     site = assemble(content.articles, config, urls, Selection())
     env = make_environment(locate_theme(site_dir), config, urls)
-    pages = page_outputs(site, env, OutputKeys(env, config))
+    pages = page_outputs(site, env)
     for page in pages:
         page.make()
     return pages

@@ -8,10 +8,11 @@ from dataclasses import replace
 import pytest
 from factories import make_article, utc
 
-from generator.content.articles import Article
+from generator.content.model import Article
 from generator.errors import SiteError
 from generator.settings.config import SiteConfig
-from generator.site.assemble import Selection, Site, assemble
+from generator.site.assemble import assemble
+from generator.site.model import Selection, Site
 from generator.urls import Urls
 
 CONFIG = SiteConfig(base_url="https://example.org/")

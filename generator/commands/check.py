@@ -11,10 +11,11 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from generator.content.articles import Article
+from generator.content.model import Article
 from generator.errors import Problem, SiteError
 from generator.parallel import forked_map
-from generator.pipeline import BuildOptions, PlannedSite, plan
+from generator.pipeline import BuildOptions, plan
+from generator.plan import Plan
 from generator.urls import output_file
 
 _LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
@@ -23,17 +24,17 @@ _LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
 def check_site(site_dir: Path) -> tuple[Problem, ...]:
     """Check the site in `site_dir`; raise SiteError on errors, return the warnings."""
     options = BuildOptions(site_dir=site_dir, drafts=True, future=True)
-    planned = plan(options)
+    planned, found = plan(options)
     outputs = planned.outputs
     forked_map(lambda i: len(outputs[i].make()), len(outputs), options.jobs)  # template errors
-    warnings = planned.warnings + tuple(missing_summaries(planned.site.articles))
+    warnings = found + tuple(missing_summaries(planned.site.articles))
     errors = broken_links(site_dir, planned)
     if errors:
         raise SiteError([*errors, *warnings])
     return warnings
 
 
-def broken_links(site_dir: Path, planned: PlannedSite) -> list[Problem]:
+def broken_links(site_dir: Path, planned: Plan) -> list[Problem]:
     """Links and images in article bodies that point inside the site at nothing."""
     files = {output.file for output in planned.outputs}
     base_path = planned.site.urls.base_path

@@ -20,8 +20,9 @@ from typing import NoReturn
 from generator import __version__
 from generator.content.dates import parse_date
 from generator.errors import Problem, SiteError
-from generator.parallel import default_jobs
-from generator.pipeline import BuildOptions, build
+from generator.incremental.build import build
+from generator.parallel import collector_paused, default_jobs
+from generator.pipeline import BuildOptions
 from generator.settings.config import load_config
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
@@ -222,7 +223,8 @@ def _build(args: argparse.Namespace) -> int:
         cache=not args.no_cache,
         progress=clock,
     )
-    result = build(options)
+    with collector_paused():  # a build makes few cycles in a growing heap (see parallel.py)
+        result = build(options)
     _print_warnings(args, result.warnings)
     if not args.quiet:
         print(result.summary())

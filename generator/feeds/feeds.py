@@ -10,74 +10,33 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import re
-import xml.etree.ElementTree as ElementTree
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from urllib.parse import quote, urlsplit
 
 import jinja2
 
-from generator.content.articles import Article
-from generator.content.frontmatter import Source
-from generator.errors import Problem, SiteError
-from generator.incremental.keys import OutputKeys
+from generator.content.model import Article
+from generator.feeds.check import check_feed
+from generator.feeds.jsonfeed import json_feed
+from generator.feeds.model import Feed, FeedFile, FeedItem
+from generator.outputs import Output
 from generator.pages.render import template_errors
-from generator.site.assemble import Site
 from generator.site.digests import Digest
+from generator.site.model import Site
 from generator.urls import output_file
-from generator.write.outputs import Output
 
 _LOCAL_LINK = re.compile(r'(\s(?:href|src)=")((?:/(?!/)|#)[^"]*)"')
-_EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_ATOM = "{http://www.w3.org/2005/Atom}"
-JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 DIGEST_TEMPLATE = "digest_feed.html"
 
 
-@dataclass(frozen=True)
-class FeedItem:
-    """One entry of a feed, in terms every format can express."""
-
-    guid: str
-    atom_id: str
-    title: str
-    link: str
-    published: dt.datetime
-    updated: dt.datetime
-    summary: str
-    content_html: str | None
-    author: str | None = None
-    categories: tuple[str, ...] = ()
-    source: Source | None = None
-
-
-@dataclass(frozen=True)
-class Feed:
-    """One subscribable list and the page it belongs to (`page` is that page's URL).
-
-    `shows` are its articles, or its digests for the digest feed, which
-    renders each digest with `templates`.
-    """
-
-    title: str
-    description: str
-    page: str
-    shows: tuple[Article, ...] | tuple[Digest, ...]
-    formats: tuple[str, ...]
-    origin: str
-    templates: tuple[str, ...] = ()
-
-
 def feed_outputs(
-    site: Site, env: jinja2.Environment, keys: OutputKeys, feeds: Sequence[Feed] | None = None
+    site: Site, env: jinja2.Environment, feeds: Sequence[Feed] | None = None
 ) -> list[Output]:
     """Every feed file of the site (or of `feeds`); each is checked by parsing it back
     when it is made."""
     with template_errors():
         env.get_template(DIGEST_TEMPLATE)  # compiled once, here, before workers fork
-        keys.template_stamp(DIGEST_TEMPLATE)  # and read, so that every worker sees one version
     chosen = site_feeds(site) if feeds is None else feeds
     if any(kind != "json" for feed in chosen for kind in feed.formats):
         _xml_feed_maker()  # imported here, before workers fork, not in each of them
@@ -85,8 +44,8 @@ def feed_outputs(
         Output(
             output_file(site.urls.feed(feed.page, kind)),
             feed.origin,
-            functools.partial(keys.key, feed.templates, kind, feed),
             functools.partial(render_feed, site, env, feed, kind),
+            FeedFile(feed, kind),
         )
         for feed in chosen
         for kind in feed.formats
@@ -98,7 +57,7 @@ def render_feed(site: Site, env: jinja2.Environment, feed: Feed, kind: str) -> b
     with template_errors():
         items = feed_items(feed, site, env)
     if kind == "json":
-        data = _json_feed(site, feed, items)
+        data = json_feed(site, feed, items)
     else:
         data = _xml_feed_maker()(site, feed, items, kind)
     check_feed(data, site.urls.feed(feed.page, kind), feed.origin, kind, len(items))
@@ -232,88 +191,3 @@ def absolute_links(html: str, page_url: str) -> str:
         return f'{match.group(1)}{prefix}{target}"'
 
     return _LOCAL_LINK.sub(absolute, html)
-
-
-def newest_date(items: tuple[FeedItem, ...]) -> dt.datetime:
-    """When the feed last changed: its newest item's update."""
-    return max((item.updated for item in items), default=_EMPTY_FEED_DATE)
-
-
-def _json_feed(site: Site, feed: Feed, items: tuple[FeedItem, ...]) -> bytes:
-    config, urls = site.config, site.urls
-    document = {
-        "version": JSON_FEED_VERSION,
-        "title": feed.title,
-        "home_page_url": urls.absolute(feed.page),
-        "feed_url": urls.absolute(urls.feed(feed.page, "json")),
-        "description": feed.description,
-        "language": config.language,
-        "authors": [{"name": config.author or config.title}],
-        "items": [_json_item(item) for item in items],
-    }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def _json_item(item: FeedItem) -> dict[str, object]:
-    entry: dict[str, object] = {
-        "id": item.guid,
-        "url": item.link,
-        "title": item.title,
-        "summary": item.summary,
-        "date_published": item.published.isoformat(),
-    }
-    if item.content_html is not None:
-        entry["content_html"] = item.content_html
-    else:
-        entry["content_text"] = item.summary
-    if item.updated != item.published:
-        entry["date_modified"] = item.updated.isoformat()
-    if item.source is not None:
-        entry["external_url"] = item.source.url
-    if item.author:
-        entry["authors"] = [{"name": item.author}]
-    if item.categories:
-        entry["tags"] = list(item.categories)
-    return entry
-
-
-def check_feed(data: bytes, url: str, origin: str, kind: str, expected_items: int) -> None:
-    """Parse a feed back and check its shape; raise SiteError if it is broken."""
-    try:
-        count = sum(1 for _ in _items(data, kind))
-    except (ValueError, KeyError, TypeError, ElementTree.ParseError) as exc:
-        raise SiteError([Problem(origin, None, f"{url} is not a valid feed: {exc}")]) from None
-    if count != expected_items:
-        raise SiteError([Problem(origin, None, f"{url} has {count} items, not {expected_items}")])
-
-
-def _items(data: bytes, kind: str) -> Iterator[object]:
-    """The items of a feed, after checking its required parts; raise on any defect."""
-    if kind == "json":
-        document = json.loads(data)
-        if document["version"] != JSON_FEED_VERSION or not document["title"]:
-            raise ValueError("missing version or title")
-        for item in document["items"]:
-            if not item["id"] or not ("content_html" in item or "content_text" in item):
-                raise ValueError("an item lacks an id or content")
-            yield item
-        return
-    root = ElementTree.fromstring(data)
-    if kind == "rss":
-        channel = root.find("channel")
-        if root.tag != "rss" or channel is None:
-            raise ValueError("no <rss><channel>")
-        for name in ("title", "link", "description"):
-            if not channel.findtext(name):
-                raise ValueError(f"the channel has no <{name}>")
-        for item in channel.iter("item"):
-            if not item.findtext("guid") or not item.findtext("title"):
-                raise ValueError("an item lacks a guid or title")
-            yield item
-    else:
-        if root.tag != f"{_ATOM}feed" or not root.findtext(f"{_ATOM}id"):
-            raise ValueError("no <feed> with an <id>")
-        for entry in root.iter(f"{_ATOM}entry"):
-            if not entry.findtext(f"{_ATOM}id") or not entry.findtext(f"{_ATOM}updated"):
-                raise ValueError("an entry lacks an id or updated date")
-            yield entry

@@ -13,8 +13,8 @@ from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
 from generator import __version__
-from generator.feeds.feeds import Feed, FeedItem, newest_date
-from generator.site.assemble import Site
+from generator.feeds.model import Feed, FeedItem, newest_date
+from generator.site.model import Site
 
 
 class _ViaLink(BaseEntryExtension):  # type: ignore[misc]

@@ -25,26 +25,18 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from generator.content.articles import LoadedContent
-from generator.feeds.feeds import Feed, feed_outputs, site_feeds
-from generator.incremental.keys import OutputKeys, Reach
+from generator.feeds.feeds import feed_outputs, site_feeds
+from generator.feeds.model import Feed
+from generator.incremental.assembled import Assembled
+from generator.incremental.keys import OutputKeys
+from generator.incremental.reach import Reach
 from generator.incremental.record import BuildRecord, InputStamp
-from generator.pages.render import PageJob, job_outputs, page_jobs
+from generator.outputs import Output
+from generator.pages.jobs import PageJob
+from generator.pages.kinds import page_jobs
+from generator.pages.render import job_outputs
 from generator.urls import output_file
-from generator.write.outputs import Output
-
-if TYPE_CHECKING:
-    from generator.pipeline import AssembledSite
-
-
-def places_print(content: LoadedContent) -> str:
-    """A fingerprint of the place of every article in the site: all of each but its text."""
-    digest = hashlib.blake2b(digest_size=20)
-    for article, place in zip(content.articles, content.places, strict=True):
-        digest.update(b"%d\0%s\0%s" % (len(place), article.path.encode(), place))
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -106,7 +98,7 @@ class Edits:
 def text_edits(
     record: BuildRecord,
     stamp: InputStamp,
-    assembled: AssembledSite,
+    assembled: Assembled,
     changed: Callable[[], Iterable[str]],
     now: dt.datetime,
     shown: Callable[[], ShownBy | None] = lambda: None,
@@ -127,7 +119,7 @@ def text_edits(
         return None
     edited = frozenset(
         article.path
-        for article, digest in zip(content.articles, content.digests, strict=True)
+        for article, digest in zip(content.articles, assembled.digests, strict=True)
         if record.digests.get(article.path) != digest
     )
     stale = frozenset(changed())
@@ -138,7 +130,7 @@ def text_edits(
 
 
 def outputs_showing(
-    assembled: AssembledSite,
+    assembled: Assembled,
     edited: frozenset[str],
     files: Set[str] = frozenset(),
     shown: ShownBy | None = None,
@@ -164,4 +156,4 @@ def outputs_showing(
         if n in chosen
         or any(output_file(site.urls.feed(feed.page, kind)) in files for kind in feed.formats)
     ]
-    return job_outputs(pages, site, env, keys) + feed_outputs(site, env, keys, feeds), shown
+    return job_outputs(pages, site, env) + feed_outputs(site, env, feeds), shown

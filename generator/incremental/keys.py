@@ -2,7 +2,7 @@
 
 Two builds that give an output the same key give it the same bytes, so a
 build makes again only the outputs whose key changed since the output folder
-was written (see write.py). A key digests the generator's and its libraries'
+was written (`KeyedOutputs`). A key digests the generator's and its libraries'
 versions, the site's settings, the templates the output is rendered with
 (with everything they extend, include and import) and every value it shows.
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import os
 import pickle
 from collections.abc import Iterable, Mapping, Sequence
 from typing import cast
@@ -23,23 +24,24 @@ import jinja2
 from jinja2 import meta, nodes
 
 from generator import __version__
-from generator.content.articles import Article, article_digest
+from generator.content.model import Article
+from generator.feeds.model import FeedFile
+from generator.incremental.articles import article_digest
+from generator.incremental.named import NAMED_FIELDS, uses_are_named
+from generator.incremental.record import Recorded
 from generator.incremental.store import library_versions
+from generator.outputs import Output
+from generator.pages.jobs import PageJob
+from generator.pages.render import template_errors
 from generator.settings.config import SiteConfig
 from generator.site.archive import Month, SourcePage, Year
-from generator.site.assemble import Tag
 from generator.site.digests import Digest, DigestGroup
+from generator.site.model import Tag
 from generator.site.related import ArticleLinks
 from generator.theme.environment import STATIC
 
 SHARED = frozenset({Article, Tag, Digest, DigestGroup, Month, Year, SourcePage, ArticleLinks})
 NAMED_ONLY = frozenset({Tag, SourcePage})  # may be keyed on their names alone (see page_key)
-NAMED_FIELDS = frozenset({"name", "slug", "url"})
-COUNTS = frozenset({"length", "count"})
-# What a loop may say of where it is without showing any item (see _loop_is_named).
-LOOP_PLACES = frozenset(
-    {"index", "index0", "revindex", "revindex0", "first", "last", "length", "depth", "depth0"}
-)
 # Values that hold no article (digested as their pickle).
 PLAIN = frozenset({int, float, bool, type(None), bytes, dt.datetime, dt.date, dt.timedelta})
 
@@ -60,6 +62,30 @@ class OutputKeys:
         """Take the digests of `articles` as already made (when they were read)."""
         for article, digest in zip(articles, digests, strict=True):
             self.digests[id(article)] = (article, digest)
+
+    def output_key(self, output: Output) -> str:
+        """The key of `output`, from what it is made of (see outputs.py)."""
+        source = output.source
+        if type(source) is PageJob:
+            return self.page_key(source.template, source.url, source.context)
+        if type(source) is FeedFile:
+            return self.key(source.feed.templates, source.kind, source.feed)
+        assert isinstance(source, str), source  # the fingerprint of its bytes
+        return source
+
+    def read_templates(self, outputs: Iterable[Output]) -> None:
+        """Read the templates of `outputs` with all they use, here, before the workers fork:
+        so that every worker keys them with one version, the one they are rendered with."""
+        names: set[str] = set()
+        for output in outputs:
+            source = output.source
+            if type(source) is PageJob:
+                names.add(source.template)
+            elif type(source) is FeedFile:
+                names.update(source.feed.templates)
+        with template_errors():
+            for name in sorted(names):
+                self.template_stamp(name)
 
     def key(self, templates: Iterable[str], *shown: object) -> str:
         """The key of an output rendered with `templates` that shows `shown`."""
@@ -124,7 +150,7 @@ class OutputKeys:
                     if not isinstance(used, nodes.Const):
                         return False  # could be any template
                     todo.append(used.value)
-            if not _uses_are_named(tree, name):
+            if not uses_are_named(tree, name):
                 return False
         return True
 
@@ -200,138 +226,6 @@ class OutputKeys:
         return known[1]
 
 
-# The articles a key takes in; None: any article (a value whose articles cannot be seen).
-Reached = frozenset[str] | None
-NONE_REACHED: frozenset[str] = frozenset()
-
-
-class Reach:
-    """Which articles each key takes in: the outputs an edit of an article's text changes.
-
-    It walks a key's values as `OutputKeys._part` digests them, shared values
-    once each, and answers "any article" (None) for a value it cannot see
-    into, so it may name an article whose edit leaves the key the same, but
-    never misses one that changes it.
-    """
-
-    def __init__(self, keys: OutputKeys) -> None:
-        self.keys = keys
-        self.shared: dict[int, tuple[object, Reached]] = {}  # id -> (the value, kept alive; ...)
-
-    def page(self, template: str, context: Mapping[str, object]) -> Reached:
-        """The articles `OutputKeys.page_key` of this page takes in."""
-        found: set[str] = set()
-        for name, value in context.items():
-            if self.keys.keyed_by_name(template, name, value):
-                continue  # keyed on names, URLs and numbers of articles alone
-            reached = self.value(value)
-            if reached is None:
-                return None
-            found |= reached
-        return frozenset(found)
-
-    def value(self, value: object) -> Reached:
-        """The articles `value` holds, as `OutputKeys.key` takes it in."""
-        if isinstance(value, Article):
-            return frozenset((value.path,))
-        kind = type(value)
-        if kind in SHARED:
-            known = self.shared.get(id(value))
-            if known is None:
-                known = self.shared[id(value)] = (value, self._union(vars(value).values()))
-            return known[1]
-        if kind is str or kind in PLAIN:
-            return NONE_REACHED
-        if kind is tuple or kind is list:
-            return self._union(cast(Sequence[object], value))
-        if isinstance(value, Mapping):
-            return self._union(part for pair in value.items() for part in pair)
-        if dataclasses.is_dataclass(value) and hasattr(value, "__dict__"):
-            return self._union(vars(value).values())
-        return None  # digested as its pickle, which could hold anything
-
-    def _union(self, values: Iterable[object]) -> Reached:
-        """The articles any of `values` holds (the common ones seen here)."""
-        found: set[str] = set()
-        for item in values:
-            if isinstance(item, Article):
-                found.add(item.path)
-            elif type(item) is not str and type(item) not in PLAIN:
-                reached = self.value(item)
-                if reached is None:
-                    return None
-                found |= reached
-        return frozenset(found)
-
-
-def _uses_are_named(tree: nodes.Node, name: str) -> bool:
-    stack: list[tuple[nodes.Node, nodes.Node | None, nodes.Node | None]] = [(tree, None, None)]
-    while stack:
-        node, parent, grandparent = stack.pop()
-        if (
-            isinstance(node, nodes.Name)
-            and node.name == name
-            and (node.ctx != "load" or not _named_use(node, parent, grandparent))
-        ):
-            return False
-        stack += [(child, node, parent) for child in node.iter_child_nodes()]
-    return True
-
-
-def _named_use(node: nodes.Name, parent: nodes.Node | None, grandparent: nodes.Node | None) -> bool:
-    if isinstance(parent, nodes.If | nodes.CondExpr) and parent.test is node:
-        return True
-    if isinstance(parent, nodes.For) and parent.iter is node:
-        return _loop_is_named(parent)
-    if _is_count(parent, node):
-        return True
-    if not isinstance(parent, nodes.Getattr) or parent.node is not node:
-        return False
-    if parent.attr in NAMED_FIELDS:
-        return True
-    return parent.attr == "articles" and _is_count(grandparent, parent)
-
-
-def _is_count(node: nodes.Node | None, counted: nodes.Node) -> bool:
-    """Whether `node` is `counted | length` (or `count`)."""
-    return (
-        isinstance(node, nodes.Filter)
-        and node.node is counted
-        and node.name in COUNTS
-        and not (node.args or node.kwargs or node.dyn_args or node.dyn_kwargs)
-    )
-
-
-def _loop_is_named(loop: nodes.For) -> bool:
-    """Whether `loop` uses each item only for its names, number of articles and truth."""
-    target = loop.target
-    if not isinstance(target, nodes.Name) or loop.recursive:
-        return False
-    inside = [*loop.body, *loop.else_, *([loop.test] if loop.test is not None else [])]
-    for used in (found for node in inside for found in [node, *node.find_all(nodes.Stmt)]):
-        # Another template could use the loop's variable: it is not looked at here.
-        if isinstance(used, nodes.Include) or getattr(used, "with_context", False):
-            return False
-        if isinstance(used, nodes.Block) and used.scoped:
-            return False
-    return all(
-        _uses_are_named(node, target.name) and _loop_object_counts_only(node) for node in inside
-    )
-
-
-def _loop_object_counts_only(tree: nodes.Node) -> bool:
-    """Whether `tree` uses Jinja's `loop` only for where the loop is (`loop.index`...),
-    not for the items before and after (`loop.previtem`) or as a value."""
-    stack: list[tuple[nodes.Node, nodes.Node | None]] = [(tree, None)]
-    while stack:
-        node, parent = stack.pop()
-        placed = isinstance(parent, nodes.Getattr) and parent.attr in LOOP_PLACES
-        if isinstance(node, nodes.Name) and node.name == "loop" and not placed:
-            return False
-        stack += [(child, node) for child in node.iter_child_nodes()]
-    return True
-
-
 def _named_part(value: object) -> bytes:
     """A tag or source as a key takes it in when its templates only name it."""
     named = [str(getattr(value, field)).encode() for field in sorted(NAMED_FIELDS)]
@@ -349,3 +243,23 @@ def _digest(*parts: bytes) -> bytes:
     return hashlib.blake2b(
         pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL), digest_size=20
     ).digest()
+
+
+class KeyedOutputs:
+    """The write stage's `OutputCheck` of a cached build: an output's file is kept when
+    it was made from the same key, and is still as it was written then (`previous`)."""
+
+    def __init__(self, keys: OutputKeys, previous: Recorded) -> None:
+        self.keys = keys
+        self.previous = previous
+
+    def key(self, output: Output) -> str:
+        return self.keys.output_key(output)
+
+    def current(self, file: str, key: str, live: os.stat_result) -> bool:
+        seen = self.previous.get(file)
+        return (
+            seen is not None
+            and seen[2] == key
+            and (live.st_size, live.st_mtime_ns) == tuple(seen[:2])
+        )

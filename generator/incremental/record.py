@@ -32,9 +32,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from generator import __version__
-from generator.content.articles import ARTICLE_SUFFIX
+from generator.content.files import ARTICLE_SUFFIX
 from generator.errors import Problem
-from generator.incremental.outputscan import size_and_time
 from generator.incremental.store import (
     file_fingerprint,
     library_versions,
@@ -44,6 +43,9 @@ from generator.incremental.store import (
 
 SETTLED_NS = 2_000_000_000  # coarser than any file system's clock (FAT's is 2 s)
 REUSE_HASHES = os.name == "posix"
+# What a build wrote to each file of the output folder: its size, its mtime and its
+# output's key (see keys.py).
+Recorded = Mapping[str, tuple[int, int, str]]
 # An input file's path -> its size, mtime, ctime and inode when hashed, and its SHA-256.
 Hashed = dict[str, tuple[int, int, int, int, str]]
 
@@ -53,7 +55,7 @@ class BuildRecord:
     """What the last build of one output folder was made from and what it made."""
 
     stamp: str
-    files: dict[str, tuple[int, int, str]]  # each output file's size, mtime and key
+    files: dict[str, tuple[int, int, str]]  # Recorded: each output file's size, mtime, key
     articles: int
     pages: int
     feeds: int
@@ -232,3 +234,12 @@ def _files(root: Path, hidden: bool = True) -> list[str]:
         except (FileNotFoundError, NotADirectoryError):
             continue
     return sorted(found)
+
+
+def size_and_time(path: str | Path) -> tuple[int, int]:
+    """A file's size and mtime (following links); (-1, -1) if there is none."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return (stat.st_size, stat.st_mtime_ns)

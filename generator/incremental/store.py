@@ -1,17 +1,8 @@
-"""The build cache in `.digest-cache/`: articles already read, and the site before the last.
+"""The files of the build cache, `.digest-cache/` beside site.yaml: where each lives, and
+how each is kept (checked, written atomically) and read back (as missing when damaged).
 
-Reading an article (YAML, then Markdown to HTML) is most of a build's work,
-so the Article made from a file is kept, keyed on the file's bytes, with its
-digest for the page keys (see keys.py). A cache folder belongs to one
-combination of everything else an Article depends on (the generator's
-version and the settings that shape it); any other combination gets its own.
-Its articles are spread over `SHARDS` files by path, so that an edit rewrites
-one small file; each starts with a checksum (CRC-32) of the rest: a damaged
-file is ignored and its articles read again, never trusted.
-
-The spare output is the site as it was two builds ago; the next build brings
-it up to date and swaps it with the output folder (see write.py), which is
-much cheaper than making a whole new folder tree.
+Nothing in it is ever trusted without its checksum, and deleting the folder
+is always safe: the next build is a cold one.
 """
 
 from __future__ import annotations
@@ -27,31 +18,16 @@ import re
 import sys
 import tempfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
-from generator import __version__
-
-if TYPE_CHECKING:
-    from generator.content.articles import Article
-    from generator.errors import Problem
+from generator.outputs import fingerprint
 
 CACHE_DIR = ".digest-cache"
 LIBRARIES = ("markdown", "jinja2", "markupsafe", "pyyaml", "feedgen", "nh3", "lxml", "tzdata")
-SHARDS = 64
 CHECKSUM_BYTES = 12
-# site-relative path -> (SHA-256 of the file's bytes, its Article, its warnings, its
-# digest and the digest of its place in the site)
-Entry = tuple[str, "Article", tuple["Problem", ...], bytes, bytes]
-Entries = dict[str, Entry]
 Kept = TypeVar("Kept")
-
-
-def cache_folder(site_dir: Path, settings: tuple[object, ...]) -> Path:
-    """The cache folder for articles read with these settings."""
-    key = hashlib.sha256(repr((__version__, settings)).encode()).hexdigest()[:20]
-    return site_dir / CACHE_DIR / f"articles-{key}"
 
 
 def spare_output(site_dir: Path, out_dir: Path) -> Path:
@@ -84,12 +60,6 @@ def indexes_file(site_dir: Path) -> Path:
     return site_dir / CACHE_DIR / "indexes.pickle"
 
 
-def templates_folder(site_dir: Path) -> Path:
-    """Where the templates are kept compiled (Jinja2's bytecode, checked against each
-    template's source when it is loaded)."""
-    return site_dir / CACHE_DIR / "templates"
-
-
 def load_kept(path: Path, key: str, kind: type[Kept]) -> Kept | None:
     """The `kind` of value kept in `path` under `key` (see `keep`); None if there is
     none, or it is damaged, kept under another key or of another shape (a
@@ -114,45 +84,6 @@ def _shape(kind: type) -> tuple[str, ...]:
 def serve_output(site_dir: Path) -> Path:
     """Where `digest serve` builds: in the cache, never in the output folder."""
     return site_dir / CACHE_DIR / "serve"
-
-
-def load_entries(folder: Path) -> Entries:
-    """The cached articles in `folder`, without those of missing or damaged shards."""
-    entries: Entries = {}
-    for shard in range(SHARDS):
-        entries.update(_load_shard(_shard_file(folder, shard)))
-    return entries
-
-
-def save_entries(folder: Path, entries: Entries, changed: Iterable[str]) -> None:
-    """Write the shards that hold the `changed` paths (of articles added, changed or gone)."""
-    shards = {_shard_of(path) for path in changed}
-    if not shards:
-        return
-    held: dict[int, Entries] = {shard: {} for shard in shards}
-    for path, entry in entries.items():
-        shard = _shard_of(path)
-        if shard in held:
-            held[shard][path] = entry
-    for shard, part in held.items():
-        _save_shard(_shard_file(folder, shard), part)
-
-
-def _shard_of(path: str) -> int:
-    return zlib.crc32(path.encode()) % SHARDS
-
-
-def _shard_file(folder: Path, shard: int) -> Path:
-    return folder / f"{shard:02d}.pickle"
-
-
-def _load_shard(path: Path) -> Entries:
-    entries = load_pickle(path)
-    return entries if isinstance(entries, dict) else {}
-
-
-def _save_shard(path: Path, entries: Entries) -> None:
-    save_pickle(path, entries)
 
 
 def load_pickle(path: Path) -> object:
@@ -230,10 +161,6 @@ def pickled_digest(value: object) -> bytes:
     """A digest of `value`'s pickle: the same value, the same digest."""
     data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     return hashlib.blake2b(data, digest_size=20).digest()
-
-
-def fingerprint(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def file_fingerprint(path: str | Path, limit: int | None = None) -> str | None:

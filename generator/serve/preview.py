@@ -22,12 +22,15 @@ from pathlib import Path, PurePosixPath
 
 import jinja2
 
-from generator.content.articles import ARTICLE_SUFFIX, Article, article_reader
+from generator.content.files import ARTICLE_SUFFIX
+from generator.content.model import Article
+from generator.content.reader import article_reader
 from generator.errors import SiteError
-from generator.pages.render import article_job, render_page
-from generator.site.assemble import Site
+from generator.pages.kinds import article_job
+from generator.pages.render import render_page
+from generator.site.model import Site
 from generator.urls import output_file
-from generator.write.write import replace_with_bytes
+from generator.write.files import replace_with_bytes
 
 MAX_PREVIEWED = 20  # more changed articles than this at once: the full build alone
 
@@ -63,7 +66,7 @@ def preview(last: LastBuild, changed: Iterable[Path]) -> list[str]:
         before = published.get(str(relative))
         if before is None or (site_dir / relative).is_symlink():
             return []
-        after, problems = reader.read(site_dir / relative)
+        after, problems, _ = reader.read(site_dir / relative)
         if after is None or any(not p.warning for p in problems) or not _same_place(before, after):
             return []
         pages.append(article_job(site, after))

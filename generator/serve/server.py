@@ -34,8 +34,10 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from generator.errors import SiteError
+from generator.incremental.build import assemble_from_cache, build
 from generator.incremental.store import serve_output
-from generator.pipeline import BuildOptions, assemble_site, build, output_dir
+from generator.parallel import collector_paused
+from generator.pipeline import BuildOptions, output_dir
 from generator.serve.preview import LastBuild, preview
 from generator.settings.config import CONFIG_FILE, load_config
 from generator.urls import Urls
@@ -207,7 +209,8 @@ class _Session:
             summary = f"previewed {', '.join(files)}"
             report(_Outcome(summary=summary, preview=True, files=tuple(files)))
         try:
-            result = build(options)
+            with collector_paused():
+                result = build(options)
         except SiteError as exc:
             report(_Outcome(error=str(exc), heading="build failed"))
             return
@@ -218,12 +221,12 @@ class _Session:
             return
         report(_Outcome(summary=result.summary(), files=result.report.changed))
         out_dir = output_dir(options)
-        assembled = result.assembled
-        if assembled is None:  # nothing was built (the output was up to date): assemble it now
+        site, env = result.site, result.env
+        if site is None or env is None:  # nothing was built (the output was up to date)
             with contextlib.suppress(Exception):
-                assembled = assemble_site(options, {})
-        if assembled is not None:
-            self.last = LastBuild(options.site_dir, out_dir, assembled.site, assembled.env)
+                site, env = assemble_from_cache(options)
+        if site is not None and env is not None:
+            self.last = LastBuild(options.site_dir, out_dir, site, env)
 
 
 def _preview_quietly(last: LastBuild, changed: Sequence[str]) -> list[str]:

@@ -9,77 +9,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from types import MappingProxyType
+from typing import Protocol
 
-from generator.content.articles import Article
+from generator.content.model import Article
 from generator.content.slugs import most_used, slugify, unique_by_slug
 from generator.errors import Problem, SiteError
 from generator.settings.config import SiteConfig
-from generator.site.archive import SourcePage, Year, build_archive, index_sources
-from generator.site.digests import Digest, build_digests
+from generator.site.archive import build_archive, index_sources
+from generator.site.digests import build_digests
 from generator.site.duplicates import possible_duplicates
-from generator.site.related import ArticleLinks, LinkPaths, link_articles, link_paths, relink
+from generator.site.model import KeptIndexes, Redirect, Selection, Site, Tag
+from generator.site.related import ArticleLinks, link_articles, link_paths, relink
 from generator.urls import Urls
 
 
-@dataclass(frozen=True)
-class Tag:
-    """A tag with its articles, newest first."""
+class IndexMemo(Protocol):
+    """What an earlier build's assembling worked out (see incremental/indexes.py)."""
 
-    name: str
-    slug: str
-    url: str
-    articles: tuple[Article, ...]
+    def recall(self) -> KeptIndexes | None:
+        """The indexes kept for articles in the same places with the same settings."""
 
-
-@dataclass(frozen=True)
-class Selection:
-    """Which articles a build publishes."""
-
-    drafts: bool = False
-    future: bool = False
-    now: dt.datetime | None = None
-
-
-@dataclass(frozen=True)
-class Redirect:
-    """An old URL that now points at `target`."""
-
-    url: str
-    target: str
-    origin: str
-
-
-@dataclass(frozen=True)
-class Site:
-    """The published site: its settings, articles newest first, and their indexes."""
-
-    config: SiteConfig
-    urls: Urls
-    articles: tuple[Article, ...]
-    tags: tuple[Tag, ...]
-    digests: tuple[Digest, ...]
-    archive: tuple[Year, ...]
-    sources: tuple[SourcePage, ...]
-    links: Mapping[str, ArticleLinks]
-    redirects: tuple[Redirect, ...]
-    warnings: tuple[Problem, ...]
-
-
-@dataclass(frozen=True)
-class KeptIndexes:
-    """What assembling worked out from the articles it published, by path, to be taken
-    again by a build whose articles keep their places (see edits.py): their order,
-    the tags of those published under other tags than their own (aliases, other
-    spellings), each tag's articles, the links between them, the possible duplicates."""
-
-    published: tuple[str, ...]  # newest first
-    retagged: Mapping[str, tuple[str, ...]]
-    tags: tuple[tuple[str, tuple[str, ...]], ...]  # each tag's name and articles, in order
-    links: Mapping[str, LinkPaths]
-    duplicates: tuple[Problem, ...]
+    def remember(self, indexes: KeptIndexes) -> None:
+        """Keep the indexes this build worked out."""
 
 
 def assemble(
@@ -87,9 +41,27 @@ def assemble(
     config: SiteConfig,
     urls: Urls,
     selection: Selection,
+    memo: IndexMemo | None = None,
 ) -> Site:
-    """Choose, order and index the articles; raise SiteError on conflicts."""
-    return assemble_again(articles, config, urls, selection, None)[0]
+    """Choose, order and index the articles; raise SiteError on conflicts. What `memo`
+    recalls is taken again if it holds for these articles (five parameters: the
+    stage's inputs and its one hook)."""
+    kept = memo.recall() if memo is not None else None
+    site, found = assemble_again(articles, config, urls, selection, kept)
+    if memo is not None and found is not kept:
+        memo.remember(found)
+    return site
+
+
+def first_due(articles: Sequence[Article], selection: Selection) -> dt.datetime | None:
+    """When the earliest article left out for being in the future gets published."""
+    if selection.future or selection.now is None:
+        return None
+    now = selection.now
+    return min(
+        (a.date for a in articles if a.date > now and (selection.drafts or not a.draft)),
+        default=None,
+    )
 
 
 def assemble_again(

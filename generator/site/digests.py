@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from generator.content.articles import Article
+from generator.content.model import Article
 from generator.urls import Urls
 
 

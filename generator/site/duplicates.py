@@ -7,7 +7,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 
-from generator.content.articles import Article
+from generator.content.model import Article
 from generator.content.slugs import slugify
 from generator.errors import Problem
 

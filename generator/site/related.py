@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from generator.content.articles import Article
+from generator.content.model import Article
 
 RELATED_COUNT = 5
 WINDOW = 10  # candidates on each side of an article in each of its tags' timelines

@@ -8,20 +8,16 @@ from the default theme shipped inside the package, so a site folder with no
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import jinja2.bccache
 
-from generator import __version__
 from generator.content.slugs import slugify
-from generator.incremental.store import library_versions, load_checked, save_checked
-from generator.pages.metadata import json_ld, news_article
 from generator.settings.config import SiteConfig
+from generator.theme.metadata import json_ld, news_article
 from generator.urls import Urls
 
 STATIC = "static"
@@ -83,44 +79,18 @@ class SnapshotLoader(jinja2.BaseLoader):
         return self.inner.list_templates()
 
 
-class CompiledTemplates(jinja2.BytecodeCache):
-    """Templates kept compiled between builds, one checked file each.
-
-    Jinja2 takes a compiled template only for the source it was compiled
-    from; a file that is damaged is as good as missing. A helper given a
-    constant (`{{ 'style.css' | href }}`) is worked out as the template is
-    compiled, so the files are kept apart for other settings (`salt`).
-    """
-
-    def __init__(self, folder: Path, salt: str) -> None:
-        self.folder = folder
-        self.salt = salt
-
-    def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        return hashlib.sha256(f"{self.salt}\0{name}\0{filename}".encode()).hexdigest()
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        payload = load_checked(self.folder / bucket.key)
-        if payload is not None:
-            bucket.bytecode_from_string(payload)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        save_checked(self.folder / bucket.key, bucket.bytecode_to_string())
-
-
 def make_environment(
-    theme: Theme, config: SiteConfig, urls: Urls, compiled: Path | None = None
+    theme: Theme,
+    config: SiteConfig,
+    urls: Urls,
+    compiled: jinja2.BytecodeCache | None = None,
 ) -> jinja2.Environment:
     """A Jinja2 environment with autoescaping and the site's helpers; templates are
-    kept compiled in the folder `compiled`, if given."""
+    kept compiled in `compiled`, if given (see incremental/templates.py)."""
     tz = config.tz
     env = jinja2.Environment(
         loader=SnapshotLoader(jinja2.FileSystemLoader([str(d) for d in theme.template_dirs])),
-        bytecode_cache=(
-            None
-            if compiled is None
-            else CompiledTemplates(compiled, repr((__version__, library_versions(), config, urls)))
-        ),
+        bytecode_cache=compiled,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -7,7 +7,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.content.articles import Article
+from generator.content.model import Article
 from generator.settings.config import SiteConfig
 from generator.urls import Urls
 

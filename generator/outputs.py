@@ -1,61 +1,55 @@
 """The files a build makes, before they are made, and the check that they fit together.
 
-An Output knows where it goes, what it comes from and how to find its key
-and make its bytes, but does either only when asked: the writer asks for
-every key in worker processes, so that the keys of a big site are found
-over every core, and for the bytes only of outputs whose key (see keys.py)
-differs from the one the output folder was written with, so a build never
-holds every page at once.
+An Output knows where it goes, what it comes from and how to make its
+bytes, but makes them only when the writer asks (see write/), in a worker
+process, so that a big site is rendered over every core and never held in
+memory at once. Its `source` says what its bytes are made from (a page's
+template and values, a feed, the fingerprint of fixed bytes): the
+incremental layer keys outputs on it (see incremental/keys.py); the
+pipeline itself never looks at it.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import Problem, SiteError
-from generator.incremental.store import fingerprint
 
 
 @dataclass(frozen=True)
 class Output:
-    """One file of the site: its path in the output folder, its origin, its key, its maker."""
+    """One file of the site: its path in the output folder, its origin, its maker, and
+    what it is made from."""
 
     file: str
     origin: str
-    find_key: Callable[[], str]  # the same key means the same bytes
     make: Callable[[], bytes]
-
-    @property
-    def key(self) -> str:
-        return self.find_key()
+    source: object  # a PageJob, a FeedJob, or the fingerprint of the bytes (a str)
 
 
-def known_key(key: str) -> Callable[[], str]:
-    """The `find_key` of an output whose key is already known."""
-    return functools.partial(str, key)
+def fingerprint(data: bytes) -> str:
+    """The SHA-256 of `data`, in hex: how files and fixed bytes are told apart."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def fixed_output(file: str, origin: str, data: bytes) -> Output:
     """An output whose bytes are already known."""
-    return Output(file, origin, known_key(fingerprint(data)), functools.partial(bytes, data))
+    return Output(file, origin, functools.partial(bytes, data), fingerprint(data))
 
 
-def file_output(file: str, source: Path, origin: str, known: str | None = None) -> Output:
-    """A file copied as it is (theme static files, non-Markdown content).
-
-    `known` is the fingerprint of `source` when the build has already taken it.
-    """
-    key = known or fingerprint(source.read_bytes())
-    make = functools.partial(_read_as_keyed, source, origin, key)
-    return Output(file, origin, known_key(key), make)
+def file_output(file: str, source: Path, origin: str) -> Output:
+    """A file copied as it is (theme static files, non-Markdown content)."""
+    key = fingerprint(source.read_bytes())
+    return Output(file, origin, functools.partial(_read_as_keyed, source, origin, key), key)
 
 
 def _read_as_keyed(source: Path, origin: str, key: str) -> bytes:
-    """The bytes of `source`, if they are still those its key was made from."""
+    """The bytes of `source`, if they are still those it was planned with."""
     data = source.read_bytes()
     if fingerprint(data) != key:
         raise SiteError([Problem(origin, None, "changed while the site was built; build again")])

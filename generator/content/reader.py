@@ -1,0 +1,143 @@
+"""One article file -> an Article: its front matter read and checked, its body rendered."""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from generator.content.dates import date_from_filename
+from generator.content.files import decode_article, read_article_bytes
+from generator.content.frontmatter import KNOWN_KEYS, FieldReader, split_front_matter
+from generator.content.markup.render import MarkdownRenderer, first_paragraph_text
+from generator.content.model import Article, FrozenMapping
+from generator.content.slugs import slugify, unique_by_slug
+from generator.content.text import printable
+from generator.errors import Problem
+from generator.settings.config import SiteConfig
+from generator.settings.yamlfile import YamlError, load_mapping
+from generator.urls import Urls
+
+_ID_NAMESPACE = uuid.UUID("6f1c1f2e-6d1a-4d55-9a0e-3c1f0d9b7a10")
+
+
+class Read(NamedTuple):
+    """What reading one article file gave: the article (None if unusable), its problems
+    (errors and warnings), and whatever a cache's reader noted beside (see loading.py)."""
+
+    article: Article | None
+    problems: list[Problem]
+    notes: object = None
+
+
+@dataclass(frozen=True)
+class ArticleReader:
+    """Turns one article file into an Article: picklable, so it can work in other processes."""
+
+    site_dir: Path
+    tz: ZoneInfo
+    urls: Urls
+    max_bytes: int
+    safe_html: bool
+
+    def read(self, path: Path) -> Read:
+        """The article in the file at `path`, with its problems."""
+        article, problems, _ = self.read_bytes(path)
+        return Read(article, problems)
+
+    def read_bytes(self, path: Path) -> tuple[Article | None, list[Problem], bytes | None]:
+        """`read`, with the bytes the article was read from (None if none could be)."""
+        relative = path.relative_to(self.site_dir).as_posix()
+        problems: list[Problem] = []
+        data = read_article_bytes(path, relative, self.max_bytes, problems)
+        text = None if data is None else decode_article(data, relative, problems)
+        if data is None or text is None:
+            return None, problems, data
+        renderer = markdown_renderer(self.urls.base_path, self.safe_html)
+        return (*parse_article(relative, text, self.tz, self.urls, renderer), data)
+
+
+def article_reader(site_dir: Path, config: SiteConfig, urls: Urls) -> ArticleReader:
+    """The reader of the site's articles, with its settings."""
+    return ArticleReader(
+        site_dir, config.tz, urls, config.max_article_bytes, not config.unsafe_html
+    )
+
+
+@functools.cache
+def markdown_renderer(base_path: str, safe: bool) -> MarkdownRenderer:
+    """One reusable Markdown converter per process (building one costs more than using it)."""
+    return MarkdownRenderer(base_path, safe)
+
+
+def parse_article(
+    path: str, text: str, tz: ZoneInfo, urls: Urls, renderer: MarkdownRenderer
+) -> tuple[Article | None, list[Problem]]:
+    """Read one article; return it (None if unusable) and its problems.
+
+    Problems marked as warnings do not stop the build.
+    """
+    try:
+        meta_text, body, _ = split_front_matter(text)
+        meta, lines = load_mapping(meta_text)
+    except YamlError as exc:
+        line = exc.line + 1 if exc.line is not None else None  # +1 for the opening '---'
+        return None, [Problem(path, line, str(exc))]
+    except ValueError as exc:
+        return None, [Problem(path, 1, str(exc))]
+    reader = FieldReader(path, meta, {k: v + 1 for k, v in lines.items()})
+    name = PurePosixPath(path).name
+
+    title = reader.text("title", required=True)
+    date = reader.date("date", tz) or date_from_filename(name, tz)
+    if date is None and meta.get("date") is None:
+        reader.error("date", "missing required field 'date' (or a YYYY-MM-DD- file name prefix)")
+    updated = reader.date("updated", tz) or reader.date("lastmod", tz)
+    tags = reader.tags("tags") + reader.tags("categories")
+    summary = reader.text("summary") or reader.text("description")
+    source = reader.source("source")
+    author = reader.text("author")
+    draft = reader.flag("draft")
+    slug = reader.slug("slug")
+    explicit_id = reader.text("id")
+    aliases = reader.aliases("aliases")
+    if reader.problems or title is None or date is None:
+        return None, reader.problems
+
+    folder = PurePosixPath(path).parent.relative_to("content").as_posix()
+    body_html = renderer.render(printable(body), "" if folder == "." else folder)
+    warnings: list[Problem] = []
+    article_id = explicit_id or derived_id(path)
+    if explicit_id is None:
+        warnings.append(
+            Problem(path, 1, f"no 'id'; using {article_id}, add 'id: {article_id}' to pin it", True)
+        )
+    slug = slug or slugify(title) or slugify(PurePosixPath(path).stem) or article_id[:8]
+    article = Article(
+        path=path,
+        title=title,
+        date=date,
+        updated=updated,
+        tags=unique_by_slug(tags),
+        summary=summary or first_paragraph_text(body_html),
+        id=article_id,
+        id_pinned=explicit_id is not None,
+        source=source,
+        author=author,
+        draft=draft,
+        slug=slug,
+        url=urls.article(date.astimezone(tz), slug),
+        body_html=body_html,
+        words=len(body.split()),
+        aliases=aliases,
+        extra=FrozenMapping({k: v for k, v in meta.items() if k not in KNOWN_KEYS}),
+    )
+    return article, warnings
+
+
+def derived_id(path: str) -> str:
+    """A stable id for an article that has none: a UUID from its file path."""
+    return str(uuid.uuid5(_ID_NAMESPACE, path))

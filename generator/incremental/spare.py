@@ -1,0 +1,210 @@
+"""The spare output tree: the site before the last, kept in the build cache.
+
+The write stage puts a new site together in a staging folder and swaps it
+with the output folder (see write/write.py). A new folder tree costs a
+great deal to make; the spare, which holds the site before the last one, is
+much cheaper to bring up to date, so the incremental layer hands it to the
+write stage as its staging folder (`SpareStaging`). After the swap, a note
+beside it says how it differs from the live folder (the files the build
+wrote and removed, and the hidden files then), so that a build that changes
+a few outputs (see edits.py) catches it up from the note instead of looking
+at every file (`write_changes`); the note is forgotten before anything
+touches the spare, so a killed build leaves none.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import os
+from collections.abc import Callable, Sequence, Set
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import Problem, SiteError
+from generator.incremental.keys import KeyedOutputs
+from generator.incremental.record import Recorded
+from generator.incremental.store import write_atomically
+from generator.outputs import Output
+from generator.progress import Progress, no_progress
+from generator.write.files import (
+    holds,
+    replace_with_bytes,
+    replace_with_link,
+    same_device,
+    same_inode,
+    swap,
+)
+from generator.write.tree import Strays, strays
+from generator.write.write import Change, FreshStaging, WriteReport, write_site
+
+
+@dataclass(frozen=True)
+class Known:
+    """What a write after edits goes by: this build's keys with the last build's record of
+    each file (`check`), and the write stage's ways of working."""
+
+    check: KeyedOutputs
+    jobs: int = 1
+    progress: Progress = no_progress
+
+    @property
+    def previous(self) -> Recorded:
+        return self.check.previous
+
+
+class SpareStaging:
+    """The spare as the staging folder, where it is on the output folder's file system
+    (else a fresh staging folder); the note of how it differs is kept after the swap."""
+
+    def __init__(self, spare: Path) -> None:
+        self.spare = spare
+
+    def prepare(self, out_dir: Path) -> Path:
+        forget_difference(self.spare)  # from here on, the spare and the output folder change
+        if same_device(self.spare, out_dir):
+            return self.spare
+        return FreshStaging().prepare(out_dir)
+
+    def finish(self, staging: Path, change: Change | None) -> None:
+        if staging != self.spare:
+            FreshStaging().finish(staging, change)
+        elif change is not None and staging.is_dir():
+            save_difference(staging, change)
+
+
+def write_changes(
+    out_dir: Path,
+    outputs: Sequence[Output],
+    spare: Path,
+    known: Known,
+    stale: Set[str] = frozenset(),
+    live: Callable[[], Strays] | None = None,
+) -> WriteReport:
+    """`write_site` for a site whose other files are as `known.previous` recorded them.
+    (Six parameters: this build's outputs, where they go, and what the last build and
+    the scan of the output folder found.)
+
+    For a build that changed only `outputs` (see edits.py). When the last
+    build left the spare as the site before it, with a note of how the two
+    differ, the spare is brought up to date from that note (and the live
+    hidden files), `outputs` are staged into it and it is swapped in: the
+    site's other files are not looked at one by one. Without that note, every
+    file is checked as `write_site` does. The report's keys are those of
+    `outputs` alone. Outputs in `stale` files, no longer as `previous` says,
+    are made and written whatever their keys. `live` finds the files and
+    folders of `out_dir` that `previous` does not list (by default, here).
+    """
+    difference = load_difference(spare)
+    if (
+        difference is None
+        or not spare.is_dir()
+        or not out_dir.is_dir()
+        or not same_device(spare, out_dir)
+    ):
+        return _write_every_file(out_dir, outputs, spare, known)
+    previous = known.previous
+    known.progress("rendering", 0, len(outputs))
+    keys = {output.file: known.check.key(output) for output in outputs}
+    unknown = (0, 0, "")
+    made = [
+        (output.file, output.make())
+        for output in outputs
+        if output.file in stale or previous.get(output.file, unknown)[2] != keys[output.file]
+    ]
+    known.progress("writing", 0, 1)
+    # A stale file may be a new file in the live folder alone: staged whatever it holds.
+    new = [(f, data) for f, data in made if f in stale or not holds(f"{out_dir}/{f}", data)]
+    if not new:  # the same bytes: nothing to write
+        return WriteReport(0, len(previous), 0, len(made), keys)
+    forget_difference(spare)  # from here on, the spare is being changed
+    found = live() if live is not None else strays(out_dir, previous)
+    hidden = found.hidden_files
+    try:
+        _catch_up(spare, out_dir, difference, hidden, found.hidden_folders)
+        for file, data in new:
+            os.makedirs(os.path.dirname(f"{spare}/{file}"), exist_ok=True)
+            replace_with_bytes(f"{spare}/{file}", data)
+    except OSError:  # a spare the note no longer describes: check every file
+        return _write_every_file(out_dir, outputs, spare, known)
+    written = [file for file, _ in new]
+    removed = found.unknown
+    swap(spare, out_dir)
+    save_difference(spare, Change(written, removed, hidden))
+    unchanged = len(previous) - len(written)
+    return WriteReport(len(written), unchanged, len(removed), len(made), keys, (*written, *removed))
+
+
+def _write_every_file(
+    out_dir: Path, outputs: Sequence[Output], spare: Path, known: Known
+) -> WriteReport:
+    """`write_site` of `outputs` and of every other file as the last build recorded it."""
+    looked_at = {output.file for output in outputs}
+    kept = [
+        Output(file, file, functools.partial(_kept_as_written, file), key)
+        for file, (_, _, key) in known.previous.items()
+        if file not in looked_at
+    ]
+    everything = [*outputs, *kept]
+    staging = SpareStaging(spare)
+    return write_site(out_dir, everything, known.jobs, known.progress, known.check, staging)
+
+
+def _kept_as_written(file: str) -> bytes:
+    """The maker of a file kept as written, asked for only if it changed since it was checked."""
+    message = "changed in the output folder during the build; build again"
+    raise SiteError([Problem(file, None, message)])
+
+
+def difference_file(spare: Path) -> Path:
+    return spare.with_name(f"{spare.name}.json")
+
+
+def load_difference(spare: Path) -> Change | None:
+    try:
+        data = json.loads(difference_file(spare).read_text(encoding="utf-8"))
+        return Change(*(list(map(str, data[name])) for name in ("written", "removed", "hidden")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def save_difference(spare: Path, difference: Change) -> None:
+    data = {"written": difference.written, "removed": difference.removed}
+    write_atomically(
+        difference_file(spare), json.dumps({**data, "hidden": difference.hidden}).encode()
+    )
+
+
+def forget_difference(spare: Path) -> None:
+    difference_file(spare).unlink(missing_ok=True)
+
+
+def _catch_up(
+    spare: Path,
+    out_dir: Path,
+    difference: Change,
+    hidden: Sequence[str],
+    folders: Sequence[str],
+) -> None:
+    """Make the spare the live site again: the files the last build wrote and removed,
+    and the live hidden files and folders as they are now."""
+    gone = set(difference.hidden) - set(hidden)
+    for file in [*difference.removed, *sorted(gone)]:
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            os.unlink(f"{spare}/{file}")
+        folder = os.path.dirname(file)
+        while folder and not os.path.isdir(f"{out_dir}/{folder}"):
+            with contextlib.suppress(OSError):  # not empty: something else is in it
+                os.rmdir(f"{spare}/{folder}")
+            folder = os.path.dirname(folder)
+    for folder in folders:
+        os.makedirs(f"{spare}/{folder}", exist_ok=True)
+    for file in [*difference.written, *hidden]:
+        live, target = f"{out_dir}/{file}", f"{spare}/{file}"
+        if not os.path.lexists(live):  # gone since (and made again, if an output)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)
+        elif not same_inode(live, target):
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            replace_with_link(live, target)

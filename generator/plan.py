@@ -1,0 +1,63 @@
+"""The plan stage: every output of the assembled site described and checked, none made.
+
+Pages (see pages/), feeds (see feeds/) and the files copied as they are:
+the theme's static files, a site's own overriding the default theme's, then
+the files of content/ that are not articles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from generator.feeds.feeds import feed_outputs
+from generator.outputs import Output, check_outputs, file_output
+from generator.pages.render import page_outputs
+from generator.site.model import Site
+from generator.theme.environment import Theme
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a build would write, before it is made."""
+
+    site: Site
+    pages: tuple[Output, ...]
+    feeds: tuple[Output, ...]
+    assets: tuple[Output, ...]
+
+    @property
+    def outputs(self) -> tuple[Output, ...]:
+        return self.pages + self.feeds + self.assets
+
+    @property
+    def counts(self) -> tuple[int, int, int, int]:
+        """How many articles, pages, feeds and other files."""
+        return len(self.site.articles), len(self.pages), len(self.feeds), len(self.assets)
+
+
+def plan_outputs(
+    site: Site, env: jinja2.Environment, theme: Theme, content: tuple[Path, Sequence[str]]
+) -> Plan:
+    """Every output of `site`: its pages and feeds rendered with `env`, the static files
+    of `theme`, and the `content` files (the folder, and paths below it); checked."""
+    pages = tuple(page_outputs(site, env))
+    feeds = tuple(feed_outputs(site, env))
+    assets = tuple(collect_assets(theme, *content))
+    check_outputs(pages + feeds + assets)
+    return Plan(site, pages, feeds, assets)
+
+
+def collect_assets(theme: Theme, content_dir: Path, content_files: Sequence[str]) -> list[Output]:
+    """Theme static files (a site's own override the default theme's), then content files."""
+    static: dict[str, tuple[Path, str]] = {}
+    for folder in theme.static_dirs:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            file = path.relative_to(folder).as_posix()
+            static[file] = (path, f"{path.parent.parent.name}/static/{file}")
+    files = [(file, path, origin) for file, (path, origin) in static.items()]
+    files += [(f, content_dir / f, f"content/{f}") for f in content_files]
+    return [file_output(file, path, origin) for file, path, origin in files]
