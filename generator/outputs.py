@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from generator.errors import Problem, SiteError
 
@@ -29,7 +30,15 @@ class Output:
     file: str
     origin: str
     make: Callable[[], bytes]
-    source: object  # a PageJob, a FeedJob, or the fingerprint of the bytes (a str)
+    source: object  # a PageJob, a FeedFile, a CopiedFile, or the fingerprint of fixed bytes
+
+
+class CopiedFile(NamedTuple):
+    """What a file copied as it is is made from: the file, and the fingerprint of the
+    bytes it was planned with."""
+
+    path: Path
+    fingerprint: str
 
 
 def fingerprint(data: bytes) -> str:
@@ -45,7 +54,8 @@ def fixed_output(file: str, origin: str, data: bytes) -> Output:
 def file_output(file: str, source: Path, origin: str) -> Output:
     """A file copied as it is (theme static files, non-Markdown content)."""
     key = fingerprint(source.read_bytes())
-    return Output(file, origin, functools.partial(_read_as_keyed, source, origin, key), key)
+    make = functools.partial(_read_as_keyed, source, origin, key)
+    return Output(file, origin, make, CopiedFile(source, key))
 
 
 def _read_as_keyed(source: Path, origin: str, key: str) -> bytes:

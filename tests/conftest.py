@@ -60,6 +60,14 @@ def make_site(tmp_path: Path) -> SiteMaker:
     return make
 
 
+def in_a_new_process(code: str, *args: str) -> None:
+    """Run `code` in a new Python, which has no other threads and so may fork (pytest's
+    process may have some, left by the browser tests); it checks with asserts."""
+    command = [sys.executable, "-c", textwrap.dedent(code), *args]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
 def run_digest(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real command line (`python -m generator ...`) and capture its output."""
     return subprocess.run(

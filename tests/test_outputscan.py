@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import in_a_new_process
 
-from generator.incremental.outputscan import OutputScan, Recorded, Strays, size_and_time
+from generator.incremental.outputscan import OutputScan
+from generator.incremental.record import Recorded, size_and_time
+from generator.write.tree import Strays
 
 
 def children() -> set[int]:
@@ -35,27 +39,57 @@ def output(tmp_path: Path) -> Iterator[tuple[Path, Recorded]]:
     yield out, recorded
 
 
-def _check(scan: OutputScan) -> None:
-    assert sorted(scan.changed()) == ["a/index.html", "b/index.html"]
-    found = scan.strays()
-    assert (found.hidden_files, found.hidden_folders) == ([".git/HEAD"], [".git"])
-    assert found.unknown == ["c/notes.txt"]
-
-
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
 def test_the_scan_finds_what_changed_and_what_the_record_does_not_list(
     output: tuple[Path, Recorded],
 ) -> None:
     out, recorded = output
-    before = children()
-    with OutputScan(out, recorded) as scan:  # forked, unless other tests left threads
-        _check(scan)
-        # Each answer is given once: what the folder held when it was looked at.
-        (out / "index.html").write_text("changed after the scan")
-        assert sorted(scan.changed()) == ["a/index.html", "b/index.html"]
-    assert children() == before  # stopped and waited for
+    # In a new Python, which has no other threads and so forks: this one may have some,
+    # left by other tests, and would then look at the folder here. Both looks leave the
+    # id of the process they ran in.
+    code = """
+        import json, os, sys
+        from pathlib import Path
+
+        from generator.incremental import outputscan
+        from generator.incremental.outputscan import OutputScan
+
+        out, log = Path(sys.argv[1]), Path(sys.argv[3])
+        recorded = {file: tuple(seen) for file, seen in json.loads(sys.argv[2]).items()}
+        tasks = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
+
+        def children():
+            return {int(c) for c in tasks.read_text().split()}
+
+        def logged(look):
+            def run(*args):
+                with open(log, "a") as stream:
+                    stream.write(f"{os.getpid()}\\n")
+                return look(*args)
+            return run
+
+        outputscan.changed_files = logged(outputscan.changed_files)
+        outputscan.strays = logged(outputscan.strays)
+        before = children()
+        with OutputScan(out, recorded) as scan:
+            forked = children() - before
+            assert len(forked) == 1, forked
+            assert sorted(scan.changed()) == ["a/index.html", "b/index.html"]
+            found = scan.strays()
+            assert (found.hidden_files, found.hidden_folders) == ([".git/HEAD"], [".git"])
+            assert found.unknown == ["c/notes.txt"]
+            # Each answer is given once: what the folder held when it was looked at.
+            (out / "index.html").write_text("changed after the scan")
+            assert sorted(scan.changed()) == ["a/index.html", "b/index.html"]
+        assert children() == before  # stopped and waited for
+        looked = [int(pid) for pid in log.read_text().split()]
+        assert looked == [*forked, *forked], (looked, forked)  # both over there
+        """
+    log = out.parent / "looked"
+    in_a_new_process(code, str(out), json.dumps(recorded), str(log))
 
 
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
 def test_with_threads_running_the_folder_is_looked_at_here(
     output: tuple[Path, Recorded],
 ) -> None:
@@ -64,7 +98,9 @@ def test_with_threads_running_the_folder_is_looked_at_here(
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
+        before = children()
         with OutputScan(out, recorded) as scan:
+            assert children() == before  # nothing forked
             (out / "index.html").write_text("changed after the scan began")
             assert "index.html" in scan.changed()  # looked at when asked
             assert scan.strays().unknown == ["c/notes.txt"]

@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import textwrap
 import threading
 from pathlib import Path
 
 import pytest
+from conftest import in_a_new_process
 
 from generator.parallel import Forked, guided_slices
-
-
-def in_a_new_process(code: str, *args: str) -> None:
-    """Run `code` in a new Python, which has no other threads and so may fork (this
-    one may have some, left by other tests); it checks with asserts."""
-    command = [sys.executable, "-c", textwrap.dedent(code), *args]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize(

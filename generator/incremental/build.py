@@ -16,13 +16,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import jinja2
 
 from generator import pipeline
 from generator.content.reader import article_reader
-from generator.errors import Problem
+from generator.errors import Problem, SiteError
 from generator.incremental.articles import ArticleStore
 from generator.incremental.assembled import Assembled, places_print
 from generator.incremental.edits import Edits, ShownBy, text_edits
@@ -51,6 +52,7 @@ from generator.incremental.store import (
     spare_output,
 )
 from generator.incremental.templates import compiled_templates
+from generator.outputs import CopiedFile, Output
 from generator.pipeline import BuildOptions, BuildResult, Settings
 from generator.site.assemble import first_due
 from generator.site.model import Site
@@ -104,7 +106,7 @@ def _build(options: BuildOptions, settings: Settings, last: Last) -> BuildResult
         result = dataclasses.replace(result, env=assembled.env, edited=edits.articles)
         _remember(settings, stamp, result, assembled, (record.files, edits.shown))
         return result
-    result = _write_whole(settings, last, assembled)
+    result = _write_whole(settings, last, assembled, stamp)
     _remember(settings, stamp, result, assembled, ({}, None))
     return result
 
@@ -158,11 +160,14 @@ def _write_edits(settings: Settings, last: Last, assembled: Assembled, edits: Ed
     return write_changes(settings.out_dir, edits.outputs, spare, known, edits.stale, strays)
 
 
-def _write_whole(settings: Settings, last: Last, assembled: Assembled) -> BuildResult:
+def _write_whole(
+    settings: Settings, last: Last, assembled: Assembled, stamp: InputStamp
+) -> BuildResult:
     """The plan and write stages with the cache's hooks: every output listed, those whose
     files were made from the same key kept."""
     started = time.perf_counter()
     plan = pipeline.plan_site(settings, assembled.site, assembled.env, assembled.content)
+    _check_as_stamped(plan.assets, stamp)
     previous = last.record.files if last.record is not None else {}
     assembled.keys.read_templates(plan.outputs)
     check = KeyedOutputs(assembled.keys, previous)
@@ -170,6 +175,19 @@ def _write_whole(settings: Settings, last: Last, assembled: Assembled) -> BuildR
     jobs, progress = settings.jobs, settings.progress
     report = write_site(settings.out_dir, plan.outputs, jobs, progress, check, staging)
     return pipeline.built(plan, report, started, assembled.content, assembled.env)
+
+
+def _check_as_stamped(assets: Iterable[Output], stamp: InputStamp) -> None:
+    """Fail if a file copied as it is changed since the inputs were fingerprinted: the
+    record would say this build made it from other bytes than it did."""
+    prints = stamp.prints
+    for output in assets:
+        source = output.source
+        if type(source) is CopiedFile and prints.get(str(source.path), source.fingerprint) != (
+            source.fingerprint
+        ):
+            message = "changed while the site was built; build again"
+            raise SiteError([Problem(output.origin, None, message)])
 
 
 def _warnings(assembled: Assembled) -> tuple[Problem, ...]:

@@ -30,7 +30,7 @@ from generator.incremental.articles import article_digest
 from generator.incremental.named import NAMED_FIELDS, uses_are_named
 from generator.incremental.record import Recorded
 from generator.incremental.store import library_versions
-from generator.outputs import Output
+from generator.outputs import CopiedFile, Output
 from generator.pages.jobs import PageJob
 from generator.pages.render import template_errors
 from generator.settings.config import SiteConfig
@@ -70,6 +70,8 @@ class OutputKeys:
             return self.page_key(source.template, source.url, source.context)
         if type(source) is FeedFile:
             return self.key(source.feed.templates, source.kind, source.feed)
+        if type(source) is CopiedFile:
+            return source.fingerprint
         assert isinstance(source, str), source  # the fingerprint of its bytes
         return source
 

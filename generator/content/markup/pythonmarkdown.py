@@ -26,7 +26,7 @@ from markdown.preprocessors import NormalizeWhitespace, Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import ETX, STX, AtomicString
 
-from generator.content.markup.render import resolve_link
+from generator.content.markup.links import resolve_link
 
 EXTENSIONS = ("extra", "sane_lists")  # by name, as Python-Markdown knows them
 

@@ -13,66 +13,21 @@ site's base path, so the site works when published under a sub-path.
 
 from __future__ import annotations
 
-import functools
 import html
-import posixpath
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from generator.content.markup.links import URL_SCHEMES, resolve_link, sanitize
 from generator.content.markup.prose import prose_html
 
 if TYPE_CHECKING:
     from generator.content.markup.pythonmarkdown import PythonMarkdown
 
+__all__ = ["URL_SCHEMES", "MarkdownRenderer", "first_paragraph_text", "resolve_link", "sanitize"]
+
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})  # of links and images, when sanitized
-_EVERYWHERE = {"id", "class", "title", "lang", "dir"}
-
-
-@functools.cache
-def allowed_attributes() -> dict[str, set[str]]:
-    """The attributes the sanitizer keeps: nh3's, and more of links, images, table
-    cells and times."""
-    import nh3
-
-    return {
-        **{tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()},
-        "*": _EVERYWHERE,
-        "a": {"href", "hreflang"},
-        "img": {"src", "alt", "width", "height", "loading"},
-        "th": {"style", "colspan", "rowspan", "scope", "align"},
-        "td": {"style", "colspan", "rowspan", "align"},
-        "time": {"datetime"},
-    }
-
-
-def sanitize(html: str) -> str:
-    """`html` with only allow-listed tags, attributes and URL schemes left."""
-    import nh3  # imported when first needed: prose needs no sanitizing
-
-    return nh3.clean(
-        html,
-        attributes=allowed_attributes(),
-        link_rel=None,
-        filter_style_properties={"text-align"},
-        url_schemes=set(URL_SCHEMES),
-    )
-
-
-def resolve_link(target: str, folder: str, base_path: str) -> str:
-    """Where a link written in an article under `content/folder` really points."""
-    if not target or target.startswith(("#", "//", "?")) or _SCHEME.match(target):
-        return target
-    if target.startswith("/"):
-        return base_path + target.lstrip("/")
-    joined = posixpath.normpath(posixpath.join(folder, target))
-    if joined == ".." or joined.startswith("../"):
-        return target
-    trailing = "/" if target.endswith("/") and joined != "." else ""
-    return base_path + ("" if joined == "." else joined) + trailing
 
 
 class MarkdownRenderer:
