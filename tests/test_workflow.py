@@ -24,7 +24,7 @@ import yaml
 from conftest import REPO, SiteMaker, article, run_digest, write_files
 
 from generator.commands.cli import ProgressBar
-from generator.serve.server import BuildState
+from generator.serve.state import BuildState
 
 # digest new
 
