@@ -102,8 +102,9 @@ def _build(options: BuildOptions, settings: Settings, last: Last) -> BuildResult
     if record is not None and edits is not None:
         report = _write_edits(settings, last, assembled, edits)
         counts = (record.articles, record.pages, record.feeds, record.assets)
-        result = BuildResult(*counts, report, 0.0, _warnings(assembled), assembled.site)
-        result = dataclasses.replace(result, env=assembled.env, edited=edits.articles)
+        warnings = pipeline.warnings(assembled.content, assembled.site)
+        site, env = assembled.site, assembled.env
+        result = BuildResult(*counts, report, 0.0, warnings, site, env, edits.articles)
         _remember(settings, stamp, result, assembled, (record.files, edits.shown))
         return result
     result = _write_whole(settings, last, assembled, stamp)
@@ -188,10 +189,6 @@ def _check_as_stamped(assets: Iterable[Output], stamp: InputStamp) -> None:
         ):
             message = "changed while the site was built; build again"
             raise SiteError([Problem(output.origin, None, message)])
-
-
-def _warnings(assembled: Assembled) -> tuple[Problem, ...]:
-    return pipeline.warnings(assembled.content, assembled.site)
 
 
 def _input_stamp(options: BuildOptions, settings: Settings, read_later: bool) -> InputStamp:
