@@ -7,47 +7,20 @@ processors that cannot take them. The reference renderer has none of these.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import markdown
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown.extensions import extra
-from markdown.preprocessors import NormalizeWhitespace
+from markdown_reference import article_files, body, renderers
 
 from generator.content.markup.pythonmarkdown import (
     EXTENSIONS,
     PRIORITIES,
-    SKIPPABLE,
     PythonMarkdown,
     extension_instances,
 )
-from generator.content.markup.render import MarkdownRenderer
-
-sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
-from corpus import write_corpus
-
-REPO = Path(__file__).resolve().parent.parent
-
-
-Render = Callable[[str, str], str]
-
-
-def renderers() -> tuple[Render, Render]:
-    """digest's renderer, and Python-Markdown with the same extensions, putting every
-    block and piece of text through every processor and pattern."""
-    fast, reference = MarkdownRenderer("/news/", safe=False), PythonMarkdown("/news/")
-    reference._md.treeprocessors.deregister("digest-plain-text")
-    reference._md.parser.blockprocessors.deregister("digest-plain-paragraph")
-    preprocessors = reference._md.preprocessors
-    normalize = NormalizeWhitespace(reference._md)
-    preprocessors.register(normalize, "normalize_whitespace", PRIORITIES["normalize_whitespace"])
-    for name in SKIPPABLE:
-        preprocessors.register(preprocessors[name].wrapped, name, PRIORITIES[name])
-    return fast.render, reference.convert
-
 
 FRAGMENTS = [
     "Plain words, numbers 10% and (parentheses).",
@@ -110,20 +83,15 @@ def test_skipping_plain_text_makes_what_trying_every_pattern_makes(text: str) ->
 
 
 def test_sample_and_benchmark_articles_render_as_with_every_pattern(tmp_path: Path) -> None:
-    write_corpus(30, tmp_path)
-    files = sorted(tmp_path.glob("*.md")) + sorted((REPO / "content").rglob("*.md"))
     fast, reference = renderers()
-    for path in files:
-        body = path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
-        assert fast(body, "") == reference(body, ""), path
+    for path in article_files(tmp_path):
+        assert fast(body(path), "") == reference(body(path), ""), path
 
 
 def test_extensions_made_here_are_those_python_markdown_finds_by_name(tmp_path: Path) -> None:
     made = [type(extension).__module__.rsplit(".", 1)[1] for extension in extension_instances()]
     assert made == [*extra.extensions, "sane_lists"]  # "extra" is these, in this order
-    write_corpus(5, tmp_path)
-    texts = FRAGMENTS + [p.read_text(encoding="utf-8") for p in sorted(tmp_path.glob("*.md"))]
-    texts += [p.read_text(encoding="utf-8") for p in sorted((REPO / "content").rglob("*.md"))]
+    texts = FRAGMENTS + [p.read_text(encoding="utf-8") for p in article_files(tmp_path, 5)]
     by_name = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
     here = markdown.Markdown(extensions=extension_instances(), output_format="html")
     for text in texts:

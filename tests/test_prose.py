@@ -10,22 +10,16 @@ Python-Markdown alone.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from factories import mostly
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from test_markup import renderers
+from markdown_reference import article_files, body, renderers
 
 from generator.content.markup.prose import prose_html
-from generator.content.markup.render import URL_SCHEMES, MarkdownRenderer, resolve_link, sanitize
-
-sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
-from corpus import write_corpus
-
-REPO = Path(__file__).resolve().parent.parent
+from generator.content.markup.render import MarkdownRenderer, resolve_link, sanitize
 
 PROSE = [
     "Seoul", "said", "on", "Tuesday", "2025", "10", "per", "cent,", "(AP)", "U.S.",
@@ -92,7 +86,7 @@ def test_prose_renders_as_python_markdown_does(text: str) -> None:
 
 def prose(text: str) -> str | None:
     resolve = lambda target: resolve_link(target, "2025/03", "/news/")  # noqa: E731
-    return prose_html(text, resolve, URL_SCHEMES)
+    return prose_html(text, resolve)
 
 
 NEWS = """\
@@ -161,7 +155,17 @@ def test_links_under_any_base_path_are_what_python_markdown_makes(base_path: str
 
 
 def test_the_sample_and_benchmark_articles_are_prose(tmp_path: Path) -> None:
-    write_corpus(30, tmp_path)
-    files = sorted(tmp_path.glob("*.md")) + sorted((REPO / "content").rglob("*.md"))
-    bodies = {path: path.read_text(encoding="utf-8").split("\n---\n", 1)[1] for path in files}
-    assert [path for path, body in bodies.items() if prose(body) is None] == []
+    assert [path for path in article_files(tmp_path) if prose(body(path)) is None] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sanitized"),
+    [
+        ("A [link](javascript:alert) here.", "<p>A <a>link</a> here.</p>"),
+        ("![x](ftp://example.org/x.png)", '<p><img alt="x"></p>'),
+        ("[x](http://1.2.3.256/)", "<p><a>x</a></p>"),
+    ],
+)
+def test_prose_goes_through_the_one_sanitizer(text: str, sanitized: str) -> None:
+    assert prose(text) is not None  # taken by the prose path, not by Python-Markdown
+    assert MarkdownRenderer("/news/").render(text, "2025/03") == sanitized

@@ -15,7 +15,7 @@ output.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Set
+from collections.abc import Callable
 
 # What may start a line of a paragraph: not a heading, quote, list, rule,
 # setext underline, definition or an indented line.
@@ -31,16 +31,7 @@ _QUOTED = re.compile("> ")
 _MARKUP_CHARACTERS = r"`\\\[\]<>&*_{}^~|\t\r\x00\x02\x03"
 _MARKUP = re.compile(f"[{_MARKUP_CHARACTERS}]")
 _PLAIN = rf"[^{_MARKUP_CHARACTERS}\n]"  # text of one line, without markup
-_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _ESCAPED_IN_ATTRIBUTES = re.compile(r'[&<>"\n]')
-# URLs with a scheme that any URL parser takes, as the sanitizer's must for it to
-# keep them: http(s) with a plain host name (its last label not a number, none of
-# them punycode) and a port of four digits at most, or mailto: and tel: as they are.
-_LABEL = r"(?!xn--)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-_SURELY_PARSED = re.compile(
-    rf"(?i:https?)://(?:{_LABEL}\.)*(?=[A-Za-z]){_LABEL}(?::[0-9]{{1,4}})?(?:[/?#].*)?"
-    r"|(?i:mailto|tel):(?!//).+"
-)
 _INLINE = re.compile(
     rf"(?<!!)\[({_PLAIN}+)\]\(([A-Za-z0-9_/:.%?=#+,;@-]+)\)"  # a link
     rf"|!\[({_PLAIN}*)\]\(([A-Za-z0-9_/:.%?=#+,;@-]+)\)"  # an image
@@ -49,15 +40,12 @@ _INLINE = re.compile(
 )
 
 
-def prose_html(text: str, resolve: Callable[[str], str], schemes: Set[str]) -> str | None:
+def prose_html(text: str, resolve: Callable[[str], str]) -> str | None:
     """The HTML Python-Markdown (with `extra` and `sane_lists`) makes of `text`, with
-    each link's target put through `resolve`; or None if `text` is not plain prose,
-    or links to a URL of a scheme not in `schemes`."""
+    each link's target put through `resolve`; or None if `text` is not plain prose.
+    Like Python-Markdown's, it is not yet sanitized."""
 
     def checked(target: str) -> str:
-        scheme = _SCHEME.match(target)
-        if scheme and (scheme[1].lower() not in schemes or not _SURELY_PARSED.fullmatch(target)):
-            raise _NotProse
         resolved = resolve(target)
         if _ESCAPED_IN_ATTRIBUTES.search(resolved):
             raise _NotProse  # from the site's base path: written as entities

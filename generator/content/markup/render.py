@@ -18,13 +18,13 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from generator.content.markup.links import URL_SCHEMES, resolve_link, sanitize
+from generator.content.markup.links import resolve_link, sanitize
 from generator.content.markup.prose import prose_html
 
 if TYPE_CHECKING:
     from generator.content.markup.pythonmarkdown import PythonMarkdown
 
-__all__ = ["URL_SCHEMES", "MarkdownRenderer", "first_paragraph_text", "resolve_link", "sanitize"]
+__all__ = ["MarkdownRenderer", "first_paragraph_text", "resolve_link", "sanitize"]
 
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
@@ -32,7 +32,8 @@ _TAG = re.compile(r"<[^>]+>")
 
 class MarkdownRenderer:
     """Article bodies to HTML: plain prose directly (prose.py), the rest through
-    Python-Markdown (pythonmarkdown.py), made when first needed."""
+    Python-Markdown (pythonmarkdown.py), made when first needed; either way then
+    through the one sanitizer, unless the site trusts its raw HTML."""
 
     def __init__(self, base_path: str, safe: bool = True) -> None:
         self._safe = safe
@@ -41,12 +42,9 @@ class MarkdownRenderer:
 
     def render(self, text: str, folder: str) -> str:
         """HTML for `text`, an article body stored in `content/<folder>/`."""
-        prose = prose_html(text, self._resolver(folder), URL_SCHEMES)
-        if prose is not None:
-            # Text without markup, in a few tags, linking to allowed schemes only:
-            # what the sanitizer makes of it, but for its no-break spaces.
-            return prose.replace("\xa0", "&nbsp;") if self._safe else prose
-        html = self._markdown(text, folder)
+        html = prose_html(text, self._resolver(folder))
+        if html is None:
+            html = self._markdown(text, folder)
         return sanitize(html) if self._safe else html
 
     def _resolver(self, folder: str) -> Callable[[str], str]:
