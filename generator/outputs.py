@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -73,22 +73,27 @@ def check_outputs(outputs: Sequence[Output]) -> None:
     may not stand where another needs a folder, and none may leave the output
     folder.
     """
+    problems = [*_shared_files(outputs), *_files_in_the_way(outputs), *_paths_outside(outputs)]
+    if problems:
+        raise SiteError(problems)
+
+
+def _shared_files(outputs: Sequence[Output]) -> Iterator[Problem]:
     origins: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for output in outputs:
         origins[output.file.casefold()].append((output.file, output.origin))
-    problems = []
     for claims in origins.values():
         if len(claims) > 1:
             files = sorted({file for file, _ in claims})
             sources = sorted({origin for _, origin in claims})
-            problems.append(
-                Problem(
-                    sources[0],
-                    None,
-                    f"output {' / '.join(files)} would be written by "
-                    f"{' and '.join(sources)}; give one of them another slug or path",
-                )
+            message = (
+                f"output {' / '.join(files)} would be written by "
+                f"{' and '.join(sources)}; give one of them another slug or path"
             )
+            yield Problem(sources[0], None, message)
+
+
+def _files_in_the_way(outputs: Sequence[Output]) -> Iterator[Problem]:
     folders: dict[str, Output] = {}  # every folder the outputs need, by case-folded path
     for output in outputs:
         folder = output.file.casefold()
@@ -100,26 +105,16 @@ def check_outputs(outputs: Sequence[Output]) -> None:
     for output in outputs:
         inside = folders.get(output.file.casefold())
         if inside is not None:
-            problems.append(
-                Problem(
-                    output.origin,
-                    None,
-                    f"output {output.file} would stand where {inside.file} "
-                    f"(from {inside.origin}) needs a folder; rename one of them",
-                )
+            message = (
+                f"output {output.file} would stand where {inside.file} "
+                f"(from {inside.origin}) needs a folder; rename one of them"
             )
+            yield Problem(output.origin, None, message)
+
+
+def _paths_outside(outputs: Sequence[Output]) -> Iterator[Problem]:
     for output in outputs:
-        parts = output.file.split("/")
-        if (
-            output.file in ("", ".")
-            or output.file.startswith("/")
-            or ".." in parts
-            or "\0" in output.file
-        ):
-            problems.append(
-                Problem(
-                    output.origin, None, f"output path {output.file!r} leaves the output folder"
-                )
-            )
-    if problems:
-        raise SiteError(problems)
+        file = output.file
+        if file in ("", ".") or file.startswith("/") or ".." in file.split("/") or "\0" in file:
+            message = f"output path {file!r} leaves the output folder"
+            yield Problem(output.origin, None, message)

@@ -11,13 +11,13 @@ import argparse
 import gc
 import os
 import sys
-import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 from generator import __version__
+from generator.commands.terminal import ProgressBar, StageClock
 from generator.content.dates import parse_date
 from generator.errors import Problem, SiteError
 from generator.incremental.build import build
@@ -87,12 +87,12 @@ def main(argv: Sequence[str] | None = None, exiting: bool = False) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    """The command line: the options every command takes, and each command's own."""
     parser = argparse.ArgumentParser(
         prog="digest", description="Build a static news-digest site from Markdown articles."
     )
     parser.add_argument("--version", action="version", version=f"digest {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--site",
@@ -104,51 +104,53 @@ def _parser() -> argparse.ArgumentParser:
     loudness = common.add_mutually_exclusive_group()
     loudness.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     loudness.add_argument("-v", "--verbose", action="store_true", help="print more detail")
-
-    def command(name: str, summary: str, run: Callable[[argparse.Namespace], int]) -> Parser:
+    for name, summary, run, arguments in _COMMANDS:
         sub = commands.add_parser(name, parents=[common], help=summary, description=summary)
         sub.set_defaults(run=run)
-        return sub
+        arguments(sub)
+    return parser
 
-    build_cmd = command("build", "Build the site into its output folder.", _build)
-    build_cmd.add_argument("--output", type=Path, metavar="DIR", help="write here, not SITE/output")
-    build_cmd.add_argument("--base-url", metavar="URL", help="publish under this URL this time")
-    build_cmd.add_argument("--drafts", action="store_true", help="include draft articles")
-    build_cmd.add_argument("--future", action="store_true", help="include future articles")
-    build_cmd.add_argument(
+
+def _build_arguments(sub: Parser) -> None:
+    sub.add_argument("--output", type=Path, metavar="DIR", help="write here, not SITE/output")
+    sub.add_argument("--base-url", metavar="URL", help="publish under this URL this time")
+    sub.add_argument("--drafts", action="store_true", help="include draft articles")
+    sub.add_argument("--future", action="store_true", help="include future articles")
+    sub.add_argument(
         "--profile", action="store_true", help="print where the time went, stage by stage"
     )
-    build_cmd.add_argument(
+    sub.add_argument(
         "--no-cache", action="store_true", help="read every article again, ignoring .digest-cache/"
     )
-    build_cmd.add_argument(
+    sub.add_argument(
         "--jobs", type=int, default=default_jobs(), metavar="N", help="processes (default: cores)"
     )
 
-    new_cmd = command("new", "Write a new draft article and print its path.", _new)
-    new_cmd.add_argument("title", help="the article's title")
-    new_cmd.add_argument("--tags", type=_names, default=(), metavar="A,B", help="its tags")
-    new_cmd.add_argument("--source", metavar="S", help="where the story came from: name or URL")
 
-    import_cmd = command(
-        "import", "Bring outside articles in: plain-text files, RSS or Atom.", _import
+def _new_arguments(sub: Parser) -> None:
+    sub.add_argument("title", help="the article's title")
+    sub.add_argument("--tags", type=_names, default=(), metavar="A,B", help="its tags")
+    sub.add_argument("--source", metavar="S", help="where the story came from: name or URL")
+
+
+def _import_arguments(sub: Parser) -> None:
+    sub.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files to import")
+    sub.add_argument("--tags", type=_names, default=(), metavar="A,B", help="add tags")
+    sub.add_argument("--date", metavar="DATE", help="date every article (ISO 8601)")
+    sub.add_argument("--draft", action="store_true", help="import as drafts")
+
+
+def _check_arguments(sub: Parser) -> None:
+    sub.add_argument("--strict", action="store_true", help="fail on warnings too")
+
+
+def _serve_arguments(sub: Parser) -> None:
+    sub.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    sub.add_argument("--bind", default="127.0.0.1", help="address (default: 127.0.0.1)")
+    sub.add_argument("--no-drafts", action="store_true", help="hide drafts")
+    sub.add_argument(
+        "--output", type=Path, metavar="DIR", help="build here (default: SITE/.digest-cache/serve)"
     )
-    import_cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files to import")
-    import_cmd.add_argument("--tags", type=_names, default=(), metavar="A,B", help="add tags")
-    import_cmd.add_argument("--date", metavar="DATE", help="date every article (ISO 8601)")
-    import_cmd.add_argument("--draft", action="store_true", help="import as drafts")
-
-    check_cmd = command("check", "Check the whole site without writing anything.", _check)
-    check_cmd.add_argument("--strict", action="store_true", help="fail on warnings too")
-
-    serve_cmd = command("serve", "Build, serve, rebuild on change and reload the browser.", _serve)
-    serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    serve_cmd.add_argument("--bind", default="127.0.0.1", help="address (default: 127.0.0.1)")
-    serve_cmd.add_argument("--no-drafts", action="store_true", help="hide drafts")
-    serve_cmd.add_argument(
-        "--output", type=Path, metavar="DIR", help="build here (default: a temporary folder)"
-    )
-    return parser
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -159,56 +161,6 @@ def _print_warnings(args: argparse.Namespace, warnings: Sequence[Problem]) -> No
     if not args.quiet:
         for warning in warnings:
             print(str(warning), file=sys.stderr)
-
-
-class ProgressBar:
-    """A one-line progress bar on stderr, drawn only on a terminal and at most 10 times a second."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        # Nothing in the first half second, so that short builds stay quiet.
-        self.drawn_at = time.monotonic()
-        self.visible = False
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if stage == "done":
-            if self.visible:
-                sys.stderr.write("\r\033[K")
-            return
-        if now - self.drawn_at < 0.1 or (not self.visible and now - self.drawn_at < 0.5):
-            return
-        self.drawn_at, self.visible = now, True
-        width = 30
-        filled = width * done // max(total, 1)
-        bar = "#" * filled + "." * (width - filled)
-        sys.stderr.write(f"\r[{bar}] {stage} {done}/{total}\033[K")
-        sys.stderr.flush()
-
-
-class StageClock:
-    """A progress report that also times each stage of the build, for --profile."""
-
-    def __init__(self, inner: Callable[[str, int, int], None]) -> None:
-        self.inner = inner
-        self.current, self.since = "starting", time.perf_counter()
-        self.seconds: dict[str, float] = {}
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if stage != self.current:
-            now = time.perf_counter()
-            self.seconds[self.current] = self.seconds.get(self.current, 0.0) + now - self.since
-            self.current, self.since = stage, now
-        self.inner(stage, done, total)
-
-    def report(self) -> str:
-        total = sum(self.seconds.values()) or 1.0
-        rows = [
-            f"  {name:<11} {s:7.2f} s  {100 * s / total:3.0f}%" for name, s in self.seconds.items()
-        ]
-        return "time by stage:\n" + "\n".join(rows)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -286,3 +238,29 @@ def _serve(args: argparse.Namespace) -> int:
     )
     serve(options)
     return EXIT_OK
+
+
+class _Command(NamedTuple):
+    name: str
+    summary: str
+    run: Callable[[argparse.Namespace], int]
+    arguments: Callable[[Parser], None]  # adds the command's own
+
+
+_COMMANDS = (
+    _Command("build", "Build the site into its output folder.", _build, _build_arguments),
+    _Command("new", "Write a new draft article and print its path.", _new, _new_arguments),
+    _Command(
+        "import",
+        "Bring outside articles in: plain-text files, RSS or Atom.",
+        _import,
+        _import_arguments,
+    ),
+    _Command("check", "Check the whole site without writing anything.", _check, _check_arguments),
+    _Command(
+        "serve",
+        "Build, serve, rebuild on change and reload the browser.",
+        _serve,
+        _serve_arguments,
+    ),
+)

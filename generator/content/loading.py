@@ -67,11 +67,7 @@ def read_content(
     if not root.is_dir():
         raise SiteError([Problem("content", None, f"no content/ folder in {site_dir}")])
     problems: list[Problem] = []
-    files = content_files(root, problems)
-    start = len(str(root)) + 1  # of each file's path below content/
-    below = [name[start:].replace(os.sep, "/") for name in files]
-    articles = [(n, f"content/{b}") for n, b in zip(files, below, strict=True) if _is_article(n)]
-    assets = tuple(b for n, b in zip(files, below, strict=True) if not _is_article(n))
+    articles, assets = _articles_and_assets(root, problems)
     reads: dict[str, Read] = {}
     todo = []
     for name, relative in articles:
@@ -100,3 +96,16 @@ def read_content(
 
 def _is_article(name: str) -> bool:
     return name.endswith(ARTICLE_SUFFIX)
+
+
+def _articles_and_assets(
+    root: Path, problems: list[Problem]
+) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
+    """The files under `root` (content/): each article's path, and its path from the
+    site's folder (`content/...`); and every other file's path below `root`."""
+    files = content_files(root, problems)
+    start = len(str(root)) + 1  # of each file's path below content/
+    below = [name[start:].replace(os.sep, "/") for name in files]
+    articles = [(n, f"content/{b}") for n, b in zip(files, below, strict=True) if _is_article(n)]
+    assets = tuple(b for n, b in zip(files, below, strict=True) if not _is_article(n))
+    return articles, assets

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import uuid
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from generator.content.dates import date_from_filename
 from generator.content.files import decode_article, read_article_bytes
-from generator.content.frontmatter import KNOWN_KEYS, FieldReader, split_front_matter
+from generator.content.frontmatter import KNOWN_KEYS, FieldReader, Source, split_front_matter
 from generator.content.markup.render import MarkdownRenderer, first_paragraph_text
 from generator.content.model import Article, FrozenMapping
 from generator.content.slugs import slugify, unique_by_slug
@@ -73,6 +74,22 @@ def markdown_renderer(base_path: str, safe: bool) -> MarkdownRenderer:
     return MarkdownRenderer(base_path, safe)
 
 
+class _Fields(NamedTuple):
+    """What an article's front matter says, each field read and checked."""
+
+    title: str
+    date: dt.datetime
+    updated: dt.datetime | None
+    tags: tuple[str, ...]
+    summary: str | None
+    source: Source | None
+    author: str | None
+    draft: bool
+    slug: str | None
+    id: str | None
+    aliases: tuple[str, ...]
+
+
 def parse_article(
     path: str, text: str, tz: ZoneInfo, urls: Urls, renderer: MarkdownRenderer
 ) -> tuple[Article | None, list[Problem]]:
@@ -80,62 +97,82 @@ def parse_article(
 
     Problems marked as warnings do not stop the build.
     """
+    split = _front_matter(path, text)
+    if isinstance(split, Problem):
+        return None, [split]
+    meta, lines, body = split
+    reader = FieldReader(path, meta, {k: v + 1 for k, v in lines.items()})
+    fields = _read_fields(reader, PurePosixPath(path).name, tz)
+    if fields is None:
+        return None, reader.problems
+    folder = PurePosixPath(path).parent.relative_to("content").as_posix()
+    body_html = renderer.render(printable(body), "" if folder == "." else folder)
+    article_id = fields.id or derived_id(path)
+    stem = PurePosixPath(path).stem
+    slug = fields.slug or slugify(fields.title) or slugify(stem) or article_id[:8]
+    article = Article(
+        path=path,
+        title=fields.title,
+        date=fields.date,
+        updated=fields.updated,
+        tags=unique_by_slug(fields.tags),
+        summary=fields.summary or first_paragraph_text(body_html),
+        id=article_id,
+        id_pinned=fields.id is not None,
+        source=fields.source,
+        author=fields.author,
+        draft=fields.draft,
+        slug=slug,
+        url=urls.article(fields.date.astimezone(tz), slug),
+        body_html=body_html,
+        words=len(body.split()),
+        aliases=fields.aliases,
+        extra=FrozenMapping({k: v for k, v in meta.items() if k not in KNOWN_KEYS}),
+    )
+    return article, [] if fields.id else [_unpinned_id(path, article_id)]
+
+
+def _front_matter(path: str, text: str) -> tuple[dict[str, Any], dict[str, int], str] | Problem:
+    """The front matter of `text` (the file at `path`), the line of each of its keys,
+    and the body; or what is wrong with it."""
     try:
         meta_text, body, _ = split_front_matter(text)
         meta, lines = load_mapping(meta_text)
     except YamlError as exc:
         line = exc.line + 1 if exc.line is not None else None  # +1 for the opening '---'
-        return None, [Problem(path, line, str(exc))]
+        return Problem(path, line, str(exc))
     except ValueError as exc:
-        return None, [Problem(path, 1, str(exc))]
-    reader = FieldReader(path, meta, {k: v + 1 for k, v in lines.items()})
-    name = PurePosixPath(path).name
+        return Problem(path, 1, str(exc))
+    return meta, lines, body
 
+
+def _read_fields(reader: FieldReader, name: str, tz: ZoneInfo) -> _Fields | None:
+    """The fields digest knows, from the front matter of the file called `name`; None
+    if any is wrong (the reader holds the problems) or a required one is missing."""
     title = reader.text("title", required=True)
     date = reader.date("date", tz) or date_from_filename(name, tz)
-    if date is None and meta.get("date") is None:
+    if date is None and reader.meta.get("date") is None:
         reader.error("date", "missing required field 'date' (or a YYYY-MM-DD- file name prefix)")
-    updated = reader.date("updated", tz) or reader.date("lastmod", tz)
-    tags = reader.tags("tags") + reader.tags("categories")
-    summary = reader.text("summary") or reader.text("description")
-    source = reader.source("source")
-    author = reader.text("author")
-    draft = reader.flag("draft")
-    slug = reader.slug("slug")
-    explicit_id = reader.text("id")
-    aliases = reader.aliases("aliases")
-    if reader.problems or title is None or date is None:
-        return None, reader.problems
-
-    folder = PurePosixPath(path).parent.relative_to("content").as_posix()
-    body_html = renderer.render(printable(body), "" if folder == "." else folder)
-    warnings: list[Problem] = []
-    article_id = explicit_id or derived_id(path)
-    if explicit_id is None:
-        warnings.append(
-            Problem(path, 1, f"no 'id'; using {article_id}, add 'id: {article_id}' to pin it", True)
-        )
-    slug = slug or slugify(title) or slugify(PurePosixPath(path).stem) or article_id[:8]
-    article = Article(
-        path=path,
-        title=title,
-        date=date,
-        updated=updated,
-        tags=unique_by_slug(tags),
-        summary=summary or first_paragraph_text(body_html),
-        id=article_id,
-        id_pinned=explicit_id is not None,
-        source=source,
-        author=author,
-        draft=draft,
-        slug=slug,
-        url=urls.article(date.astimezone(tz), slug),
-        body_html=body_html,
-        words=len(body.split()),
-        aliases=aliases,
-        extra=FrozenMapping({k: v for k, v in meta.items() if k not in KNOWN_KEYS}),
+    fields = (
+        reader.date("updated", tz) or reader.date("lastmod", tz),
+        tuple(reader.tags("tags") + reader.tags("categories")),
+        reader.text("summary") or reader.text("description"),
+        reader.source("source"),
+        reader.text("author"),
+        reader.flag("draft"),
+        reader.slug("slug"),
+        reader.text("id"),
+        reader.aliases("aliases"),
     )
-    return article, warnings
+    if reader.problems or title is None or date is None:
+        return None
+    return _Fields(title, date, *fields)
+
+
+def _unpinned_id(path: str, article_id: str) -> Problem:
+    """The warning for an article without an `id`, which gets `article_id`."""
+    message = f"no 'id'; using {article_id}, add 'id: {article_id}' to pin it"
+    return Problem(path, 1, message, True)
 
 
 def derived_id(path: str) -> str:

@@ -23,7 +23,7 @@ from generator.feeds.model import Feed, FeedFile, FeedItem
 from generator.outputs import Output
 from generator.pages.render import template_errors
 from generator.site.digests import Digest
-from generator.site.model import Site
+from generator.site.model import Site, Tag
 from generator.urls import output_file
 
 _LOCAL_LINK = re.compile(r'(\s(?:href|src)=")((?:/(?!/)|#)[^"]*)"')
@@ -74,46 +74,42 @@ def _xml_feed_maker() -> Callable[[Site, Feed, tuple[FeedItem, ...], str], bytes
 def site_feeds(site: Site) -> list[Feed]:
     """The site-wide feed, one per tag, and the digest feed, each with its newest items,
     in the formats the site makes."""
-    config, limit = site.config, site.config.feed_items
-
-    def formats(*kinds: str) -> tuple[str, ...]:
-        return tuple(kind for kind in kinds if config.makes(kind))
-
-    feeds = [
-        Feed(
-            config.title,
-            config.description or config.title,
-            "",
-            site.articles[:limit],
-            formats("rss", "atom", "json"),
-            "site feed",
-        )
-    ]
-    feeds += [
-        Feed(
-            f"{config.title}: {tag.name}",
-            f"Articles tagged {tag.name} on {config.title}",
-            tag.url,
-            tag.articles[:limit],
-            formats("rss", "atom"),
-            f"tag {tag.name!r}",
-        )
-        for tag in site.tags
-    ]
+    config = site.config
+    every = tuple(kind for kind in ("rss", "atom", "json") if config.makes(kind))
+    xml = tuple(kind for kind in every if kind != "json")
+    description = config.description or config.title
+    articles = site.articles[: config.feed_items]
+    feeds = [Feed(config.title, description, "", articles, every, "site feed")]
+    feeds += [_tag_feed(site, tag, xml) for tag in site.tags]
     if config.makes("digests"):
-        feeds.append(
-            Feed(
-                f"{config.title}: {config.digest_period} digest",
-                f"One item per {'day' if config.digest_period == 'daily' else 'week'} "
-                f"with all of its articles, from {config.title}",
-                site.urls.digests_index(),
-                site.digests[:limit],
-                formats("rss", "atom"),
-                "digest feed",
-                (DIGEST_TEMPLATE,),
-            )
-        )
+        feeds.append(_digest_feed(site, xml))
     return [feed for feed in feeds if feed.formats]
+
+
+def _tag_feed(site: Site, tag: Tag, formats: tuple[str, ...]) -> Feed:
+    title = site.config.title
+    return Feed(
+        f"{title}: {tag.name}",
+        f"Articles tagged {tag.name} on {title}",
+        tag.url,
+        tag.articles[: site.config.feed_items],
+        formats,
+        f"tag {tag.name!r}",
+    )
+
+
+def _digest_feed(site: Site, formats: tuple[str, ...]) -> Feed:
+    config = site.config
+    return Feed(
+        f"{config.title}: {config.digest_period} digest",
+        f"One item per {'day' if config.digest_period == 'daily' else 'week'} "
+        f"with all of its articles, from {config.title}",
+        site.urls.digests_index(),
+        site.digests[: config.feed_items],
+        formats,
+        "digest feed",
+        (DIGEST_TEMPLATE,),
+    )
 
 
 def feed_items(feed: Feed, site: Site, env: jinja2.Environment) -> tuple[FeedItem, ...]:

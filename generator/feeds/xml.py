@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
@@ -59,25 +60,32 @@ def xml_feed(site: Site, feed: Feed, items: tuple[FeedItem, ...], kind: str) -> 
         entry.updated(item.updated)
         for category in item.categories:
             entry.category(term=category)
-        if kind == "rss":
-            entry.guid(item.guid, permalink=False)
-            entry.description(item.summary)
-            if item.content_html is not None:
-                entry.content(item.content_html)  # beside a description: <content:encoded>
-            if item.author:
-                entry.dc.dc_creator(item.author)
-            if item.source is not None:
-                entry.source(url=item.source.url, title=item.source.name)
-        else:
-            entry.id(item.atom_id)
-            entry.summary(item.summary)
-            if item.content_html is not None:
-                entry.content(item.content_html, type="html")
-            if item.author:
-                entry.author({"name": item.author})
-            if item.source is not None:
-                entry.via.url = item.source.url
+        (_rss_entry if kind == "rss" else _atom_entry)(entry, item)
     data: bytes = (
         generator.rss_str(pretty=True) if kind == "rss" else generator.atom_str(pretty=True)
     )
     return data
+
+
+def _rss_entry(entry: FeedEntry, item: FeedItem) -> None:
+    """What RSS says of an item beyond what both kinds of feed say."""
+    entry.guid(item.guid, permalink=False)
+    entry.description(item.summary)
+    if item.content_html is not None:
+        entry.content(item.content_html)  # beside a description: <content:encoded>
+    if item.author:
+        entry.dc.dc_creator(item.author)
+    if item.source is not None:
+        entry.source(url=item.source.url, title=item.source.name)
+
+
+def _atom_entry(entry: FeedEntry, item: FeedItem) -> None:
+    """What Atom says of an entry beyond what both kinds of feed say."""
+    entry.id(item.atom_id)
+    entry.summary(item.summary)
+    if item.content_html is not None:
+        entry.content(item.content_html, type="html")
+    if item.author:
+        entry.author({"name": item.author})
+    if item.source is not None:
+        entry.via.url = item.source.url

@@ -154,11 +154,12 @@ def _write_edits(settings: Settings, last: Last, assembled: Assembled, edits: Ed
     """Write the outputs that show the edited articles, catching the spare up (see spare.py)."""
     assert last.record is not None
     previous = last.record.files
-    known = Known(KeyedOutputs(assembled.keys, previous), settings.jobs, settings.progress)
+    check = KeyedOutputs(assembled.keys, previous)
+    live = last.scan.strays
+    known = Known(check, edits.stale, live, settings.jobs, settings.progress)
     spare = spare_output(settings.site_dir, settings.out_dir)
     assembled.keys.read_templates(edits.outputs)
-    strays = last.scan.strays
-    return write_changes(settings.out_dir, edits.outputs, spare, known, edits.stale, strays)
+    return write_changes(settings.out_dir, edits.outputs, spare, known)
 
 
 def _write_whole(

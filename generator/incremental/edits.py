@@ -15,7 +15,7 @@ whose key changed.
 That skips listing and keying the thousands of other outputs of a big site
 (and checking that they fit together: they did last time), and the writer
 leaves their files as they are without looking at them one by one (see
-`write_changes` in write.py). Any other change goes through the whole site.
+`write_changes` in spare.py). Any other change goes through the whole site.
 """
 
 from __future__ import annotations
@@ -109,6 +109,8 @@ def text_edits(
     Output files changed since (by hand, or by a preview of `digest serve`),
     which `changed` lists, are made again too, if they are pages or feeds.
     `shown` gives what the last build found shows each article, if it did.
+    (Six parameters: the last build's record, this build's stamp and assembly,
+    and three looks at what is there now.)
     """
     content = assembled.content
     if (

@@ -43,15 +43,22 @@ from generator.write.write import Change, FreshStaging, WriteReport, write_site
 @dataclass(frozen=True)
 class Known:
     """What a write after edits goes by: this build's keys with the last build's record of
-    each file (`check`), and the write stage's ways of working."""
+    each file (`check`), the output files no longer as that record says (`stale`), a
+    look at the files and folders of the output folder the record does not list
+    (`live`; by default, one taken then), and the write stage's ways of working."""
 
     check: KeyedOutputs
+    stale: Set[str] = frozenset()
+    live: Callable[[], Strays] | None = None
     jobs: int = 1
     progress: Progress = no_progress
 
     @property
     def previous(self) -> Recorded:
         return self.check.previous
+
+    def strays(self, out_dir: Path) -> Strays:
+        return self.live() if self.live is not None else strays(out_dir, self.previous)
 
 
 class SpareStaging:
@@ -75,43 +82,30 @@ class SpareStaging:
 
 
 def write_changes(
-    out_dir: Path,
-    outputs: Sequence[Output],
-    spare: Path,
-    known: Known,
-    stale: Set[str] = frozenset(),
-    live: Callable[[], Strays] | None = None,
+    out_dir: Path, outputs: Sequence[Output], spare: Path, known: Known
 ) -> WriteReport:
     """`write_site` for a site whose other files are as `known.previous` recorded them.
-    (Six parameters: this build's outputs, where they go, and what the last build and
-    the scan of the output folder found.)
 
     For a build that changed only `outputs` (see edits.py). When the last
-    build left the spare as the site before it, with a note of how the two
-    differ, the spare is brought up to date from that note (and the live
-    hidden files), `outputs` are staged into it and it is swapped in: the
-    site's other files are not looked at one by one. Without that note, every
-    file is checked as `write_site` does. The report's keys are those of
-    `outputs` alone. Outputs in `stale` files, no longer as `previous` says,
-    are made and written whatever their keys. `live` finds the files and
-    folders of `out_dir` that `previous` does not list (by default, here).
+    build left the spare with a note of how it differs from the live site,
+    the spare is caught up from that note, `outputs` are staged into it and
+    it is swapped in: the site's other files are not looked at one by one.
+    Without that note, every file is checked as `write_site` does. The
+    report's keys are those of `outputs` alone. Outputs in stale files are
+    made and written whatever their keys.
     """
     difference = load_difference(spare)
-    if (
-        difference is None
-        or not spare.is_dir()
-        or not out_dir.is_dir()
-        or not same_device(spare, out_dir)
-    ):
+    if difference is None or not (spare.is_dir() and out_dir.is_dir()):
         return _write_every_file(out_dir, outputs, spare, known)
-    previous = known.previous
+    if not same_device(spare, out_dir):
+        return _write_every_file(out_dir, outputs, spare, known)
+    previous, stale = known.previous, known.stale
     known.progress("rendering", 0, len(outputs))
     keys = {output.file: known.check.key(output) for output in outputs}
-    unknown = (0, 0, "")
     made = [
         (output.file, output.make())
         for output in outputs
-        if output.file in stale or previous.get(output.file, unknown)[2] != keys[output.file]
+        if output.file in stale or previous.get(output.file, _UNKNOWN)[2] != keys[output.file]
     ]
     known.progress("writing", 0, 1)
     # A stale file may be a new file in the live folder alone: staged whatever it holds.
@@ -119,21 +113,32 @@ def write_changes(
     if not new:  # the same bytes: nothing to write
         return WriteReport(0, len(previous), 0, len(made), keys)
     forget_difference(spare)  # from here on, the spare is being changed
-    found = live() if live is not None else strays(out_dir, previous)
-    hidden = found.hidden_files
+    found = known.strays(out_dir)
+    if not _staged(spare, out_dir, difference, found, new):
+        return _write_every_file(out_dir, outputs, spare, known)
+    written, removed = [file for file, _ in new], found.unknown
+    swap(spare, out_dir)
+    save_difference(spare, Change(written, removed, found.hidden_files))
+    unchanged = len(previous) - len(written)
+    return WriteReport(len(written), unchanged, len(removed), len(made), keys, (*written, *removed))
+
+
+_UNKNOWN = (0, 0, "")  # the record of a file the last build did not write
+
+
+def _staged(
+    spare: Path, out_dir: Path, difference: Change, found: Strays, new: list[tuple[str, bytes]]
+) -> bool:
+    """Whether the spare could be caught up (see `_catch_up`) and the `new` files staged
+    into it; False if it is no longer what the note says."""
     try:
-        _catch_up(spare, out_dir, difference, hidden, found.hidden_folders)
+        _catch_up(spare, out_dir, difference, found.hidden_files, found.hidden_folders)
         for file, data in new:
             os.makedirs(os.path.dirname(f"{spare}/{file}"), exist_ok=True)
             replace_with_bytes(f"{spare}/{file}", data)
-    except OSError:  # a spare the note no longer describes: check every file
-        return _write_every_file(out_dir, outputs, spare, known)
-    written = [file for file, _ in new]
-    removed = found.unknown
-    swap(spare, out_dir)
-    save_difference(spare, Change(written, removed, hidden))
-    unchanged = len(previous) - len(written)
-    return WriteReport(len(written), unchanged, len(removed), len(made), keys, (*written, *removed))
+    except OSError:
+        return False
+    return True
 
 
 def _write_every_file(

@@ -82,27 +82,13 @@ def config_from_mapping(
     lines, origins = lines or {}, origins or {}
     known = {f.name: f for f in dataclasses.fields(SiteConfig)}
     problems: list[Problem] = []
-
-    def problem(key: str, message: str) -> None:
-        problems.append(Problem(origins.get(key, CONFIG_FILE), lines.get(key), message))
-
     values: dict[str, Any] = {}
     for key, value in data.items():
-        field = known.get(key)
-        if field is None:
-            problem(key, f"unknown key {key!r}; known keys: {', '.join(known)}")
-            continue
-        expected = {"tag_aliases": dict, "disable": list}.get(key, type(field.default))
-        if value is None:
-            continue
-        if type(value) is not expected:
-            problem(key, f"{key} must be {expected.__name__}, got {type(value).__name__}")
-            continue
-        message = _check_value(key, value)
+        message = _check_setting(key, value, known)
         if message:
-            problem(key, message)
-            continue
-        values[key] = value
+            problems.append(Problem(origins.get(key, CONFIG_FILE), lines.get(key), message))
+        elif value is not None:
+            values[key] = value
     if problems:
         raise SiteError(problems)
     if "base_url" in values:
@@ -112,6 +98,20 @@ def config_from_mapping(
     if "disable" in values:
         values["disable"] = tuple(sorted(set(values["disable"])))
     return SiteConfig(**values)
+
+
+def _check_setting(key: str, value: Any, known: dict[str, dataclasses.Field[Any]]) -> str | None:
+    """What is wrong with one setting of site.yaml, or None (a setting left empty is
+    left at its default)."""
+    field = known.get(key)
+    if field is None:
+        return f"unknown key {key!r}; known keys: {', '.join(known)}"
+    expected = {"tag_aliases": dict, "disable": list}.get(key, type(field.default))
+    if value is None:
+        return None
+    if type(value) is not expected:
+        return f"{key} must be {expected.__name__}, got {type(value).__name__}"
+    return _check_value(key, value)
 
 
 def _check_value(key: str, value: Any) -> str | None:

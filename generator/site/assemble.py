@@ -86,18 +86,7 @@ def assemble_again(
         indexes = kept
     else:
         _check_unique_ids(articles)
-        published = newest_first(chosen)
-        published = with_tag_aliases(published, config.tag_aliases)
-        published = with_tag_names(published, canonical_tag_names(published))
-        tags = index_tags(published, urls)
-        links = link_articles(published, {t.name: t.articles for t in tags})
-        indexes = KeptIndexes(
-            published=tuple(a.path for a in published),
-            retagged=_retagged(published, chosen),
-            tags=tuple((tag.name, tuple(a.path for a in tag.articles)) for tag in tags),
-            links=link_paths(links),
-            duplicates=tuple(possible_duplicates(published)),
-        )
+        published, tags, links, indexes = _index(chosen, config, urls)
     site = Site(
         config=config,
         urls=urls,
@@ -115,6 +104,26 @@ def assemble_again(
         warnings=indexes.duplicates,
     )
     return site, indexes
+
+
+def _index(
+    chosen: list[Article], config: SiteConfig, urls: Urls
+) -> tuple[tuple[Article, ...], tuple[Tag, ...], dict[str, ArticleLinks], KeptIndexes]:
+    """The `chosen` articles newest first and under their canonical tags, the tags,
+    each article's links to others, and all of it as paths, to be kept."""
+    published = newest_first(chosen)
+    published = with_tag_aliases(published, config.tag_aliases)
+    published = with_tag_names(published, canonical_tag_names(published))
+    tags = index_tags(published, urls)
+    links = link_articles(published, {t.name: t.articles for t in tags})
+    indexes = KeptIndexes(
+        published=tuple(a.path for a in published),
+        retagged=_retagged(published, chosen),
+        tags=tuple((tag.name, tuple(a.path for a in tag.articles)) for tag in tags),
+        links=link_paths(links),
+        duplicates=tuple(possible_duplicates(published)),
+    )
+    return published, tags, links, indexes
 
 
 def _retagged(published: Iterable[Article], own: Iterable[Article]) -> dict[str, tuple[str, ...]]:

@@ -27,7 +27,8 @@ class OutputCheck(Protocol):
 
 
 class MakeEvery:
-    """Every output made again: the pipeline's own check."""
+    """Every output made again: the pipeline's own check. It keys nothing (""), so a
+    report of a write with it has no keys."""
 
     def key(self, output: Output) -> str:
         return ""

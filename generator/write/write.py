@@ -42,7 +42,8 @@ class WriteReport:
     unchanged: int
     removed: int
     made: int  # outputs rendered (or read) because they could not be kept
-    keys: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)  # per file
+    # The check's key of each file; none if the check keys nothing (MakeEvery).
+    keys: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
     changed: tuple[str, ...] = field(default=(), repr=False, compare=False)  # written, removed
 
 
@@ -122,7 +123,7 @@ def write_site(
     finally:
         staging.finish(folder, change)
     made = sum(outcome != KEPT for _, (outcome, _) in results)
-    keys = {output.file: key for output, (_, key) in results}
+    keys = {output.file: key for output, (_, key) in results if key}
     unchanged = len(outputs) - len(written)
     return WriteReport(len(written), unchanged, len(removed), made, keys, (*written, *removed))
 
