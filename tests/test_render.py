@@ -168,7 +168,10 @@ def test_template_runtime_error_is_a_site_error(make_site: SiteMaker) -> None:
     (site / "layouts" / "404.html").write_text("{{ nowhere() }}\n")
     with pytest.raises(SiteError) as caught:
         render(site)
-    assert str(caught.value) == "layouts: template error: 'nowhere' is undefined"
+    where = site / "layouts" / "404.html"
+    assert (
+        str(caught.value) == f"{where}:1: template error: 'nowhere' is undefined (making 404.html)"
+    )
 
 
 def test_build_writes_the_rendered_site(make_site: SiteMaker, tmp_path: Path) -> None:

@@ -54,7 +54,7 @@ def feed_outputs(
 
 def render_feed(site: Site, env: jinja2.Environment, feed: Feed, kind: str) -> bytes:
     """One format of `feed`, checked by parsing it back; raise SiteError if it is broken."""
-    with template_errors():
+    with template_errors(output_file(site.urls.feed(feed.page, kind))):
         items = feed_items(feed, site, env)
     if kind == "json":
         data = json_feed(site, feed, items)

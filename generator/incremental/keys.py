@@ -38,7 +38,7 @@ from generator.site.archive import Month, SourcePage, Year
 from generator.site.digests import Digest, DigestGroup
 from generator.site.model import Tag
 from generator.site.related import ArticleLinks
-from generator.theme.environment import STATIC
+from generator.theme.environment import STATIC, THEME
 
 SHARED = frozenset({Article, Tag, Digest, DigestGroup, Month, Year, SourcePage, ArticleLinks})
 NAMED_ONLY = frozenset({Tag, SourcePage})  # may be keyed on their names alone (see page_key)
@@ -151,7 +151,7 @@ class OutputKeys:
                     used = getattr(node, "template", None)
                     if not isinstance(used, nodes.Const):
                         return False  # could be any template
-                    todo.append(used.value)
+                    todo.append(self.env.join_path(used.value, current))
             if not uses_are_named(tree, name):
                 return False
         return True
@@ -185,9 +185,9 @@ class OutputKeys:
             for used in meta.find_referenced_templates(tree) if tree is not None else ():
                 if used is None:
                     env = self.env
-                    names = env.list_templates(filter_func=lambda n: not n.startswith(f"{STATIC}/"))
+                    names = env.list_templates(filter_func=_is_template)
                     return {n: template_source(env, n) for n in names}
-                todo.append(used)
+                todo.append(self.env.join_path(used, current))
         return found
 
     def _part(self, value: object) -> bytes:
@@ -232,6 +232,11 @@ def _named_part(value: object) -> bytes:
     """A tag or source as a key takes it in when its templates only name it."""
     named = [str(getattr(value, field)).encode() for field in sorted(NAMED_FIELDS)]
     return _digest(*named, b"%d" % len(cast(Tag, value).articles))
+
+
+def _is_template(name: str) -> bool:
+    """Whether `name`, a file of the templates' folders, is a template (not a static file)."""
+    return not name.removeprefix(f"{THEME}/").startswith(f"{STATIC}/")
 
 
 def template_source(env: jinja2.Environment, name: str) -> str:

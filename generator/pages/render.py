@@ -41,18 +41,41 @@ def job_outputs(jobs: Sequence[PageJob], site: Site, env: jinja2.Environment) ->
 
 
 def render_page(env: jinja2.Environment, config: SiteConfig, job: PageJob) -> bytes:
-    with template_errors():
+    with template_errors(output_file(job.url)):
         template = env.get_template(job.template)
         return template.render(site=config, url=job.url, **job.context).encode("utf-8")
 
 
 @contextmanager
-def template_errors() -> Iterator[None]:
-    """Report a broken template as a SiteError naming its file and line."""
+def template_errors(making: str = "") -> Iterator[None]:
+    """Report a broken template, or one that fails while it makes the output file
+    `making`, as a SiteError naming the template's file and line."""
     try:
         yield
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or exc.name or "layouts"
         raise SiteError([Problem(where, exc.lineno, exc.message or "")]) from None
-    except jinja2.TemplateError as exc:
-        raise SiteError([Problem("layouts", None, f"template error: {exc}")]) from exc
+    except SiteError:
+        raise
+    except Exception as exc:
+        frame = _template_frame(exc)
+        if frame is None and not isinstance(exc, jinja2.TemplateError):
+            raise  # not in a template: digest's own
+        where, line = frame or ("layouts", None)
+        message = (
+            str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+        )
+        during = f" (making {making})" if making else ""
+        raise SiteError([Problem(where, line, f"template error: {message}{during}")]) from exc
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int] | None:
+    """The file and line of the innermost template code that `exc` went through:
+    Jinja puts a frame of the template's own file and line in its traceback."""
+    found = None
+    trace = exc.__traceback__
+    while trace is not None:
+        if "__jinja_exception__" in trace.tb_frame.f_globals:
+            found = (trace.tb_frame.f_code.co_filename, trace.tb_lineno)
+        trace = trace.tb_next
+    return found

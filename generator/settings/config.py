@@ -39,6 +39,7 @@ class SiteConfig:
     digest_period: str = "daily"
     tag_aliases: tuple[tuple[str, str], ...] = ()
     unsafe_html: bool = False
+    strict_templates: bool = False
     max_article_bytes: int = 5_000_000
     new_article_path: str = "{year}/{month}/{slug}.md"
     disable: tuple[str, ...] = ()  # of OPTIONAL_KINDS

@@ -2,7 +2,11 @@
 
 A site's own `layouts/` comes first, file by file; anything it lacks comes
 from the default theme shipped inside the package, so a site folder with no
-`layouts/` at all still builds.
+`layouts/` at all still builds. The theme's templates are also there under
+`theme/` (`{% extends "theme/base.html" %}`), and a site's template that
+extends, includes or imports its own name gets the theme's: a
+`layouts/base.html` that starts `{% extends "base.html" %}` changes the
+blocks it names and keeps the rest of the theme's page.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from generator.theme.metadata import json_ld, news_article
 from generator.urls import Urls
 
 STATIC = "static"
+THEME = "theme"  # the prefix of the theme's own templates
 
 
 def default_theme_dir() -> Path:
@@ -38,6 +43,11 @@ class Theme:
     template_dirs: tuple[Path, ...]
 
     @property
+    def theme_dir(self) -> Path:
+        """The default theme's folder: always the last."""
+        return self.template_dirs[-1]
+
+    @property
     def static_dirs(self) -> tuple[Path, ...]:
         return tuple(d / STATIC for d in reversed(self.template_dirs) if (d / STATIC).is_dir())
 
@@ -49,6 +59,13 @@ def locate_theme(site_dir: Path) -> Theme:
     if not dirs or own.resolve() != default.resolve():
         dirs.append(default)
     return Theme(tuple(dirs))
+
+
+class ThemedEnvironment(jinja2.Environment):
+    """An environment where a template that names itself means the theme's."""
+
+    def join_path(self, template: str, parent: str) -> str:
+        return f"{THEME}/{template}" if template == parent else template
 
 
 class SnapshotLoader(jinja2.BaseLoader):
@@ -88,9 +105,12 @@ def make_environment(
     """A Jinja2 environment with autoescaping and the site's helpers; templates are
     kept compiled in `compiled`, if given (see incremental/templates.py)."""
     tz = config.tz
-    env = jinja2.Environment(
-        loader=SnapshotLoader(jinja2.FileSystemLoader([str(d) for d in theme.template_dirs])),
+    site_first = jinja2.FileSystemLoader([str(d) for d in theme.template_dirs])
+    theme_only = jinja2.PrefixLoader({THEME: jinja2.FileSystemLoader(str(theme.theme_dir))})
+    env = ThemedEnvironment(
+        loader=SnapshotLoader(jinja2.ChoiceLoader([site_first, theme_only])),
         bytecode_cache=compiled,
+        undefined=jinja2.StrictUndefined if config.strict_templates else jinja2.Undefined,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
