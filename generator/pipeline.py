@@ -24,6 +24,7 @@ import jinja2
 
 from generator.content.loading import ArticleCache, read_content
 from generator.content.model import LoadedContent
+from generator.content.text import plural
 from generator.errors import Problem, SiteError
 from generator.parallel import default_jobs
 from generator.plan import Plan, plan_outputs
@@ -83,8 +84,9 @@ class BuildResult:
         """The one line a build prints."""
         report = self.report
         return (
-            f"built {self.articles} articles: {self.pages} pages, {self.feeds} feeds, "
-            f"{self.assets} files in {self.seconds:.2f}s; {len(self.warnings)} warnings "
+            f"built {plural(self.articles, 'article')}: {plural(self.pages, 'page')}, "
+            f"{plural(self.feeds, 'feed')}, {plural(self.assets, 'file')} in "
+            f"{self.seconds:.2f}s; {plural(len(self.warnings), 'warning')} "
             f"({report.made} rendered, {report.written} written, {report.unchanged} unchanged, "
             f"{report.removed} removed)"
         )

@@ -17,11 +17,19 @@ from pathlib import Path
 from typing import NamedTuple, NoReturn
 
 from generator import __version__
+from generator.commands.arguments import (
+    build_arguments,
+    check_arguments,
+    import_arguments,
+    new_arguments,
+    serve_arguments,
+)
 from generator.commands.terminal import ProgressBar, StageClock
 from generator.content.dates import parse_date
+from generator.content.text import plural
 from generator.errors import Problem, SiteError
 from generator.incremental.build import build
-from generator.parallel import collector_paused, default_jobs
+from generator.parallel import collector_paused
 from generator.pipeline import BuildOptions
 from generator.settings.config import load_config
 
@@ -65,9 +73,7 @@ def main(argv: Sequence[str] | None = None, exiting: bool = False) -> int:
             print(f"{'' if problem.warning else 'error: '}{problem}", file=sys.stderr)
         count = sum(not problem.warning for problem in exc.problems)
         unchanged = "; output unchanged" if args.command == "build" else ""
-        print(
-            f"{args.command} failed: {count} error{'s' * (count != 1)}{unchanged}", file=sys.stderr
-        )
+        print(f"{args.command} failed: {plural(count, 'error')}{unchanged}", file=sys.stderr)
         return EXIT_CONTENT
     except OSError as exc:  # the file system, not the site and not a bug
         print(f"error: {exc}", file=sys.stderr)
@@ -89,7 +95,9 @@ def main(argv: Sequence[str] | None = None, exiting: bool = False) -> int:
 def _parser() -> argparse.ArgumentParser:
     """The command line: the options every command takes, and each command's own."""
     parser = argparse.ArgumentParser(
-        prog="digest", description="Build a static news-digest site from Markdown articles."
+        prog="digest",
+        description="Build a static news-digest site from Markdown articles.",
+        allow_abbrev=False,  # `--dra` is not `--drafts`: a typo is an error
     )
     parser.add_argument("--version", action="version", version=f"digest {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -105,56 +113,12 @@ def _parser() -> argparse.ArgumentParser:
     loudness.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     loudness.add_argument("-v", "--verbose", action="store_true", help="print more detail")
     for name, summary, run, arguments in _COMMANDS:
-        sub = commands.add_parser(name, parents=[common], help=summary, description=summary)
+        sub = commands.add_parser(
+            name, parents=[common], help=summary, description=summary, allow_abbrev=False
+        )
         sub.set_defaults(run=run)
         arguments(sub)
     return parser
-
-
-def _build_arguments(sub: Parser) -> None:
-    sub.add_argument("--output", type=Path, metavar="DIR", help="write here, not SITE/output")
-    sub.add_argument("--base-url", metavar="URL", help="publish under this URL this time")
-    sub.add_argument("--drafts", action="store_true", help="include draft articles")
-    sub.add_argument("--future", action="store_true", help="include future articles")
-    sub.add_argument(
-        "--profile", action="store_true", help="print where the time went, stage by stage"
-    )
-    sub.add_argument(
-        "--no-cache", action="store_true", help="read every article again, ignoring .digest-cache/"
-    )
-    sub.add_argument(
-        "--jobs", type=int, default=default_jobs(), metavar="N", help="processes (default: cores)"
-    )
-
-
-def _new_arguments(sub: Parser) -> None:
-    sub.add_argument("title", help="the article's title")
-    sub.add_argument("--tags", type=_names, default=(), metavar="A,B", help="its tags")
-    sub.add_argument("--source", metavar="S", help="where the story came from: name or URL")
-
-
-def _import_arguments(sub: Parser) -> None:
-    sub.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files to import")
-    sub.add_argument("--tags", type=_names, default=(), metavar="A,B", help="add tags")
-    sub.add_argument("--date", metavar="DATE", help="date every article (ISO 8601)")
-    sub.add_argument("--draft", action="store_true", help="import as drafts")
-
-
-def _check_arguments(sub: Parser) -> None:
-    sub.add_argument("--strict", action="store_true", help="fail on warnings too")
-
-
-def _serve_arguments(sub: Parser) -> None:
-    sub.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    sub.add_argument("--bind", default="127.0.0.1", help="address (default: 127.0.0.1)")
-    sub.add_argument("--no-drafts", action="store_true", help="hide drafts")
-    sub.add_argument(
-        "--output", type=Path, metavar="DIR", help="build here (default: SITE/.digest-cache/serve)"
-    )
-
-
-def _names(text: str) -> tuple[str, ...]:
-    return tuple(name.strip() for name in text.split(",") if name.strip())
 
 
 def _print_warnings(args: argparse.Namespace, warnings: Sequence[Problem]) -> None:
@@ -171,7 +135,7 @@ def _build(args: argparse.Namespace) -> int:
         base_url=args.base_url,
         drafts=args.drafts,
         future=args.future,
-        jobs=max(1, args.jobs),
+        jobs=args.jobs,
         cache=not args.no_cache,
         progress=clock,
     )
@@ -219,10 +183,16 @@ def _check(args: argparse.Namespace) -> int:
     from generator.commands.check import check_site
 
     warnings = check_site(args.site)
-    _print_warnings(args, warnings)
-    if not args.quiet:
-        print(f"check passed: {len(warnings)} warning{'s' * (len(warnings) != 1)}")
-    return EXIT_CONTENT if args.strict and warnings else EXIT_OK
+    for warning in warnings:  # what check is run for: printed even with --quiet
+        print(str(warning), file=sys.stderr)
+    failed = args.strict and bool(warnings)
+    if not args.quiet or failed:
+        outcome = "failed (--strict)" if failed else "passed"
+        print(
+            f"check {outcome}: {plural(len(warnings), 'warning')}",
+            file=sys.stderr if failed else sys.stdout,
+        )
+    return EXIT_CONTENT if failed else EXIT_OK
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -248,19 +218,19 @@ class _Command(NamedTuple):
 
 
 _COMMANDS = (
-    _Command("build", "Build the site into its output folder.", _build, _build_arguments),
-    _Command("new", "Write a new draft article and print its path.", _new, _new_arguments),
+    _Command("build", "Build the site into its output folder.", _build, build_arguments),
+    _Command("new", "Write a new draft article and print its path.", _new, new_arguments),
     _Command(
         "import",
         "Bring outside articles in: plain-text files, RSS or Atom.",
         _import,
-        _import_arguments,
+        import_arguments,
     ),
-    _Command("check", "Check the whole site without writing anything.", _check, _check_arguments),
+    _Command("check", "Check the whole site without writing anything.", _check, check_arguments),
     _Command(
         "serve",
         "Build, serve, rebuild on change and reload the browser.",
         _serve,
-        _serve_arguments,
+        serve_arguments,
     ),
 )

@@ -26,3 +26,8 @@ def printable(text: str) -> str:
     ):
         return text
     return _FORBIDDEN.sub("", text)
+
+
+def plural(count: int, noun: str) -> str:
+    """`count` and `noun`, in the plural unless it is one: "1 article", "2 articles"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -17,6 +17,7 @@ from urllib.parse import quote, urlsplit
 import jinja2
 
 from generator.content.model import Article
+from generator.content.text import plural
 from generator.feeds.check import check_feed
 from generator.feeds.jsonfeed import json_feed
 from generator.feeds.model import Feed, FeedFile, FeedItem
@@ -152,7 +153,7 @@ def digest_item(digest: Digest, site: Site, template: jinja2.Template) -> FeedIt
         link=link,
         published=max(a.date for a in digest.articles),
         updated=digest.updated,
-        summary=f"{count} article{'s' * (count != 1)}: {headlines}",
+        summary=f"{plural(count, 'article')}: {headlines}",
         content_html=absolute_links(html, link),
         categories=tuple(g.tag for g in digest.groups if g.tag),
     )

@@ -24,14 +24,14 @@ SCRIPT = "/__digest/reload.js"
 # A page reloads after a build that changed it, or a file it may use (a style
 # sheet, a script, an image, the 404 page), or when it shows a build error.
 RELOAD_JS = """(() => {
-  const base = %s;
+  const base = %(base)s;
   const pageOnly = /\\.(html|xml|json|txt)$/;
   const here = () => {
     const path = decodeURIComponent(location.pathname).slice(base.length);
     return path === "" || path.endsWith("/") ? path + "index.html" : path;
   };
   let seen = null;
-  const events = new EventSource("/__digest/events");
+  const events = new EventSource(%(events)s);
   events.addEventListener("hello", (e) => {
     if (seen !== null && seen !== e.data) location.reload();
     seen = e.data;
@@ -61,7 +61,7 @@ RELOAD_JS = """(() => {
 
 def reload_script(base_path: str) -> bytes:
     """The script added to served pages, for a site served under `base_path`."""
-    return (RELOAD_JS % json.dumps(base_path)).encode()
+    return (RELOAD_JS % {"base": json.dumps(base_path), "events": json.dumps(EVENTS)}).encode()
 
 
 def request_handler(
@@ -92,11 +92,21 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, directory=str(self.out_dir), **kwargs)
 
+    timeout = 60  # seconds a connection may wait for a request, or be slow to take a reply
+    head_only = False  # answering HEAD: the status and headers of GET, without the body
+
     def log_message(self, format: str, *args: Any) -> None:
         pass  # keep the terminal for build output
 
+    def do_HEAD(self) -> None:
+        self.head_only = True
+        self.do_GET()
+
     def do_GET(self) -> None:
         path = urlsplit(self.path).path
+        if path == EVENTS and self.head_only:
+            self._send(200, "text/event-stream", b"")
+            return
         if path == EVENTS:
             self._events()
         elif path == SCRIPT:
@@ -119,10 +129,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
                 return
             target = target / "index.html"
         inside = target.resolve().is_relative_to(out_dir.resolve())
+        error = self.state.error  # once: a build may change it meanwhile
         if inside and target.is_file():
             self._send(200, self.guess_type(str(target)), target.read_bytes())
-        elif self.state.error is not None:
-            self._send(500, "text/html", _error_page(self.state.error))
+        elif error is not None:
+            self._send(500, "text/html", _error_page(error))
         elif (out_dir / "404.html").is_file():
             self._send(404, "text/html", (out_dir / "404.html").read_bytes())
         else:
@@ -138,7 +149,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        self.wfile.write(body)
+        if not self.head_only:
+            self.wfile.write(body)
 
     def _events(self) -> None:
         state = self.state
@@ -162,7 +174,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
                     self._event("reload", json.dumps({"version": version, "files": files}))
                 else:
                     self._event("build-error", json.dumps(error))
-        except (BrokenPipeError, ConnectionResetError):
+        except OSError:  # the page went away, or stopped reading
             return
 
     def _event(self, name: str, data: str) -> None:

@@ -16,9 +16,11 @@ state.py and the watching of the site's files in watch.py.
 
 from __future__ import annotations
 
+import errno
 import http.server
 import queue
 import signal
+import socket
 import sys
 import threading
 from collections.abc import Sequence
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
+from generator.errors import Problem, SiteError
 from generator.incremental.store import serve_output
 from generator.pipeline import BuildOptions
 from generator.serve.builder import Builder, Outcome
@@ -56,8 +59,7 @@ def serve(options: ServeOptions) -> None:
     builder = Builder()  # before any thread starts
     state = BuildState()
     handler = request_handler(out_dir, base_path, state)
-    server = http.server.ThreadingHTTPServer((options.bind, options.port), handler)
-    server.daemon_threads = True
+    server = _listen(options.bind, options.port, handler)
     host, port = str(server.server_address[0]), int(server.server_address[1])
     local = BuildOptions(
         site_dir=site_dir,
@@ -84,6 +86,29 @@ def serve(options: ServeOptions) -> None:
         observer.stop()
         server.server_close()
         builder.close()
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True  # a connection left open does not keep digest running
+    request_queue_size = 128  # connections waiting to be taken, beyond the default 5
+
+
+def _listen(bind: str, port: int, handler: type[http.server.BaseHTTPRequestHandler]) -> _Server:
+    """A server listening on `bind`:`port`; a SiteError saying why it cannot."""
+    try:
+        return _Server((bind, port), handler)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            message = f"port {port} of {bind} is in use; stop what uses it or give another --port"
+        elif exc.errno == errno.EADDRNOTAVAIL:
+            message = f"{bind} is not an address of this machine; give another --bind"
+        elif isinstance(exc, socket.gaierror):
+            message = f"--bind {bind}: no such address ({exc.strerror})"
+        elif exc.errno == errno.EACCES:
+            message = f"not allowed to listen on port {port}; give one above 1023 with --port"
+        else:
+            message = f"cannot listen on {bind}:{port}: {exc.strerror or exc}"
+        raise SiteError([Problem("command line", None, message)]) from None
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
