@@ -34,6 +34,8 @@ def make_article(
         title=title or name.title(),
         date=date,
         updated=None,
+        publish_date=None,
+        expiry_date=None,
         tags=tags,
         summary=f"Summary of {name}.",
         id=f"id-{name}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -72,13 +73,17 @@ def test_split_front_matter(text: str, expected: tuple[str, str, int]) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("title: X\n", "no front matter: the file must start with a line '---'"),
-        ("\n---\ntitle: X\n---\n", "no front matter: the file must start with a line '---'"),
+        ("title: X\n", "no front matter: the file must start with a line '---' (or '+++')"),
+        (
+            "\n---\ntitle: X\n---\n",
+            "no front matter: the file must start with a line '---' (or '+++')",
+        ),
         ("---\ntitle: X\nBody\n", "front matter is not closed by a line '---'"),
+        ("+++\ntitle = 'X'\n---\n", "front matter is not closed by a line '+++'"),
     ],
 )
 def test_split_front_matter_refuses(text: str, message: str) -> None:
-    with pytest.raises(ValueError, match=f"^{message}$"):
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         split_front_matter(text)
     assert problems(text) == [f"{PATH}:1: {message}"]
 

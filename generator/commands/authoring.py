@@ -15,12 +15,11 @@ from typing import Any
 
 import yaml
 
-from generator.content.frontmatter import split_front_matter
+from generator.content.frontmatter import load_front_matter
 from generator.content.slugs import slugify
 from generator.errors import Problem, SiteError
 from generator.pipeline import build_time
 from generator.settings.config import SiteConfig, load_config
-from generator.settings.yamlfile import load_mapping
 
 
 class _Dumper(yaml.SafeDumper):
@@ -85,7 +84,7 @@ def existing_ids(site_dir: Path) -> dict[str, Path]:
     ids = {}
     for path in sorted((site_dir / "content").rglob("*.md")):
         try:
-            meta, _ = load_mapping(split_front_matter(path.read_text(encoding="utf-8"))[0])
+            meta, _, _ = load_front_matter(path.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError):
             continue  # a broken file is for `digest check` to report
         if isinstance(meta.get("id"), str | int):

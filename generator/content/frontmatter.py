@@ -7,20 +7,29 @@ of its key, so that one run reports every mistake of a file.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from generator.content.dates import parse_date
-from generator.content.slugs import slugify
+from generator.content.slugs import slugify, unique_by_slug
 from generator.content.text import printable
 from generator.errors import Problem
+from generator.settings.tomlfile import load_toml
+from generator.settings.yamlfile import load_mapping
 
-_FENCE = re.compile(r"---[ \t]*\r?\n")
-_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+_FENCES = {"---": "yaml", "+++": "toml"}  # YAML as Jekyll and Hugo write it; TOML as Hugo does
+_OPENING = re.compile(r"(---|\+\+\+)[ \t]*\r?\n")
+_CLOSING = {
+    "---": re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE),
+    "+++": re.compile(r"^\+\+\+[ \t]*\r?$", re.MULTILINE),
+}
 _NOT_IN_SLUG = ("/", "\\", "%", "\0")
+# Each field digest reads, with the other names other generators give it.
 KNOWN_KEYS = frozenset(
     {
         "title",
@@ -32,13 +41,21 @@ KNOWN_KEYS = frozenset(
         "id",
         "source",
         "author",
+        "authors",  # Hugo: a list of names
         "updated",
         "lastmod",
         "draft",
+        "published",  # Jekyll: false is a draft
+        "publishDate",  # Hugo: not published before then
+        "publishdate",
+        "pubdate",
+        "expiryDate",  # Hugo: not published from then on
+        "expirydate",
         "slug",
         "aliases",
     }
 )
+_BY_FOLDED_NAME = {key.casefold(): key for key in KNOWN_KEYS}
 
 
 @dataclass(frozen=True)
@@ -52,19 +69,42 @@ class Source:
 def split_front_matter(text: str) -> tuple[str, str, int]:
     """Split a file into (front matter, body, line number where the body starts).
 
-    Raises ValueError when the file does not open with a `---` fenced block.
+    Raises ValueError when the file does not open with a `---` (YAML) or `+++`
+    (TOML) fenced block.
     """
     text = text.removeprefix("\ufeff")
-    opening = _FENCE.match(text)
+    opening = _OPENING.match(text)
     if opening is None:
-        raise ValueError("no front matter: the file must start with a line '---'")
-    closing = _CLOSE.search(text, opening.end())
+        raise ValueError("no front matter: the file must start with a line '---' (or '+++')")
+    closing = _CLOSING[opening[1]].search(text, opening.end())
     if closing is None:
-        raise ValueError("front matter is not closed by a line '---'")
+        raise ValueError(f"front matter is not closed by a line '{opening[1]}'")
     meta = text[opening.end() : closing.start()]
     body = text[closing.end() :].lstrip("\r\n")
     body_line = text.count("\n", 0, len(text) - len(body)) + 1
     return meta, body, body_line
+
+
+def load_front_matter(text: str) -> tuple[dict[str, Any], dict[str, int], str]:
+    """The front matter of the article `text`, the line of each of its keys within
+    the front matter, and the body. Raises YamlError or TomlError for a front
+    matter that does not parse, ValueError for a file without one."""
+    meta_text, body, _ = split_front_matter(text)
+    if text.removeprefix("\ufeff").startswith("+++"):
+        meta, lines = load_toml(meta_text)
+    else:
+        meta, lines = load_mapping(meta_text)
+    return meta, lines, body
+
+
+def misspelt_key(key: str) -> str | None:
+    """The known field `key` looks like a misspelling of (`titel`, `Title`), or None."""
+    if key in KNOWN_KEYS:
+        return None
+    if key.casefold() in _BY_FOLDED_NAME:
+        return _BY_FOLDED_NAME[key.casefold()]
+    close = difflib.get_close_matches(key, sorted(KNOWN_KEYS), n=1, cutoff=0.8)
+    return close[0] if close else None
 
 
 class FieldReader:
@@ -75,9 +115,18 @@ class FieldReader:
         self.meta = meta
         self.lines = lines
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
 
     def error(self, key: str, message: str) -> None:
         self.problems.append(Problem(self.path, self.lines.get(key, 1), message))
+
+    def warn(self, key: str, message: str) -> None:
+        self.warnings.append(Problem(self.path, self.lines.get(key, 1), message, True))
+
+    def first(self, *keys: str) -> str:
+        """The first of `keys` the front matter has (else the first of them): the name
+        it gives a field that has several."""
+        return next((key for key in keys if key in self.meta), keys[0])
 
     def text(self, key: str, required: bool = False) -> str | None:
         value = self.meta.get(key)
@@ -103,29 +152,48 @@ class FieldReader:
             self.error(key, f"{key}: {exc}")
             return None
 
-    def flag(self, key: str) -> bool:
-        value = self.meta.get(key, False)
+    def flag(self, key: str, default: bool = False) -> bool:
+        value = self.meta.get(key, default)
         if not isinstance(value, bool):
             self.error(key, f"{key} must be true or false, got {value!r}")
             return False
         return value
 
-    def tags(self, key: str) -> list[str]:
+    def tags(self, key: str, spaced: bool = False) -> list[str]:
+        """The names of a list, or of a comma-separated string; with `spaced`, a string
+        without a comma is names separated by spaces, as Jekyll's `categories`."""
         value = self.meta.get(key)
         if value is None:
             return []
         if isinstance(value, str):
-            value = value.split(",")
+            value = value.split() if spaced and "," not in value else value.split(",")
         if not isinstance(value, list) or not all(
             isinstance(v, str | int | float) and not isinstance(v, bool) for v in value
         ):
             self.error(key, f"{key} must be a list of names or a comma-separated string")
             return []
-        names = [" ".join(printable(str(v)).split()) for v in value]
+        # NFC: a name typed with a combining accent is the same tag as one typed without
+        names = [unicodedata.normalize("NFC", " ".join(printable(str(v)).split())) for v in value]
         for name in names:
             if name and not slugify(name):
                 self.error(key, f"tag {name!r} has no letters or digits to make a URL from")
         return [name for name in names if name]
+
+    def tag_set(self, *keys: str) -> tuple[str, ...]:
+        """The tags of `keys` together, once each; two that are different names but
+        make the same URL are an error, as they are across articles."""
+        names = [name for key in keys for name in self.tags(key, spaced=key == "categories")]
+        by_slug: dict[str, list[str]] = {}
+        for name in names:
+            spellings = by_slug.setdefault(slugify(name), [])
+            if name.casefold() not in (known.casefold() for known in spellings):
+                spellings.append(name)
+        for slug, spellings in by_slug.items():
+            if len(spellings) > 1:
+                both = " and ".join(repr(name) for name in spellings)
+                message = f"tags {both} make the same URL (tags/{slug}/); keep one of them"
+                self.error(self.first(*keys), message)
+        return unique_by_slug(names)
 
     def slug(self, key: str) -> str | None:
         raw = self.meta.get(key)
@@ -162,6 +230,14 @@ class FieldReader:
             else:
                 urls.append(url if url.endswith("/") or "." in parts[-1] else url + "/")
         return tuple(urls)
+
+    def names(self, key: str) -> str | None:
+        """A list of names (Hugo's `authors`) as one text: "A, B"; or a single name."""
+        value = self.meta.get(key)
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            names = [" ".join(printable(v).split()) for v in value]
+            return ", ".join(name for name in names if name) or None
+        return self.text(key)
 
     def source(self, key: str) -> Source | None:
         value = self.meta.get(key)

@@ -43,6 +43,8 @@ class Article:
     title: str
     date: dt.datetime
     updated: dt.datetime | None
+    publish_date: dt.datetime | None  # not published before then, if set
+    expiry_date: dt.datetime | None  # not published from then on, if set
     tags: tuple[str, ...]
     summary: str
     id: str
@@ -56,6 +58,11 @@ class Article:
     words: int
     aliases: tuple[str, ...]
     extra: Mapping[str, Any]
+
+    @property
+    def goes_live(self) -> dt.datetime:
+        """When the article is first published: its date, or a later publish date."""
+        return max(self.date, self.publish_date or self.date)
 
     @property
     def is_uuid(self) -> bool:

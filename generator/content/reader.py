@@ -12,14 +12,21 @@ from zoneinfo import ZoneInfo
 
 from generator.content.dates import date_from_filename
 from generator.content.files import decode_article, read_article_bytes
-from generator.content.frontmatter import KNOWN_KEYS, FieldReader, Source, split_front_matter
+from generator.content.frontmatter import (
+    KNOWN_KEYS,
+    FieldReader,
+    Source,
+    load_front_matter,
+    misspelt_key,
+)
 from generator.content.markup.render import MarkdownRenderer, first_paragraph_text
 from generator.content.model import Article, FrozenMapping
-from generator.content.slugs import slugify, unique_by_slug
+from generator.content.slugs import slugify
 from generator.content.text import printable
 from generator.errors import Problem
 from generator.settings.config import SiteConfig
-from generator.settings.yamlfile import YamlError, load_mapping
+from generator.settings.tomlfile import TomlError
+from generator.settings.yamlfile import YamlError
 from generator.urls import Urls
 
 _ID_NAMESPACE = uuid.UUID("6f1c1f2e-6d1a-4d55-9a0e-3c1f0d9b7a10")
@@ -80,6 +87,8 @@ class _Fields(NamedTuple):
     title: str
     date: dt.datetime
     updated: dt.datetime | None
+    publish_date: dt.datetime | None
+    expiry_date: dt.datetime | None
     tags: tuple[str, ...]
     summary: str | None
     source: Source | None
@@ -115,7 +124,9 @@ def parse_article(
         title=fields.title,
         date=fields.date,
         updated=fields.updated,
-        tags=unique_by_slug(fields.tags),
+        publish_date=fields.publish_date,
+        expiry_date=fields.expiry_date,
+        tags=fields.tags,
         summary=fields.summary or first_paragraph_text(body_html),
         id=article_id,
         id_pinned=fields.id is not None,
@@ -129,41 +140,46 @@ def parse_article(
         aliases=fields.aliases,
         extra=FrozenMapping({k: v for k, v in meta.items() if k not in KNOWN_KEYS}),
     )
-    return article, [] if fields.id else [_unpinned_id(path, article_id)]
+    return article, reader.warnings + ([] if fields.id else [_unpinned_id(path, article_id)])
 
 
 def _front_matter(path: str, text: str) -> tuple[dict[str, Any], dict[str, int], str] | Problem:
     """The front matter of `text` (the file at `path`), the line of each of its keys,
     and the body; or what is wrong with it."""
     try:
-        meta_text, body, _ = split_front_matter(text)
-        meta, lines = load_mapping(meta_text)
-    except YamlError as exc:
+        return load_front_matter(text)
+    except (YamlError, TomlError) as exc:
         line = exc.line + 1 if exc.line is not None else None  # +1 for the opening '---'
         return Problem(path, line, str(exc))
     except ValueError as exc:
         return Problem(path, 1, str(exc))
-    return meta, lines, body
 
 
 def _read_fields(reader: FieldReader, name: str, tz: ZoneInfo) -> _Fields | None:
-    """The fields digest knows, from the front matter of the file called `name`; None
-    if any is wrong (the reader holds the problems) or a required one is missing."""
+    """The fields digest knows, from the front matter of the file called `name`, under
+    its names or those Hugo and Jekyll give them; None if any is wrong (the reader
+    holds the problems) or a required one is missing."""
     title = reader.text("title", required=True)
-    date = reader.date("date", tz) or date_from_filename(name, tz)
+    publish_date = reader.date(reader.first("publishDate", "publishdate", "pubdate"), tz)
+    date = reader.date("date", tz) or publish_date or date_from_filename(name, tz)
     if date is None and reader.meta.get("date") is None:
         reader.error("date", "missing required field 'date' (or a YYYY-MM-DD- file name prefix)")
     fields = (
         reader.date("updated", tz) or reader.date("lastmod", tz),
-        tuple(reader.tags("tags") + reader.tags("categories")),
+        publish_date,
+        reader.date(reader.first("expiryDate", "expirydate"), tz),
+        reader.tag_set("tags", "categories"),
         reader.text("summary") or reader.text("description"),
         reader.source("source"),
-        reader.text("author"),
-        reader.flag("draft"),
+        reader.text("author") or reader.names("authors"),
+        reader.flag("draft") or not reader.flag("published", default=True),
         reader.slug("slug"),
         reader.text("id"),
         reader.aliases("aliases"),
     )
+    for key in reader.meta:
+        if (known := misspelt_key(key)) is not None:
+            reader.warn(key, f"unknown field {key!r}: did you mean {known!r}? (kept for templates)")
     if reader.problems or title is None or date is None:
         return None
     return _Fields(title, date, *fields)

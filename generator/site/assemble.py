@@ -54,14 +54,20 @@ def assemble(
 
 
 def first_due(articles: Sequence[Article], selection: Selection) -> dt.datetime | None:
-    """When the earliest article left out for being in the future gets published."""
-    if selection.future or selection.now is None:
-        return None
+    """When the articles a build at the selection's time publishes next change: one
+    left out for being in the future goes live, or a published one expires."""
     now = selection.now
-    return min(
-        (a.date for a in articles if a.date > now and (selection.drafts or not a.draft)),
-        default=None,
-    )
+    if now is None:
+        return None
+    moments = []
+    for article in articles:
+        if article.draft and not selection.drafts:
+            continue
+        if not selection.future and article.goes_live > now:
+            moments.append(article.goes_live)
+        if article.expiry_date is not None and article.expiry_date > now:
+            moments.append(article.expiry_date)
+    return min(moments, default=None)
 
 
 def assemble_again(
@@ -182,9 +188,16 @@ def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
 
 
 def _is_published(article: Article, selection: Selection) -> bool:
+    """Whether the article is in the site: not a draft (unless drafts are shown), live
+    (or future ones are shown) and not expired, at the selection's time."""
     if article.draft and not selection.drafts:
         return False
-    return selection.future or selection.now is None or article.date <= selection.now
+    now = selection.now
+    if now is None:
+        return True
+    if article.expiry_date is not None and article.expiry_date <= now:
+        return False
+    return selection.future or article.goes_live <= now
 
 
 def _check_unique_ids(articles: Iterable[Article]) -> None:
