@@ -63,7 +63,7 @@ def test_digests_newest_first_with_neighbours_across_midnight() -> None:
     late = make_article("late", utc(2025, 3, 12, 15, 30), "Defense")  # 00:30 on the 13th in Seoul
     early = make_article("early", utc(2025, 3, 12, 1), "Economy")
     older = make_article("older", utc(2025, 3, 10), "Defense")
-    digests = build_digests([late, early, older], "daily", SEOUL, URLS)
+    digests = build_digests([late, early, older], "daily", SEOUL, URLS, None)
     assert [(d.key, [a.path for a in d.articles]) for d in digests] == [
         ("2025-03-13", ["content/late.md"]),
         ("2025-03-12", ["content/early.md"]),

@@ -106,7 +106,7 @@ def _digest_feed(site: Site, formats: tuple[str, ...]) -> Feed:
         f"One item per {'day' if config.digest_period == 'daily' else 'week'} "
         f"with all of its articles, from {config.title}",
         site.urls.digests_index(),
-        site.digests[: config.feed_items],
+        tuple(digest for digest in site.digests if not digest.in_progress)[: config.feed_items],
         formats,
         "digest feed",
         (DIGEST_TEMPLATE,),

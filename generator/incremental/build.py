@@ -230,7 +230,7 @@ def _remember(
     site_dir, out_dir = settings.site_dir, settings.out_dir
     files, shown = kept
     content = assembled.content
-    due = first_due(content.articles, settings.selection)
+    due = first_due(content.articles, settings.selection, settings.config)
     assert settings.selection.now is not None
     record = BuildRecord(
         stamp=stamp.whole,

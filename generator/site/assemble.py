@@ -19,7 +19,7 @@ from generator.content.slugs import most_used, slugify, unique_by_slug
 from generator.errors import Problem, SiteError
 from generator.settings.config import SiteConfig
 from generator.site.archive import build_archive, index_sources
-from generator.site.digests import build_digests
+from generator.site.digests import build_digests, closes, period_of
 from generator.site.duplicates import possible_duplicates
 from generator.site.model import KeptIndexes, Redirect, Selection, Site, Tag
 from generator.site.related import ArticleLinks, link_articles, link_paths, relink
@@ -53,9 +53,12 @@ def assemble(
     return site
 
 
-def first_due(articles: Sequence[Article], selection: Selection) -> dt.datetime | None:
-    """When the articles a build at the selection's time publishes next change: one
-    left out for being in the future goes live, or a published one expires."""
+def first_due(
+    articles: Sequence[Article], selection: Selection, config: SiteConfig
+) -> dt.datetime | None:
+    """When what a build at the selection's time makes next changes: an article left
+    out for being in the future goes live, a published one expires, or the period
+    of a digest in progress closes."""
     now = selection.now
     if now is None:
         return None
@@ -67,6 +70,10 @@ def first_due(articles: Sequence[Article], selection: Selection) -> dt.datetime 
             moments.append(article.goes_live)
         if article.expiry_date is not None and article.expiry_date > now:
             moments.append(article.expiry_date)
+        if config.makes("digests") and _is_published(article, selection):
+            period = period_of(article.date, config.digest_period, config.tz)
+            if (closing := closes(period, config.tz)) > now:
+                moments.append(closing)
     return min(moments, default=None)
 
 
@@ -99,7 +106,7 @@ def assemble_again(
         articles=published,
         tags=tags,
         digests=(
-            build_digests(published, config.digest_period, config.tz, urls)
+            build_digests(published, config.digest_period, config.tz, urls, selection.now)
             if config.makes("digests")
             else ()
         ),

@@ -3,6 +3,11 @@
 A period follows the site's timezone: an article at 23:30 UTC belongs to
 the next day in Seoul. Weekly periods are ISO weeks (Monday to Sunday), so
 the last days of December can belong to week 1 of the next year.
+
+A period is in progress until it closes, at midnight after its last day
+in the site's timezone: its page shows it so, and the digest feed leaves it
+out, so that a reader's feed gets each period once, with all its stories,
+rather than an item whose content changes under the same id.
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ class Digest:
     groups: tuple[DigestGroup, ...]
     newer: str | None
     older: str | None
+    closes: dt.datetime  # midnight after `end`, in the site's timezone
+    in_progress: bool  # not closed at the build time
 
     @property
     def updated(self) -> dt.datetime:
@@ -71,10 +78,17 @@ def _period_of_day(day: dt.date, period: str) -> Period:
     return Period(f"{year}-W{week:02d}", f"Week {week} of {year}: {span}", start, end)
 
 
+def closes(period: Period, tz: ZoneInfo) -> dt.datetime:
+    """When `period` ends: midnight after its last day, in timezone `tz`."""
+    day = period.end + dt.timedelta(days=1)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=tz)
+
+
 def build_digests(
-    articles: Iterable[Article], period: str, tz: ZoneInfo, urls: Urls
+    articles: Iterable[Article], period: str, tz: ZoneInfo, urls: Urls, now: dt.datetime | None
 ) -> tuple[Digest, ...]:
-    """One digest per period that has articles, newest first; articles newest first."""
+    """One digest per period that has articles, newest first; articles newest first.
+    Periods not closed at `now` are in progress (none, without a time)."""
     members: dict[Period, list[Article]] = defaultdict(list)
     for article in articles:
         members[period_of(article.date, period, tz)].append(article)
@@ -91,6 +105,8 @@ def build_digests(
             groups=group_by_main_tag(members[p]),
             newer=keys[i - 1] if i > 0 else None,
             older=keys[i + 1] if i + 1 < len(keys) else None,
+            closes=closes(p, tz),
+            in_progress=now is not None and closes(p, tz) > now,
         )
         for i, p in enumerate(periods)
     )
