@@ -8,7 +8,6 @@ from the clock: an unchanged site gives byte-identical feeds.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 from collections.abc import Callable, Sequence
@@ -124,7 +123,7 @@ def article_item(article: Article, site: Site) -> FeedItem:
     config, link = site.config, site.urls.absolute(article.url)
     return FeedItem(
         guid=article.id,
-        atom_id=atom_id(article, id_domain(site)),
+        atom_id=atom_id(article, id_domain(site), config.id_date),
         title=article.title,
         link=link,
         published=article.date,
@@ -164,11 +163,12 @@ def id_domain(site: Site) -> str:
     return site.config.id_domain or urlsplit(site.config.base_url).hostname or "localhost"
 
 
-def atom_id(article: Article, domain: str) -> str:
-    """The Atom id of an article: `urn:uuid:` for a UUID, else a `tag:` URI (RFC 4151)."""
+def atom_id(article: Article, domain: str, day: str) -> str:
+    """The Atom id of an article: `urn:uuid:` for a UUID, else a `tag:` URI (RFC 4151)
+    of the site's domain and `day`, made from the article's `id` alone, so that
+    correcting its date does not make it a new entry."""
     if article.is_uuid:
         return f"urn:uuid:{article.id.lower()}"
-    day = article.date.astimezone(dt.UTC).date().isoformat()
     return f"tag:{domain},{day}:{quote(article.id, safe='')}"
 
 

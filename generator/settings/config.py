@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ PERMALINK_FIELDS = ("year", "month", "day", "slug")
 FEED_CONTENT = ("full", "summary")
 DIGEST_PERIODS = ("daily", "weekly")
 # What a site may leave out: kinds of pages (with their feeds) and feed formats.
+ID_DATE = "2000-01-01"  # of `tag:` ids (RFC 4151), when a site sets none: never to change
 OPTIONAL_KINDS = ("digests", "archive", "sources", "rss", "atom", "json")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
@@ -36,6 +38,7 @@ class SiteConfig:
     feed_items: int = 50
     feed_content: str = "full"
     id_domain: str = ""
+    id_date: str = ID_DATE
     digest_period: str = "daily"
     tag_aliases: tuple[tuple[str, str], ...] = ()
     unsafe_html: bool = False
@@ -85,6 +88,8 @@ def config_from_mapping(
     problems: list[Problem] = []
     values: dict[str, Any] = {}
     for key, value in data.items():
+        if key == "id_date" and isinstance(value, dt.date):
+            value = value.isoformat()  # YAML reads 2020-01-01 as a date
         message = _check_setting(key, value, known)
         if message:
             problems.append(Problem(origins.get(key, CONFIG_FILE), lines.get(key), message))
@@ -125,6 +130,8 @@ def _check_value(key: str, value: Any) -> str | None:
         return f"feed_content must be one of {', '.join(FEED_CONTENT)}, got {value!r}"
     if key == "id_domain" and not re.fullmatch(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?", value):
         return f"id_domain must be a lower-case domain name such as news.example.org, got {value!r}"
+    if key == "id_date" and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+        return f"id_date must be a date such as 2025-01-01 (or 2025-01, or 2025), got {value!r}"
     if key == "digest_period" and value not in DIGEST_PERIODS:
         return f"digest_period must be one of {', '.join(DIGEST_PERIODS)}, got {value!r}"
     if key == "tag_aliases" and not all(
