@@ -38,6 +38,7 @@ def make_article(
         expiry_date=None,
         tags=tags,
         summary=f"Summary of {name}.",
+        summary_from_body=False,
         id=f"id-{name}",
         id_pinned=True,
         source=source,

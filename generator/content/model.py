@@ -47,6 +47,7 @@ class Article:
     expiry_date: dt.datetime | None  # not published from then on, if set
     tags: tuple[str, ...]
     summary: str
+    summary_from_body: bool  # the first paragraph's text, not a summary of its own
     id: str
     id_pinned: bool
     source: Source | None

@@ -128,6 +128,7 @@ def parse_article(
         expiry_date=fields.expiry_date,
         tags=fields.tags,
         summary=fields.summary or first_paragraph_text(body_html),
+        summary_from_body=not fields.summary,
         id=article_id,
         id_pinned=fields.id is not None,
         source=fields.source,

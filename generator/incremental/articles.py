@@ -40,7 +40,12 @@ from generator.outputs import fingerprint
 SHARDS = 64
 FORMAT = 2  # of the shards' entries: another format is kept in another folder
 # What an article says, not where it stands in the site, each with a blank value.
-TEXT_FIELDS: Mapping[str, Any] = {"body_html": "", "words": 0, "summary": ""}
+TEXT_FIELDS: Mapping[str, Any] = {
+    "body_html": "",
+    "words": 0,
+    "summary": "",
+    "summary_from_body": False,
+}
 
 
 class Entry(NamedTuple):
