@@ -13,11 +13,16 @@ from pathlib import Path
 
 import jinja2
 
+from generator.content.files import is_skipped
 from generator.feeds.feeds import feed_outputs
 from generator.outputs import Output, check_outputs, file_output
 from generator.pages.render import page_outputs
 from generator.site.model import Site
 from generator.theme.environment import Theme
+
+# Files a build makes that a site's own file of the same path (in content/ or in
+# layouts/static/) replaces, where any other would collide.
+REPLACEABLE = frozenset({"robots.txt"})
 
 
 @dataclass(frozen=True)
@@ -44,9 +49,10 @@ def plan_outputs(
 ) -> Plan:
     """Every output of `site`: its pages and feeds rendered with `env`, the static files
     of `theme`, and the `content` files (the folder, and paths below it); checked."""
-    pages = tuple(page_outputs(site, env))
-    feeds = tuple(feed_outputs(site, env))
     assets = tuple(collect_assets(theme, *content))
+    own = {asset.file for asset in assets} & REPLACEABLE
+    pages = tuple(page for page in page_outputs(site, env) if page.file not in own)
+    feeds = tuple(feed_outputs(site, env))
     check_outputs(pages + feeds + assets)
     return Plan(site, pages, feeds, assets)
 
@@ -57,7 +63,8 @@ def collect_assets(theme: Theme, content_dir: Path, content_files: Sequence[str]
     for folder in theme.static_dirs:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             file = path.relative_to(folder).as_posix()
-            static[file] = (path, f"{path.parent.parent.name}/static/{file}")
+            if not is_skipped(file):
+                static[file] = (path, f"{path.parent.parent.name}/static/{file}")
     files = [(file, path, origin) for file, (path, origin) in static.items()]
     files += [(f, content_dir / f, f"content/{f}") for f in content_files]
     return [file_output(file, path, origin) for file, path, origin in files]

@@ -8,11 +8,20 @@ from pathlib import Path
 from generator.errors import Problem
 
 ARTICLE_SUFFIX = ".md"
+# Hidden files and folders that static hosts read, published like any other file:
+# RFC 8615's /.well-known/, GitHub Pages' .nojekyll, Apache's .htaccess.
+PUBLISHED_HIDDEN = frozenset({".well-known", ".nojekyll", ".htaccess"})
+
+
+def is_skipped(relative: str) -> bool:
+    """Whether a file at `relative` (a path below content/ or a static folder) is left
+    out: one that is hidden, or in a hidden folder, that no static host reads."""
+    return any(p.startswith(".") and p not in PUBLISHED_HIDDEN for p in relative.split("/"))
 
 
 def content_files(root: Path, problems: list[Problem]) -> list[str]:
     """The paths of the files under `root` (joined to it) in a stable order, without
-    hidden ones.
+    hidden ones (but those of PUBLISHED_HIDDEN).
 
     A symbolic link is followed only to a file inside `root`; any other link
     is skipped with a warning, so nothing outside content/ is ever published.
@@ -27,7 +36,7 @@ def content_files(root: Path, problems: list[Problem]) -> list[str]:
             continue
         with entries:
             for entry in entries:
-                if entry.name.startswith("."):
+                if entry.name.startswith(".") and entry.name not in PUBLISHED_HIDDEN:
                     continue
                 if not entry.is_symlink():
                     if entry.is_dir(follow_symlinks=False):

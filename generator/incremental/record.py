@@ -32,7 +32,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from generator import __version__
-from generator.content.files import ARTICLE_SUFFIX
+from generator.content.files import ARTICLE_SUFFIX, PUBLISHED_HIDDEN
 from generator.errors import Problem
 from generator.incremental.store import (
     file_fingerprint,
@@ -217,7 +217,8 @@ def output_files(out_dir: Path, keys: Mapping[str, str]) -> dict[str, tuple[int,
 
 def _files(root: Path, hidden: bool = True) -> list[str]:
     """`root` if it is a file, else every file below it (links to folders not followed),
-    without hidden ones (and those in hidden folders) unless `hidden`."""
+    without hidden ones (and those in hidden folders) unless `hidden` (but for those a
+    site publishes, PUBLISHED_HIDDEN)."""
     if root.is_file():
         return [str(root)]
     found, todo = [], [str(root)]
@@ -225,8 +226,9 @@ def _files(root: Path, hidden: bool = True) -> list[str]:
         try:
             with os.scandir(todo.pop()) as entries:
                 for entry in entries:
-                    if not hidden and entry.name.startswith("."):
-                        continue
+                    name = entry.name
+                    if not hidden and name[0] == "." and name not in PUBLISHED_HIDDEN:
+                        continue  # as content_files skips it
                     if entry.is_dir(follow_symlinks=False):
                         todo.append(entry.path)
                     elif entry.is_file():
