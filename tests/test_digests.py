@@ -228,3 +228,28 @@ def test_a_site_assembled_with_kept_indexes_takes_them_only_for_the_same_article
     before = assemble(articles, config, URLS, Selection(now=utc(2025, 3, 3, 12)))
     due, taken = assemble_again(articles, config, URLS, Selection(now=utc(2025, 3, 3, 12)), kept)
     assert taken is not kept and due == before  # two not yet published
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "https://www.example.org/2025/story/?utm_source=x&utm_medium=social",
+        "http://example.org/2025/story?fbclid=abc",
+        "https://EXAMPLE.org/2025/story/#comments",
+    ],
+)
+def test_a_source_url_with_tracking_parameters_is_the_same_story(other: str) -> None:
+    first = make_article(
+        "a", utc(2025, 3, 1), source=Source("X", "https://example.org/2025/story/")
+    )
+    second = make_article("b", utc(2025, 3, 20), title="Other", source=Source("X", other))
+    [warning] = possible_duplicates([first, second])
+    assert warning.message.startswith("possible duplicate of content/b.md (same source URL")
+
+
+def test_source_urls_that_differ_in_a_real_parameter_are_not_the_same_story() -> None:
+    one = make_article("a", utc(2025, 3, 1), source=Source("X", "https://example.org/s?id=1"))
+    two = make_article(
+        "b", utc(2025, 3, 20), title="B", source=Source("X", "https://example.org/s?id=2")
+    )
+    assert possible_duplicates([one, two]) == []

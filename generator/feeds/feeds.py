@@ -81,20 +81,28 @@ def site_feeds(site: Site) -> list[Feed]:
     articles = site.articles[: config.feed_items]
     feeds = [Feed(config.title, description, "", articles, every, "site feed")]
     feeds += [_tag_feed(site, tag, xml) for tag in site.tags]
+    # An aliased tag's old feed goes on with the canonical tag's items: a feed
+    # reader follows no redirect page.
+    tags = {tag.url: tag for tag in site.tags}
+    feeds += [
+        _tag_feed(site, tags[r.target], xml, r.url) for r in site.redirects if r.target in tags
+    ]
     if config.makes("digests"):
         feeds.append(_digest_feed(site, xml))
     return [feed for feed in feeds if feed.formats]
 
 
-def _tag_feed(site: Site, tag: Tag, formats: tuple[str, ...]) -> Feed:
+def _tag_feed(site: Site, tag: Tag, formats: tuple[str, ...], page: str = "") -> Feed:
+    """The feed of `tag`, at its page's feed URLs or those of `page`."""
     title = site.config.title
     return Feed(
         f"{title}: {tag.name}",
         f"Articles tagged {tag.name} on {title}",
-        tag.url,
+        page or tag.url,
         tag.articles[: site.config.feed_items],
         formats,
-        f"tag {tag.name!r}",
+        f"tag {tag.name!r}" + (f" (at its alias {page})" if page else ""),
+        home=tag.url,
     )
 
 

@@ -15,7 +15,7 @@ def json_feed(site: Site, feed: Feed, items: tuple[FeedItem, ...]) -> bytes:
     document = {
         "version": JSON_FEED_VERSION,
         "title": feed.title,
-        "home_page_url": urls.absolute(feed.page),
+        "home_page_url": urls.absolute(feed.home_page),
         "feed_url": urls.absolute(urls.feed(feed.page, "json")),
         "description": feed.description,
         "language": config.language,

@@ -45,6 +45,11 @@ class Feed:
     formats: tuple[str, ...]
     origin: str
     templates: tuple[str, ...] = ()
+    home: str = ""  # the page it belongs to, if its feed files are not that page's
+
+    @property
+    def home_page(self) -> str:
+        return self.home or self.page
 
 
 class FeedFile(NamedTuple):

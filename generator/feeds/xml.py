@@ -50,7 +50,7 @@ def xml_feed(site: Site, feed: Feed, items: tuple[FeedItem, ...], kind: str) -> 
     generator.author({"name": config.author or config.title})
     generator.generator("digest", __version__, "https://pypi.org/project/digest/")
     generator.link(href=urls.absolute(urls.feed(feed.page, kind)), rel="self")
-    generator.link(href=urls.absolute(feed.page), rel="alternate")  # last: RSS's <link>
+    generator.link(href=urls.absolute(feed.home_page), rel="alternate")  # last: RSS's <link>
     generator.updated(newest_date(items))
     for item in items:
         entry = generator.add_entry(order="append")

@@ -1,5 +1,6 @@
-"""Atom ids that never change for an article: not when its date is corrected, not when
-the site moves to another host, through the real command line and feedparser."""
+"""What a subscriber keeps: Atom ids that never change for an article (not when its date
+is corrected, not when the site moves to another host), and the feed of a tag that
+became an alias of another; through the real command line and feedparser."""
 
 from __future__ import annotations
 
@@ -49,3 +50,28 @@ def test_id_date_must_be_a_date(make_site: SiteMaker) -> None:
     built = run_digest("build", "--site", site)
     assert built.returncode == 1
     assert "site.yaml:2: id_date must be a date such as 2025-01-01" in built.stderr
+
+
+def test_an_aliased_tags_old_feed_goes_on_with_the_canonical_tags_items(
+    make_site: SiteMaker,
+) -> None:
+    files = {
+        "content/a.md": article("Launch", id="a", tags="[DPRK]"),
+        "content/b.md": article("Talks", id="b", tags="[North Korea]"),
+    }
+    site = make_site(files, config="title: T\nbase_url: https://example.org/\n")
+    entry_ids(site)
+    old = feedparser.parse((site / "output/tags/dprk/feed.xml").read_bytes())
+    assert [e.title for e in old.entries] == ["Launch"]
+    config = "title: T\nbase_url: https://example.org/\ntag_aliases: {DPRK: North Korea}\n"
+    (site / "site.yaml").write_text(config)
+    entry_ids(site)
+    for kind in ("feed.xml", "atom.xml"):
+        moved = feedparser.parse((site / "output/tags/dprk" / kind).read_bytes())
+        canonical = feedparser.parse((site / "output/tags/north-korea" / kind).read_bytes())
+        assert not moved.bozo and not canonical.bozo
+        assert [e.id for e in moved.entries] == [e.id for e in canonical.entries]
+        assert sorted(e.title for e in moved.entries) == ["Launch", "Talks"]
+        assert moved.feed.link == "https://example.org/tags/north-korea/"
+    redirect = (site / "output/tags/dprk/index.html").read_text(encoding="utf-8")
+    assert "/tags/north-korea/" in redirect  # the old page redirects
