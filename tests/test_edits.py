@@ -205,10 +205,12 @@ def test_assembling_reads_no_text_of_the_articles(make_site: SiteMaker) -> None:
     _, assembled = assembled_as_cached(BuildOptions(site_dir=site, jobs=1))
     articles, config, urls = assembled.content.articles, assembled.site.config, assembled.site.urls
     rewritten = [
-        dataclasses.replace(a, body_html=f"<p>{n}</p>", words=n, summary=f"Other {n}")
+        dataclasses.replace(
+            a, body_html=f"<p>{n}</p>", words=n, summary=f"Other {n}", summary_from_body=n % 2 == 0
+        )
         for n, a in enumerate(articles)
     ]
-    assert set(TEXT_FIELDS) == {"body_html", "words", "summary"}
+    assert set(TEXT_FIELDS) == {"body_html", "words", "summary", "summary_from_body"}
     selection = Selection(now=None)
     one, other = (
         assemble_articles(articles, config, urls, selection),
