@@ -7,18 +7,16 @@ only with `--strict`.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from generator.content.markup.links import links_in
 from generator.content.model import Article
 from generator.errors import Problem, SiteError
 from generator.parallel import forked_map
 from generator.pipeline import BuildOptions, plan
 from generator.plan import Plan
 from generator.urls import output_file
-
-_LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
 
 
 def check_site(site_dir: Path) -> tuple[Problem, ...]:
@@ -35,18 +33,19 @@ def check_site(site_dir: Path) -> tuple[Problem, ...]:
 
 
 def broken_links(site_dir: Path, planned: Plan) -> list[Problem]:
-    """Links and images in article bodies that point inside the site at nothing."""
+    """Links and images (of Markdown and of raw HTML alike) in article bodies that
+    point inside the site at nothing."""
     files = {output.file for output in planned.outputs}
     base_path = planned.site.urls.base_path
     problems = []
     for article in planned.site.articles:
-        for target in _LINK.findall(article.body_html):
+        for attribute, target in links_in(article.body_html):
             parts = urlsplit(target)
             if parts.scheme or parts.netloc or not parts.path.startswith(base_path):
                 continue
             url = unquote(parts.path)[len(base_path) :]
             if output_file(url) not in files and url not in files:
-                what = "image" if f'src="{target}"' in article.body_html else "link"
+                what = "link" if attribute == "href" else "image"
                 line = _line_of(site_dir / article.path, target)
                 message = f"{what} {target} points at no page or file of the site"
                 problems.append(Problem(article.path, line, message))

@@ -23,7 +23,7 @@ import nh3
 
 from generator.commands.incoming import ENTRY_NAMESPACE, Incoming
 from generator.commands.plaintext import UUID_LINE, Refused, split_paragraphs
-from generator.content.markup.render import sanitize
+from generator.content.markup.sanitizer import sanitize
 from generator.content.text import printable
 
 _BLOCK_TAG = (

@@ -15,6 +15,7 @@ from urllib.parse import quote, urlsplit
 
 import jinja2
 
+from generator.content.markup.links import resolve_srcset
 from generator.content.model import Article
 from generator.content.text import plural
 from generator.feeds.check import check_feed
@@ -26,7 +27,9 @@ from generator.site.digests import Digest
 from generator.site.model import Site, Tag
 from generator.urls import output_file
 
-_LOCAL_LINK = re.compile(r'(\s(?:href|src)=")((?:/(?!/)|#)[^"]*)"')
+# A link, image or poster URL in either quotes, and a srcset, in the HTML of an item.
+_URL = re.compile(r"""(\s(?:href|src|poster)=)(?:"((?:/(?!/)|#)[^"]*)"|'((?:/(?!/)|#)[^']*)')""")
+_SRCSET = re.compile(r"""(\ssrcset=)(?:"([^"]*)"|'([^']*)')""")
 DIGEST_TEMPLATE = "digest_feed.html"
 
 
@@ -182,7 +185,8 @@ def atom_id(article: Article, domain: str, day: str) -> str:
 
 @functools.lru_cache(maxsize=1024)  # an article is in the site's feeds and its tags', each kind
 def absolute_links(html: str, page_url: str) -> str:
-    """`html` of the page at absolute `page_url` with every local `href`/`src` absolute.
+    """`html` of the page at absolute `page_url` with every local link, image, poster
+    and srcset URL absolute.
 
     Feed readers show items away from the site, so a root-relative link gets
     the site's origin and a `#fragment` (a footnote) the page's own URL.
@@ -190,9 +194,17 @@ def absolute_links(html: str, page_url: str) -> str:
     parts = urlsplit(page_url)
     origin = f"{parts.scheme}://{parts.netloc}"
 
-    def absolute(match: re.Match[str]) -> str:
-        target = match.group(2)
-        prefix = page_url if target.startswith("#") else origin
-        return f'{match.group(1)}{prefix}{target}"'
+    def absolute(target: str) -> str:
+        if target.startswith("#"):
+            return page_url + target
+        return origin + target if target.startswith("/") and target[1:2] != "/" else target
 
-    return _LOCAL_LINK.sub(absolute, html)
+    def quoted(match: re.Match[str], value: Callable[[str], str]) -> str:
+        """The attribute of `match` with its value put through `value`, in its quotes."""
+        mark = '"' if match[2] is not None else "'"
+        return match[1] + mark + value(match[2] if mark == '"' else match[3]) + mark
+
+    html = _URL.sub(lambda match: quoted(match, absolute), html)
+    if "srcset=" in html:
+        html = _SRCSET.sub(lambda match: quoted(match, lambda v: resolve_srcset(v, absolute)), html)
+    return html

@@ -1,5 +1,6 @@
 """Python-Markdown, set up for digest: `extra` and `sane_lists`, links resolved for
-the site, and shortcuts for plain prose that change nothing it makes.
+the site (of its Markdown and of raw HTML in it alike), and shortcuts for plain
+prose that change nothing it makes.
 
 Imported only when an article is more than plain prose (see prose.py):
 Python-Markdown and its extensions take about 30 ms to import, much of a
@@ -22,27 +23,57 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.md_in_html import MarkdownInHtmlExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import NormalizeWhitespace, Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import ETX, STX, AtomicString
 
-from generator.content.markup.links import resolve_link
+from generator.content.markup.links import (
+    URL_ATTRIBUTES,
+    resolve_link,
+    resolve_srcset,
+    rewrite_links,
+)
 
 EXTENSIONS = ("extra", "sane_lists")  # by name, as Python-Markdown knows them
 
 
 class _LinkResolver(Treeprocessor):
+    """Resolves the links of the document's elements (see links.resolve_link)."""
+
     def __init__(self, md: markdown.Markdown, base_path: str) -> None:
         super().__init__(md)
         self.base_path = base_path
         self.folder = ""
 
+    def resolve(self, target: str) -> str:
+        return resolve_link(target, self.folder, self.base_path)
+
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
-            for attribute in ("href", "src"):
-                value = element.get(attribute)
-                if value is not None:
-                    element.set(attribute, resolve_link(value, self.folder, self.base_path))
+            for attribute in URL_ATTRIBUTES.intersection(element.keys()):
+                value = element.get(attribute, "")
+                if attribute == "srcset":
+                    element.set(attribute, resolve_srcset(value, self.resolve))
+                else:
+                    element.set(attribute, self.resolve(value))
+
+
+class _RawHtmlLinks(Postprocessor):
+    """Resolves the links of the raw HTML in the document as those of its Markdown,
+    before Python-Markdown puts the raw HTML back in place."""
+
+    def __init__(self, md: markdown.Markdown, links: _LinkResolver) -> None:
+        super().__init__(md)
+        self.links = links
+
+    def run(self, text: str) -> str:
+        stash = self.md.htmlStash
+        stash.rawHtmlBlocks = [
+            rewrite_links(block, self.links.resolve) if isinstance(block, str) else block
+            for block in stash.rawHtmlBlocks
+        ]
+        return text
 
 
 # What any inline pattern of Python-Markdown (with `extra`) needs to match:
@@ -174,6 +205,8 @@ class PythonMarkdown:
         self._md = markdown.Markdown(extensions=extension_instances(), output_format="html")
         self._links = _LinkResolver(self._md, base_path)
         self._md.treeprocessors.register(self._links, "digest-links", 0)
+        raw_links = _RawHtmlLinks(self._md, self._links)
+        self._md.postprocessors.register(raw_links, "digest-raw-html-links", 35)  # before raw_html
         self._plain = _PlainText(self._md)
         self._md.treeprocessors.register(self._plain, "digest-plain-text", 25)  # before "inline"
         paragraphs = _PlainParagraph(self._md.parser)

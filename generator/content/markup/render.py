@@ -18,8 +18,9 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from generator.content.markup.links import resolve_link, sanitize
+from generator.content.markup.links import resolve_link
 from generator.content.markup.prose import prose_html
+from generator.content.markup.sanitizer import sanitize
 
 if TYPE_CHECKING:
     from generator.content.markup.pythonmarkdown import PythonMarkdown
