@@ -10,19 +10,21 @@ import sys
 from pathlib import Path
 
 import yaml
-from conftest import REPO, SiteMaker, article, run_digest
+from conftest import (
+    REPO,
+    SiteMaker,
+    article,
+    assert_same_as_cold,
+    build_with_cli,
+    mtimes,
+    run_digest,
+    tree,
+)
 from sitecheck import broken_links, links_of
 
 
-def build_sample(tmp_path: Path, *extra: str) -> Path:
-    out = tmp_path / "out"
-    result = run_digest("build", "--site", REPO, "--output", out, *extra)
-    assert result.returncode == 0, result.stderr
-    return out
-
-
-def test_sample_site_builds_every_kind_of_page(tmp_path: Path) -> None:
-    out = build_sample(tmp_path)
+def test_sample_site_builds_every_kind_of_page(sample: Path) -> None:
+    out = sample
     articles = sorted(p for p in (REPO / "content").rglob("*.md"))
     pages = sorted(out.glob("20*/*/*/*/index.html"))
     assert len(pages) == len(articles) >= 10
@@ -38,15 +40,15 @@ def test_sample_site_builds_every_kind_of_page(tmp_path: Path) -> None:
     assert (out / "2025/03/launch-site-map.svg").is_file()
 
 
-def test_sample_site_has_no_broken_internal_links(tmp_path: Path) -> None:
-    out = build_sample(tmp_path)
+def test_sample_site_has_no_broken_internal_links(sample: Path) -> None:
     base_url = yaml.safe_load((REPO / "site.yaml").read_text())["base_url"]
-    assert broken_links(out, base_url) == []
+    assert broken_links(sample, base_url) == []
 
 
 def test_base_url_override_moves_every_link_under_a_sub_path(tmp_path: Path) -> None:
     base = "https://example.github.io/briefing/"
-    out = build_sample(tmp_path, "--base-url", base)
+    out = tmp_path / "out"
+    build_with_cli(REPO, "--output", out, "--base-url", base)
     assert broken_links(out, base) == []
     home = (out / "index.html").read_text()
     internal = [link for link in links_of(home) if not link.startswith(("http", "#"))]
@@ -63,10 +65,10 @@ def test_summary_line_and_second_build_writes_nothing(tmp_path: Path) -> None:
         r"\(\d+ rendered, \d+ written, 0 unchanged, 0 removed\)\n",
         first.stdout,
     )
-    mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    before = mtimes(out)
     second = run_digest("build", "--site", REPO, "--output", out)
     assert "0 written" in second.stdout
-    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == mtimes
+    assert mtimes(out) == before
 
 
 def test_default_output_folder_and_site_option(make_site: SiteMaker, tmp_path: Path) -> None:
@@ -103,7 +105,7 @@ def test_site_layouts_override_one_template(make_site: SiteMaker) -> None:
 def test_every_broken_file_is_reported_and_output_is_kept(make_site: SiteMaker) -> None:
     site = make_site({"content/good.md": article("Good")})
     assert run_digest("build", "--site", site).returncode == 0
-    before = {p: p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()}
+    before = tree(site / "output")
     (site / "content/no-title.md").write_text("---\ndate: 2025-01-01\n---\nx\n")
     (site / "content/bad-date.md").write_text("---\ntitle: X\ndate: someday\n---\nx\n")
     (site / "content/bad-yaml.md").write_text("---\ntitle: X\ndate: 2025-01-01\ntags: [a\n---\n")
@@ -113,8 +115,7 @@ def test_every_broken_file_is_reported_and_output_is_kept(make_site: SiteMaker) 
     assert "content/bad-date.md:3: date: cannot read 'someday' as a date" in result.stderr
     assert "content/bad-yaml.md:" in result.stderr
     assert "3 errors" in result.stderr
-    after = {p: p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()}
-    assert after == before
+    assert tree(site / "output") == before
 
 
 def test_config_errors_and_usage_errors(make_site: SiteMaker) -> None:
@@ -148,8 +149,9 @@ def test_drafts_are_left_out_unless_asked(make_site: SiteMaker) -> None:
     site = make_site({"content/d.md": article("Draft Story", draft="true")})
     assert run_digest("build", "--site", site).returncode == 0
     assert not (site / "output/2025/03/12/draft-story").exists()
-    assert run_digest("build", "--site", site, "--drafts").returncode == 0
+    build_with_cli(site, "--drafts")
     assert (site / "output/2025/03/12/draft-story/index.html").is_file()
+    assert_same_as_cold(site, site / "output", drafts=True)
 
 
 def test_help_and_version() -> None:
@@ -186,9 +188,8 @@ def test_any_number_of_jobs_builds_the_same_site(make_site: SiteMaker, tmp_path:
     trees = []
     for jobs in ["1", "2", "3"]:
         out = tmp_path / f"out-{jobs}"
-        result = run_digest("build", "--site", site, "--output", out, "--jobs", jobs)
-        assert result.returncode == 0, result.stderr
-        trees.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+        build_with_cli(site, "--output", out, "--jobs", jobs)
+        trees.append(tree(out))
     assert len(trees[0]) > 150
     assert trees[0] == trees[1] == trees[2]
 

@@ -14,8 +14,18 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SiteMaker, article, write_files
-from test_incremental import CHANGES, CONFIG, FILES, build_site, cold_tree, edit, tree
+from conftest import (
+    CHANGES,
+    STORIES,
+    STORIES_CONFIG,
+    SiteMaker,
+    article,
+    assert_same_as_cold,
+    build_site,
+    edit,
+    tree,
+    write_files,
+)
 
 from generator.content.model import Article
 from generator.incremental import edits
@@ -70,7 +80,7 @@ def retext(site: Path, name: str, words: str) -> None:
 def noted_spare(make_site: SiteMaker, tmp_path: Path) -> tuple[Path, Path, BuildResult]:
     """A site built twice: the spare in its cache now holds the first build, with a note
     of how it differs from the output folder (see write.py)."""
-    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    site, out = make_site(STORIES, STORIES_CONFIG), tmp_path / "out"
     build_site(site, out)
     retext(site, "content/01.md", "One.")
     return site, out, build_site(site, out)
@@ -79,13 +89,13 @@ def noted_spare(make_site: SiteMaker, tmp_path: Path) -> tuple[Path, Path, Build
 def test_an_edit_to_the_text_makes_what_a_cold_build_makes_looking_at_few_outputs(
     make_site: SiteMaker, tmp_path: Path
 ) -> None:
-    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    site, out = make_site(STORIES, STORIES_CONFIG), tmp_path / "out"
     first = build_site(site, out)
     assert first.edited is None
     retext(site, "content/13.md", "A correction.")
     second = build_site(site, out)
     assert second.edited == {"content/13.md"}
-    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    assert_same_as_cold(site, out)
     assert recorded_keys(site, out) == whole_site_keys(site, out)
     assert 0 < second.report.made < (first.pages + first.feeds) / 2
     assert "2025/03/05/story-13/index.html" in second.report.changed
@@ -93,13 +103,13 @@ def test_an_edit_to_the_text_makes_what_a_cold_build_makes_looking_at_few_output
 
 
 def test_a_new_summary_is_an_edit_to_the_text(make_site: SiteMaker, tmp_path: Path) -> None:
-    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    site, out = make_site(STORIES, STORIES_CONFIG), tmp_path / "out"
     build_site(site, out)
     edit(site, "content/13.md", "id: s13", "id: s13\nsummary: A summary of its own.")
     result = build_site(site, out)
     assert result.edited == {"content/13.md"}
     assert b"A summary of its own." in (out / "index.html").read_bytes()
-    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    assert_same_as_cold(site, out)
     assert recorded_keys(site, out) == whole_site_keys(site, out)
 
 
@@ -110,29 +120,29 @@ def test_pages_and_feeds_changed_by_hand_are_made_again(
     if twice:
         site, out, _ = noted_spare(make_site, tmp_path)
     else:
-        site, out = make_site(FILES, CONFIG), tmp_path / "out"
+        site, out = make_site(STORIES, STORIES_CONFIG), tmp_path / "out"
         build_site(site, out)
     (out / "tags/index.html").write_text("defaced")
     (out / "tags/asia/atom.xml").unlink()
     retext(site, "content/02.md", "More.")
     result = build_site(site, out)
     assert result.edited == {"content/02.md"}
-    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    assert_same_as_cold(site, out)
     retext(site, "content/03.md", "And more.")
     assert build_site(site, out).edited == {"content/03.md"}
-    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    assert_same_as_cold(site, out)
 
 
 @pytest.mark.parametrize("file", ["style.css", "sitemap.xml", "robots.txt"])
 def test_other_files_changed_by_hand_send_the_build_through_the_whole_site(
     make_site: SiteMaker, tmp_path: Path, file: str
 ) -> None:
-    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    site, out = make_site(STORIES, STORIES_CONFIG), tmp_path / "out"
     build_site(site, out)
     (out / file).write_text("defaced")
     retext(site, "content/02.md", "More.")
     assert build_site(site, out).edited is None
-    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    assert_same_as_cold(site, out)
 
 
 def test_a_page_previewed_by_serve_is_made_again_and_stays_right_after(
@@ -144,14 +154,14 @@ def test_a_page_previewed_by_serve_is_made_again_and_stays_right_after(
     shown = LastBuild(site, out, last.site, last.env)
     assert preview(shown, [site / "content/13.md"]) == ["2025/03/05/story-13/index.html"]
     assert build_site(site, out).edited == {"content/13.md"}
-    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    assert_same_as_cold(site, out)
     retext(site, "content/02.md", "Two.")  # swaps the spare back in
     build_site(site, out)
-    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    assert_same_as_cold(site, out)
 
 
 def test_an_edit_to_a_draft_writes_nothing(make_site: SiteMaker, tmp_path: Path) -> None:
-    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    site, out = make_site(STORIES, STORIES_CONFIG), tmp_path / "out"
     edit(site, "content/05.md", "id: s5", "id: s5\ndraft: true")
     build_site(site, out)
     before = tree(out)
@@ -160,12 +170,13 @@ def test_an_edit_to_a_draft_writes_nothing(make_site: SiteMaker, tmp_path: Path)
     assert result.edited == {"content/05.md"}
     assert (result.report.made, result.report.written) == (0, 0)
     assert tree(out) == before
+    assert_same_as_cold(site, out)
 
 
 def test_a_run_of_random_edits_always_gives_the_cold_site_and_the_whole_sites_keys(
     make_site: SiteMaker, tmp_path: Path
 ) -> None:
-    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    site, out = make_site(STORIES, STORIES_CONFIG), tmp_path / "out"
     build_site(site, out)
     chance = random.Random(6)
     for step in range(12):
@@ -175,14 +186,14 @@ def test_a_run_of_random_edits_always_gives_the_cold_site_and_the_whole_sites_ke
         else:
             CHANGES[chance.choice(["tags", "title", "base template", "page size"])](site)
         build_site(site, out)
-        assert tree(out) == cold_tree(site, tmp_path / "cold"), f"step {step}"
+        assert_same_as_cold(site, out)
         assert recorded_keys(site, out) == whole_site_keys(site, out), f"step {step}"
 
 
 def test_the_outputs_whose_keys_change_with_an_articles_text_are_among_those_showing_it(
     make_site: SiteMaker,
 ) -> None:
-    site = make_site(FILES, CONFIG)
+    site = make_site(STORIES, STORIES_CONFIG)
     options = BuildOptions(site_dir=site, jobs=1)
     _, assembled = assembled_as_cached(options)
     before = keys_of_every_output(options)
@@ -201,7 +212,7 @@ def test_the_outputs_whose_keys_change_with_an_articles_text_are_among_those_sho
 
 
 def test_assembling_reads_no_text_of_the_articles(make_site: SiteMaker) -> None:
-    site = make_site(FILES, CONFIG)
+    site = make_site(STORIES, STORIES_CONFIG)
     _, assembled = assembled_as_cached(BuildOptions(site_dir=site, jobs=1))
     articles, config, urls = assembled.content.articles, assembled.site.config, assembled.site.urls
     rewritten = [
@@ -238,7 +249,7 @@ def shape(value: object) -> object:
 def test_hidden_files_of_the_output_folder_stay_and_other_strangers_go(
     make_site: SiteMaker, tmp_path: Path
 ) -> None:
-    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    site, out = make_site(STORIES, STORIES_CONFIG), tmp_path / "out"
     build_site(site, out)
     write_files(out, {".git/HEAD": "ref: main", "tags/.htaccess": "Deny", "stray.html": "?"})
     (out / ".nojekyll").touch()
@@ -253,12 +264,7 @@ def test_hidden_files_of_the_output_folder_stay_and_other_strangers_go(
         assert (out / "tags/.htaccess").read_text() == "Deny"
         assert (out / ".nojekyll").exists() == (step == 0)
         assert not (out / "stray.html").exists()
-        site_files = {
-            file: data
-            for file, data in tree(out).items()
-            if not (file.startswith(".") or "/." in file)
-        }
-        assert site_files == cold_tree(site, tmp_path / "cold")
+        assert_same_as_cold(site, out, not_built={".git/HEAD", "tags/.htaccess", ".nojekyll"})
 
 
 def test_without_a_note_of_the_spare_every_file_is_checked(
@@ -271,25 +277,25 @@ def test_without_a_note_of_the_spare_every_file_is_checked(
     (spare / "index.html").unlink()  # a spare the note no longer vouches for
     retext(site, "content/02.md", "Two.")
     assert build_site(site, out).edited == {"content/02.md"}
-    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    assert_same_as_cold(site, out)
     assert note.exists()
 
 
 def test_damaged_kept_links_are_worked_out_again(make_site: SiteMaker, tmp_path: Path) -> None:
-    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    site, out = make_site(STORIES, STORIES_CONFIG), tmp_path / "out"
     build_site(site, out)
     kept = site / CACHE_DIR / "indexes.pickle"
     kept.write_bytes(kept.read_bytes()[:-10] + b"0123456789")
     retext(site, "content/02.md", "More.")
     assert build_site(site, out).edited == {"content/02.md"}
-    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    assert_same_as_cold(site, out)
     assert load_pickle(kept) is not None  # kept again, whole
 
 
 def test_which_outputs_show_each_article_is_kept_for_the_next_edit_only(
     make_site: SiteMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    site, out = make_site(STORIES, STORIES_CONFIG), tmp_path / "out"
     build_site(site, out)
     worked_out = []
     original = edits.shown_by
@@ -297,7 +303,7 @@ def test_which_outputs_show_each_article_is_kept_for_the_next_edit_only(
     for step, name in enumerate(["content/02.md", "content/03.md", "content/02.md"]):
         retext(site, name, f"Edit {step}.")
         assert build_site(site, out).edited == {name}
-        assert tree(out) == cold_tree(site, tmp_path / "cold")
+        assert_same_as_cold(site, out)
     assert worked_out == [1]  # by the first build after an edit, then kept
     CHANGES["title"](site)  # a build of the whole site: what was kept no longer holds
     build_site(site, out)
@@ -305,13 +311,13 @@ def test_which_outputs_show_each_article_is_kept_for_the_next_edit_only(
     retext(site, "content/03.md", "Edit 4.")
     assert build_site(site, out).edited == {"content/03.md"}
     assert worked_out == [1, 1]
-    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    assert_same_as_cold(site, out)
     [kept] = (site / CACHE_DIR).glob("shown-*.pickle")
     kept.write_bytes(kept.read_bytes()[:-10] + b"0123456789")  # damaged: worked out again
     retext(site, "content/02.md", "Edit 5.")
     assert build_site(site, out).edited == {"content/02.md"}
     assert worked_out == [1, 1, 1]
-    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    assert_same_as_cold(site, out)
 
 
 def test_an_article_falling_due_during_a_build_is_published_by_the_next_one(
@@ -319,7 +325,7 @@ def test_an_article_falling_due_during_a_build_is_published_by_the_next_one(
 ) -> None:
     due = dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC)
     scheduled = article("Scheduled", "2025-06-01T12:00:00Z", id="s50", tags="[Asia]")
-    site, out = make_site({**FILES, "content/50.md": scheduled}, CONFIG), tmp_path / "out"
+    site, out = make_site({**STORIES, "content/50.md": scheduled}, STORIES_CONFIG), tmp_path / "out"
     clock = iter([due - dt.timedelta(seconds=10), due - dt.timedelta(seconds=1)])
     monkeypatch.setattr("generator.pipeline.build_time", lambda: next(clock, due))
     build_site(site, out)
@@ -330,6 +336,7 @@ def test_an_article_falling_due_during_a_build_is_published_by_the_next_one(
     build_site(site, out)
     assert b"Scheduled" in (out / "index.html").read_bytes()
     assert (out / "2025/06/01/scheduled/index.html").exists()
+    assert_same_as_cold(site, out)  # built at `due` too
 
 
 def test_a_page_deleted_by_hand_that_the_spare_never_had_is_made_again(
@@ -341,7 +348,7 @@ def test_a_page_deleted_by_hand_that_the_spare_never_had_is_made_again(
     shutil.rmtree(out / "2025/03/09")
     retext(site, "content/04.md", "Four.")
     assert build_site(site, out).edited == {"content/04.md"}
-    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    assert_same_as_cold(site, out)
 
 
 def test_a_file_that_became_a_folder_and_back_is_caught_up(
@@ -356,18 +363,19 @@ def test_a_file_that_became_a_folder_and_back_is_caught_up(
         build_site(site, out)
         retext(site, f"content/0{step}.md", "Edited.")
         assert build_site(site, out).edited == {f"content/0{step}.md"}
-        assert tree(out) == cold_tree(site, tmp_path / "cold")
+        assert_same_as_cold(site, out)
 
 
 def test_an_editors_hidden_files_in_content_do_not_count(
     make_site: SiteMaker, tmp_path: Path
 ) -> None:
-    site, out = make_site({**FILES, "content/.02.md.swp": "swap 1"}, CONFIG), tmp_path / "out"
+    files = {**STORIES, "content/.02.md.swp": "swap 1"}
+    site, out = make_site(files, STORIES_CONFIG), tmp_path / "out"
     build_site(site, out)
     write_files(site, {"content/.02.md.swp": "swap 2", "content/.notes/todo.md": "later"})
     retext(site, "content/02.md", "More.")
     assert build_site(site, out).edited == {"content/02.md"}
-    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    assert_same_as_cold(site, out)
 
 
 def test_possible_duplicates_are_still_reported_after_an_edit(
@@ -376,7 +384,7 @@ def test_possible_duplicates_are_still_reported_after_an_edit(
     twin = article(
         "Story 3", "2025-03-02T18:00:00Z", id="twin", slug="story-3-again", body="Twice."
     )
-    site, out = make_site({**FILES, "content/twin.md": twin}, CONFIG), tmp_path / "out"
+    site, out = make_site({**STORIES, "content/twin.md": twin}, STORIES_CONFIG), tmp_path / "out"
     warned = [str(w) for w in build_site(site, out).warnings if "duplicate" in w.message]
     assert warned and "content/twin.md" in warned[0]
     retext(site, "content/02.md", "More.")

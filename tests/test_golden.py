@@ -6,35 +6,14 @@ After a deliberate change to the output, regenerate the expected trees with
 
 from __future__ import annotations
 
-import difflib
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import run_digest
+from conftest import run_digest, tree, tree_differences
 
 GOLDEN = Path(__file__).parent / "golden"
 SITES = sorted(p.name for p in GOLDEN.iterdir() if (p / "site").is_dir())
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
-
-
-def describe_differences(expected: dict[str, bytes], actual: dict[str, bytes]) -> str:
-    lines = [f"missing: {name}" for name in sorted(expected.keys() - actual.keys())]
-    lines += [f"unexpected: {name}" for name in sorted(actual.keys() - expected.keys())]
-    for name in sorted(expected.keys() & actual.keys()):
-        if expected[name] != actual[name]:
-            diff = difflib.unified_diff(
-                expected[name].decode("utf-8", "replace").splitlines(),
-                actual[name].decode("utf-8", "replace").splitlines(),
-                f"expected/{name}",
-                f"actual/{name}",
-                lineterm="",
-            )
-            lines.extend(diff)
-    return "\n".join(lines)
 
 
 @pytest.mark.parametrize("name", SITES)
@@ -46,7 +25,7 @@ def test_golden_site(name: str, tmp_path: Path, request: pytest.FixtureRequest) 
     if request.config.getoption("--update-golden"):
         shutil.rmtree(expected_dir, ignore_errors=True)
         shutil.copytree(out, expected_dir)
-    differences = describe_differences(tree(expected_dir), tree(out))
+    differences = tree_differences(tree(expected_dir), tree(out))
     assert not differences, (
         f"golden site {name!r} differs (rerun with --update-golden if intended):\n{differences}"
     )

@@ -14,10 +14,9 @@ import shutil
 import uuid
 from pathlib import Path
 
-import feedparser
 import pytest
 import yaml
-from conftest import REPO, SiteMaker, run_digest, write_files
+from conftest import REPO, SiteMaker, build_with_cli, parse_feed, run_digest, write_files
 
 from generator.commands.importer import ImportOutcome
 from generator.commands.plaintext import BOILERPLATE, Refused, boilerplate_start, parse_plain_text
@@ -80,12 +79,6 @@ def read_article(path: Path) -> tuple[dict[str, object], str, str]:
 
 def content_files(site: Path) -> set[Path]:
     return set((site / "content").rglob("*"))
-
-
-def build(site: Path, *extra: str) -> Path:
-    result = run_digest("build", "--site", site, *extra)
-    assert result.returncode == 0, result.stderr
-    return site / "output"
 
 
 # The plain-text parser ------------------------------------------------------
@@ -221,7 +214,7 @@ def test_seed_imports_into_an_article_that_builds(make_site: SiteMaker, tmp_path
     assert body.lstrip().startswith("Recent reports indicate")
     assert "Leave a Reply" not in body and "Your email address" not in body
     assert not re.search(r"^0$", body, re.MULTILINE)
-    page = build(site) / f"2025/03/13/{SEED_SLUG}/index.html"
+    page = build_with_cli(site) / f"2025/03/13/{SEED_SLUG}/index.html"
     html = page.read_text(encoding="utf-8")
     assert "asianews.network" in html and "Leave a Reply" not in html
 
@@ -258,9 +251,9 @@ def test_tags_date_and_draft_apply_to_everything(make_site: SiteMaker, tmp_path:
         assert meta["draft"] is True
     assert read_article(site / files["wire.rss#1"])[0]["tags"] == ["Markets", "Japan", "Extra"]
     assert read_article(site / files["story.txt"])[0]["tags"] == ["markets", "Extra"]
-    out = build(site)
+    out = build_with_cli(site)
     assert not (out / "2025/01/01/ministers-meet-on-trade").exists()
-    out = build(site, "--drafts")
+    out = build_with_cli(site, "--drafts")
     assert (out / "2025/01/01/ministers-meet-on-trade/index.html").is_file()
 
 
@@ -325,19 +318,13 @@ def test_rss_and_atom_entries_import_and_the_site_builds(
     for _, _, body in articles.values():
         assert "<script" not in body and "alert(" not in body and "javascript:" not in body
 
-    out = build(site)
+    out = build_with_cli(site)
     assert (out / "2025/03/12/東京-markets-close-higher-as-exporters-rally/index.html").is_file()
     rss_ids = {entry.id for entry in parse_feed(out / "feed.xml").entries}
     assert {TOKYO_ID, SEOUL_ID, AIR_DEFENCE_ID} <= rss_ids and len(rss_ids) == 6
     atom = parse_feed(out / "atom.xml")
     assert f"urn:uuid:{AIR_DEFENCE_ID}" in {entry.id for entry in atom.entries}
     assert "Zürich forum weighs rules on space debris" in {e.title for e in atom.entries}
-
-
-def parse_feed(path: Path) -> feedparser.FeedParserDict:
-    feed = feedparser.parse(path.read_bytes())
-    assert feed.bozo == 0, f"{path}: {feed.get('bozo_exception')}"
-    return feed
 
 
 def test_a_feed_is_recognised_by_its_content(make_site: SiteMaker, tmp_path: Path) -> None:
@@ -404,7 +391,7 @@ def test_an_edited_file_with_the_same_name_is_never_overwritten(
     assert (site / "content/2025/03/ministers-meet-on-trade.md").read_text() == mine
     meta, _, _ = read_article(site / "content/2025/03/ministers-meet-on-trade-2.md")
     assert meta["slug"] == "ministers-meet-on-trade-2"
-    out = build(site)
+    out = build_with_cli(site)
     assert (out / "2025/03/13/ministers-meet-on-trade-2/index.html").is_file()
     assert (out / "2025/03/13/ministers-meet-on-trade/index.html").is_file()
 

@@ -9,72 +9,30 @@ from __future__ import annotations
 import dataclasses
 import gc
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SiteMaker, article, write_files
+from conftest import (
+    CHANGES,
+    STORIES,
+    STORIES_CONFIG,
+    SiteMaker,
+    article,
+    assert_same_as_cold,
+    build_site,
+    edit,
+    mtimes,
+    override,
+    tree,
+    write_files,
+)
 
 from generator.errors import SiteError
 from generator.incremental.build import build
 from generator.incremental.store import CACHE_DIR
 from generator.parallel import collector_paused
-from generator.pipeline import BuildOptions, BuildResult, plan
-from generator.theme.environment import default_theme_dir
+from generator.pipeline import BuildOptions, plan
 from generator.write.write import write_site
-
-CONFIG = "title: Test Digest\nbase_url: https://example.org/\ntimezone: UTC\npage_size: 2\n"
-TAGS = ["[Asia, Trade]", "[Asia]", "[Trade, Energy]", "[Energy]"]
-FILES = {
-    f"content/{n:02}.md": article(
-        f"Story {n}",
-        f"2025-03-{1 + n // 3:02}T{8 + n % 3:02}:00:00Z",
-        body=f"Body of story {n}.",
-        id=f"s{n}",
-        tags=TAGS[n % 4],
-        source=f"Wire {n % 2}",
-    )
-    for n in range(14)
-}
-Tree = dict[str, bytes]
-
-
-def tree(folder: Path) -> Tree:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
-
-
-def mtimes(folder: Path) -> dict[str, int]:
-    return {
-        p.relative_to(folder).as_posix(): p.stat().st_mtime_ns
-        for p in folder.rglob("*")
-        if p.is_file()
-    }
-
-
-def build_site(site: Path, out: Path, cache: bool = True) -> BuildResult:
-    return build(BuildOptions(site_dir=site, output_dir=out, cache=cache, jobs=1))
-
-
-def cold_tree(site: Path, out: Path) -> Tree:
-    """The site as a build from nothing makes it."""
-    shutil.rmtree(out, ignore_errors=True)
-    build_site(site, out, cache=False)
-    return tree(out)
-
-
-def edit(site: Path, name: str, old: str, new: str) -> None:
-    path = site / name
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new))
-
-
-def override(site: Path, template: str, change: Callable[[str], str]) -> None:
-    """Give the site its own copy of a default template, changed."""
-    source = (default_theme_dir() / template).read_text()
-    write_files(site, {f"layouts/{template}": change(source)})
 
 
 def under_tags_heading(site: Path, markup: str) -> None:
@@ -85,13 +43,12 @@ def under_tags_heading(site: Path, markup: str) -> None:
 def test_an_edited_body_makes_only_the_outputs_that_show_the_article(
     make_site: SiteMaker, tmp_path: Path
 ) -> None:
-    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    site, out = make_site(STORIES, STORIES_CONFIG), tmp_path / "out"
     first = build_site(site, out)
     old, before = tree(out), mtimes(out)
     edit(site, "content/13.md", "Body of story 13.", "Body of story 13, corrected.")
     second = build_site(site, out)
-    new = cold_tree(site, tmp_path / "cold")
-    assert tree(out) == new
+    new = assert_same_as_cold(site, out)
     differ = {file for file in new if old.get(file) != new[file]}
     assert {"2025/03/05/story-13/index.html", "feed.xml", "tags/asia/atom.xml"} <= differ
     changed = {file for file, mtime in mtimes(out).items() if before.get(file) != mtime}
@@ -111,7 +68,7 @@ def test_an_edited_body_makes_only_the_outputs_that_show_the_article(
 def test_a_changed_template_remakes_only_the_pages_it_renders(
     make_site: SiteMaker, tmp_path: Path, template: str, shown_by: set[str]
 ) -> None:
-    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    site, out = make_site(STORIES, STORIES_CONFIG), tmp_path / "out"
     build_site(site, out)
     before = mtimes(out)
     override(site, template, lambda text: text.replace("</h1>", "</h1>\n<p>changed</p>", 1))
@@ -120,12 +77,13 @@ def test_a_changed_template_remakes_only_the_pages_it_renders(
     assert changed == shown_by
     assert result.report.made == len(shown_by)
     assert b"<p>changed</p>" in (out / next(iter(shown_by))).read_bytes()
+    assert_same_as_cold(site, out)
 
 
 def test_a_template_used_through_an_import_remakes_every_page_that_imports_it(
     make_site: SiteMaker, tmp_path: Path
 ) -> None:
-    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    site, out = make_site(STORIES, STORIES_CONFIG), tmp_path / "out"
     first = build_site(site, out)
     override(site, "_macros.html", lambda text: text + "\n{# a comment changes no page #}\n")
     result = build_site(site, out)
@@ -136,45 +94,46 @@ def test_a_template_used_through_an_import_remakes_every_page_that_imports_it(
     # which imports it) and the files copied as they are.
     untouched = 3 + 2 + (first.feeds - 2) + first.assets
     assert result.report.made == first.pages + first.feeds + first.assets - untouched
+    assert_same_as_cold(site, out)
 
 
 def test_a_change_of_settings_remakes_every_page_and_feed(
     make_site: SiteMaker, tmp_path: Path
 ) -> None:
-    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    site, out = make_site(STORIES, STORIES_CONFIG), tmp_path / "out"
     first = build_site(site, out)
     edit(site, "site.yaml", "title: Test Digest", "title: The Test Digest")
     result = build_site(site, out)
     unaffected = 2  # robots.txt and sitemap.xml, keyed on their bytes, which name no title
     assert result.report.made == first.pages + first.feeds - unaffected
-    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    assert_same_as_cold(site, out)
 
 
 def test_an_output_file_changed_by_hand_is_made_again(make_site: SiteMaker, tmp_path: Path) -> None:
-    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    site, out = make_site(STORIES, STORIES_CONFIG), tmp_path / "out"
     build_site(site, out)
     (out / "index.html").write_text("defaced")
     (out / "tags" / "asia" / "index.html").unlink()
     result = build_site(site, out)
     assert (result.report.made, result.report.written) == (2, 2)
-    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    assert_same_as_cold(site, out)
 
 
 def test_a_damaged_build_record_is_not_trusted(make_site: SiteMaker, tmp_path: Path) -> None:
-    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    site, out = make_site(STORIES, STORIES_CONFIG), tmp_path / "out"
     first = build_site(site, out)
     [record] = (site / CACHE_DIR).glob("build-*.marshal")
     record.write_bytes(record.read_bytes()[:-100])
     edit(site, "content/01.md", "Body of story 1.", "Body of story 1, again.")
     result = build_site(site, out)
     assert result.report.made == first.pages + first.feeds + first.assets
-    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    assert_same_as_cold(site, out)
 
 
 def test_templates_kept_compiled_are_used_only_while_their_source_is_the_same(
     make_site: SiteMaker, tmp_path: Path
 ) -> None:
-    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    site, out = make_site(STORIES, STORIES_CONFIG), tmp_path / "out"
     build_site(site, out)
     compiled = sorted((site / CACHE_DIR / "templates").iterdir())
     assert len(compiled) >= 5  # one per template and each template it uses
@@ -184,44 +143,19 @@ def test_templates_kept_compiled_are_used_only_while_their_source_is_the_same(
     for record in (site / CACHE_DIR).glob("build-*.marshal"):
         record.unlink()  # every page made again
     build_site(site, out)
-    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    assert_same_as_cold(site, out)
     assert all(not file.read_bytes().endswith(b"garbage") for file in compiled)
     under_tags_heading(site, "<p>From a changed template.</p>")
     build_site(site, out)
     assert b"From a changed template." in (out / "tags/index.html").read_bytes()
-    assert tree(out) == cold_tree(site, tmp_path / "cold")
-
-
-CHANGES: dict[str, Callable[[Path], None]] = {
-    "body": lambda site: edit(site, "content/05.md", "Body of story 5.", "New body."),
-    "title": lambda site: edit(site, "content/05.md", "Story 5", "Story Five"),
-    "tags": lambda site: edit(site, "content/05.md", "tags: [Asia]", "tags: [Gas]"),
-    "date": lambda site: edit(site, "content/05.md", "2025-03-02T10", "2025-04-20T10"),
-    "source": lambda site: edit(site, "content/05.md", "source: Wire 1", "source: Wire 9"),
-    "deleted": lambda site: (site / "content/05.md").unlink(),
-    "added": lambda site: write_files(
-        site, {"content/new.md": article("Newest", "2025-05-01T00:00:00Z", id="n", tags="[Asia]")}
-    ),
-    "draft": lambda site: edit(site, "content/05.md", "id: s5", "id: s5\ndraft: true"),
-    "tag alias": lambda site: edit(
-        site, "site.yaml", "page_size: 2", "page_size: 2\ntag_aliases: {Energy: Power}"
-    ),
-    "page size": lambda site: edit(site, "site.yaml", "page_size: 2", "page_size: 3"),
-    "disable": lambda site: edit(
-        site, "site.yaml", "page_size: 2", "page_size: 2\ndisable: [digests, archive, atom]"
-    ),
-    "base template": lambda site: override(
-        site, "base.html", lambda text: text.replace("</footer>", "<p>Fine print</p></footer>")
-    ),
-    "other file": lambda site: write_files(site, {"content/map.svg": "<svg/>"}),
-}
+    assert_same_as_cold(site, out)
 
 
 @pytest.mark.parametrize("change", CHANGES)
 def test_after_any_change_the_output_is_what_a_cold_build_makes(
     make_site: SiteMaker, tmp_path: Path, change: str
 ) -> None:
-    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    site, out = make_site(STORIES, STORIES_CONFIG), tmp_path / "out"
     build_site(site, out)
     build_site(site, out)  # the spare tree now holds a site too
     CHANGES[change](site)
@@ -229,28 +163,29 @@ def test_after_any_change_the_output_is_what_a_cold_build_makes(
     assert result.report.made > 0
     # Only an edit to the text looks at the outputs showing it alone (see test_edits.py).
     assert result.edited == ({"content/05.md"} if change == "body" else None)
-    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    assert_same_as_cold(site, out)
     write_files(site, {"content/later.md": article("Later", "2025-06-01T00:00:00Z", id="l")})
     build_site(site, out)
-    assert tree(out) == cold_tree(site, tmp_path / "cold")
+    assert_same_as_cold(site, out)
 
 
 def test_a_template_included_if_present_counts_from_when_it_appears(
     make_site: SiteMaker, tmp_path: Path
 ) -> None:
-    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    site, out = make_site(STORIES, STORIES_CONFIG), tmp_path / "out"
     under_tags_heading(site, '{% include "note.html" ignore missing %}')
     build_site(site, out)
     write_files(site, {"layouts/note.html": "<p>A note on tags</p>\n"})
     result = build_site(site, out)
     assert result.report.made == 1
     assert b"<p>A note on tags</p>" in (out / "tags/index.html").read_bytes()
+    assert_same_as_cold(site, out)
 
 
 def test_a_template_chosen_at_render_time_depends_on_every_template(
     make_site: SiteMaker, tmp_path: Path
 ) -> None:
-    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    site, out = make_site(STORIES, STORIES_CONFIG), tmp_path / "out"
     under_tags_heading(site, "{% set name = 'note' %}{% include 'bits/' ~ name ~ '.html' %}")
     write_files(site, {"layouts/bits/note.html": "<p>first</p>\n"})
     build_site(site, out)
@@ -258,6 +193,7 @@ def test_a_template_chosen_at_render_time_depends_on_every_template(
     result = build_site(site, out)
     assert b"<p>second</p>" in (out / "tags/index.html").read_bytes()
     assert result.report.made == 1  # pages of templates that name no template by a variable stay
+    assert_same_as_cold(site, out)
 
 
 @pytest.mark.parametrize(
@@ -270,7 +206,7 @@ def test_a_template_chosen_at_render_time_depends_on_every_template(
 def test_a_broken_or_missing_included_template_is_a_site_error(
     make_site: SiteMaker, tmp_path: Path, included: str | None, message: str
 ) -> None:
-    site = make_site(FILES, CONFIG)
+    site = make_site(STORIES, STORIES_CONFIG)
     override(
         site, "tags.html", lambda text: text.replace("</h1>", '</h1>{% include "broken.html" %}')
     )
@@ -286,7 +222,7 @@ def test_a_template_saved_during_a_build_is_not_half_used(
 ) -> None:
     # The keys and the rendering of one build see the templates as they were
     # when it first read them; the next build sees the new one.
-    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    site, out = make_site(STORIES, STORIES_CONFIG), tmp_path / "out"
     override(site, "404.html", lambda text: text.replace("</h1>", "</h1><p>one</p>", 1))
     planned, _ = plan(BuildOptions(site_dir=site))
     override(site, "404.html", lambda text: text.replace("</h1>", "</h1><p>two</p>", 1))
@@ -294,12 +230,14 @@ def test_a_template_saved_during_a_build_is_not_half_used(
     assert b"<p>one</p>" in (out / "404.html").read_bytes()
     build_site(site, out)
     assert b"<p>two</p>" in (out / "404.html").read_bytes()
+    assert_same_as_cold(site, out)
 
 
 def test_a_file_changed_during_a_build_fails_it_and_the_next_build_copies_it(
     make_site: SiteMaker, tmp_path: Path
 ) -> None:
-    site, out = make_site({**FILES, "content/map.svg": "<svg>one</svg>"}, CONFIG), tmp_path / "out"
+    files = {**STORIES, "content/map.svg": "<svg>one</svg>"}
+    site, out = make_site(files, STORIES_CONFIG), tmp_path / "out"
     build_site(site, out)
     write_files(site, {"content/map.svg": "<svg>two</svg>"})
     planned, _ = plan(BuildOptions(site_dir=site))
@@ -309,17 +247,19 @@ def test_a_file_changed_during_a_build_fails_it_and_the_next_build_copies_it(
     assert (out / "map.svg").read_text() == "<svg>one</svg>"
     build_site(site, out)
     assert (out / "map.svg").read_text() == "<svg>three</svg>"
+    assert_same_as_cold(site, out)
 
 
 def test_a_hidden_file_of_the_theme_is_updated_like_any_other(
     make_site: SiteMaker, tmp_path: Path
 ) -> None:
-    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    site, out = make_site(STORIES, STORIES_CONFIG), tmp_path / "out"
     write_files(site, {"layouts/static/.well-known/security.txt": "Contact: one"})
     build_site(site, out)
     write_files(site, {"layouts/static/.well-known/security.txt": "Contact: two"})
     build_site(site, out)
     assert (out / ".well-known/security.txt").read_text() == "Contact: two"
+    assert_same_as_cold(site, out)
 
 
 def test_tag_pages_that_name_their_tag_are_not_made_for_articles_they_do_not_show(
@@ -329,7 +269,7 @@ def test_tag_pages_that_name_their_tag_are_not_made_for_articles_they_do_not_sho
     # one that lists every article of the tag on each page depends on them all.
     made = {}
     for theme in ("default", "lists every article"):
-        site, out = make_site(FILES, CONFIG), tmp_path / theme
+        site, out = make_site(STORIES, STORIES_CONFIG), tmp_path / theme
         if theme != "default":
             override(
                 site,
@@ -341,7 +281,7 @@ def test_tag_pages_that_name_their_tag_are_not_made_for_articles_they_do_not_sho
         build_site(site, out)
         edit(site, "content/01.md", "title: 'Story 1'", "title: 'Story One'")
         made[theme] = build_site(site, out).report.made
-        assert tree(out) == cold_tree(site, tmp_path / f"{theme}-cold")
+        assert_same_as_cold(site, out)
         edit(site, "content/01.md", "title: 'Story One'", "title: 'Story 1'")
         shutil.rmtree(site)
     asia_pages = 4  # 8 articles tagged Asia, 2 to a page; story 1 is on the last
@@ -352,7 +292,7 @@ def test_the_cycle_collector_is_paused_during_a_build_and_running_after_it(
     make_site: SiteMaker, tmp_path: Path
 ) -> None:
     # The library's build leaves the collector alone; the CLI and serve pause it.
-    site = make_site(FILES, CONFIG)
+    site = make_site(STORIES, STORIES_CONFIG)
     seen = set()
     options = BuildOptions(site_dir=site, output_dir=tmp_path / "out", jobs=1)
     options = dataclasses.replace(options, progress=lambda *_: seen.add(gc.isenabled()))

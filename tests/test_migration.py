@@ -4,12 +4,11 @@ the mistakes people make moving a site over, through the real command line."""
 from __future__ import annotations
 
 import datetime as dt
-import filecmp
 import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import SiteMaker, article, run_digest
+from conftest import SiteMaker, article, assert_same_as_cold, build_with_cli, run_digest
 
 MARCH = dt.datetime(2025, 3, 20, tzinfo=dt.UTC)
 
@@ -19,14 +18,11 @@ def at(monkeypatch: pytest.MonkeyPatch, moment: dt.datetime) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(moment.timestamp())))
 
 
-def build(site: Path, *options: str) -> str:
-    built = run_digest("build", "--site", site, *options)
-    assert built.returncode == 0, built.stderr
-    return built.stderr
-
-
-def pages(site: Path, folder: str = "output") -> set[str]:
-    return {p.relative_to(site / folder).as_posix() for p in (site / folder).rglob("index.html")}
+def pages(site: Path) -> set[str]:
+    """The pages of the site's output folder."""
+    return {
+        p.relative_to(site / "output").as_posix() for p in (site / "output").rglob("index.html")
+    }
 
 
 def tag_pages(site: Path) -> set[str]:
@@ -36,19 +32,13 @@ def tag_pages(site: Path) -> set[str]:
     }
 
 
-def same_trees(one: Path, other: Path) -> bool:
-    compared = filecmp.dircmp(one, other)
-    if compared.left_only or compared.right_only or compared.diff_files or compared.funny_files:
-        return False
-    return all(same_trees(one / sub, other / sub) for sub in compared.common_dirs)
-
-
 def test_jekyll_published_false_is_a_draft(make_site: SiteMaker) -> None:
     site = make_site({"content/a.md": article("Hidden", id="a", published="false")})
-    build(site)
+    build_with_cli(site)
     assert "2025/03/12/hidden/index.html" not in pages(site)
-    build(site, "--drafts")
+    build_with_cli(site, "--drafts")
     assert "2025/03/12/hidden/index.html" in pages(site)
+    assert_same_as_cold(site, site / "output", drafts=True)
 
 
 def test_jekyll_categories_in_a_string_are_separated_by_spaces(make_site: SiteMaker) -> None:
@@ -59,7 +49,7 @@ def test_jekyll_categories_in_a_string_are_separated_by_spaces(make_site: SiteMa
             "content/c.md": article("C", id="c", tags="'North Korea'"),
         }
     )
-    build(site)
+    build_with_cli(site)
     assert tag_pages(site) == {"news", "world", "north-korea", "japan"}
 
 
@@ -73,14 +63,13 @@ def test_hugo_publish_date_holds_an_article_back_until_then(
         }
     )
     at(monkeypatch, MARCH)
-    build(site)
+    build_with_cli(site)
     assert "2025/03/12/later/index.html" not in pages(site)
     assert "2025/03/14/undated/index.html" in pages(site)  # the publish date as its date
     at(monkeypatch, MARCH + dt.timedelta(days=6))
-    build(site)  # cached: the record knew when the article falls due
+    build_with_cli(site)  # cached: the record knew when the article falls due
     assert "2025/03/12/later/index.html" in pages(site)  # under its date, not the publish date
-    build(site, "--no-cache", "--output", str(site / "cold"))
-    assert same_trees(site / "output", site / "cold")
+    assert_same_as_cold(site, site / "output")  # a cold build at the same moment
 
 
 def test_hugo_expiry_date_takes_an_article_out_from_then_on(
@@ -88,19 +77,18 @@ def test_hugo_expiry_date_takes_an_article_out_from_then_on(
 ) -> None:
     site = make_site({"content/a.md": article("Brief", id="a", expiryDate="2025-03-22")})
     at(monkeypatch, MARCH)
-    build(site)
+    build_with_cli(site)
     assert "2025/03/12/brief/index.html" in pages(site)
     at(monkeypatch, MARCH + dt.timedelta(days=3))
-    build(site)
+    build_with_cli(site)
     assert "2025/03/12/brief/index.html" not in pages(site)
     assert "Brief" not in (site / "output" / "feed.xml").read_text(encoding="utf-8")
-    build(site, "--no-cache", "--output", str(site / "cold"))
-    assert same_trees(site / "output", site / "cold")
+    assert_same_as_cold(site, site / "output")  # a cold build at the same moment
 
 
 def test_hugo_authors_are_the_byline(make_site: SiteMaker) -> None:
     site = make_site({"content/a.md": article("A", id="a", authors="[Kim Min-ji, Lee Jun]")})
-    build(site)
+    build_with_cli(site)
     html = (site / "output/2025/03/12/a/index.html").read_text(encoding="utf-8")
     assert "By Kim Min-ji, Lee Jun" in html
 
@@ -119,7 +107,7 @@ def test_toml_front_matter_is_read_as_hugo_writes_it(make_site: SiteMaker) -> No
         Body *here*.
         """
     site = make_site({"content/a.md": toml})
-    build(site)
+    build_with_cli(site)
     html = (site / "output/2025/03/12/from-hugo/index.html").read_text(encoding="utf-8")
     assert "<p>Body <em>here</em>.</p>" in html
     assert {"tags/energy/index.html", "tags/trade/index.html"} <= pages(site)
@@ -135,7 +123,9 @@ def test_broken_toml_front_matter_names_its_line(make_site: SiteMaker) -> None:
 def test_a_misspelt_field_is_a_warning_naming_the_field_meant(make_site: SiteMaker) -> None:
     text = "---\ntitle: A\ndate: 2025-03-12\nid: a\ntitel: Typo\nSummary: Said\ndesk: kept\n---\n"
     site = make_site({"content/a.md": text})
-    warnings = build(site)
+    built = run_digest("build", "--site", site)
+    assert built.returncode == 0, built.stderr
+    warnings = built.stderr
     assert "content/a.md:5: warning: unknown field 'titel': did you mean 'title'?" in warnings
     assert "content/a.md:6: warning: unknown field 'Summary': did you mean 'summary'?" in warnings
     assert "desk" not in warnings  # a field of the site's own, for its templates
@@ -150,7 +140,7 @@ def test_a_tag_is_the_same_however_its_accents_are_typed(make_site: SiteMaker) -
             "content/b.md": article("B", id="b", tags=f"[{decomposed}]"),
         }
     )
-    build(site)
+    build_with_cli(site)
     [tag] = tag_pages(site)
     html = (site / "output/tags" / tag / "index.html").read_text(encoding="utf-8")
     assert ">A</a>" in html and ">B</a>" in html

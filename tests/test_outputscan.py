@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import in_a_new_process
+from conftest import another_thread, children, in_a_new_process
 
 from generator.incremental.outputscan import OutputScan
 from generator.incremental.record import Recorded, size_and_time
 from generator.write.tree import Strays
-
-
-def children() -> set[int]:
-    """The processes this one started that are still there (zombies included)."""
-    pid = os.getpid()
-    return {int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
 
 
 @pytest.fixture
@@ -94,19 +86,13 @@ def test_with_threads_running_the_folder_is_looked_at_here(
     output: tuple[Path, Recorded],
 ) -> None:
     out, recorded = output
-    stop = threading.Event()
-    thread = threading.Thread(target=stop.wait)
-    thread.start()
-    try:
+    with another_thread():
         before = children()
         with OutputScan(out, recorded) as scan:
             assert children() == before  # nothing forked
             (out / "index.html").write_text("changed after the scan began")
             assert "index.html" in scan.changed()  # looked at when asked
             assert scan.strays().unknown == ["c/notes.txt"]
-    finally:
-        stop.set()
-        thread.join()
 
 
 def test_a_missing_output_folder_has_every_recorded_file_changed(tmp_path: Path) -> None:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
-from conftest import in_a_new_process
+from conftest import another_thread, in_a_new_process
 
 from generator.parallel import Forked, guided_slices
 
@@ -82,15 +81,8 @@ def test_an_error_over_there_is_raised_here(tmp_path: Path) -> None:
 
 
 def test_with_other_threads_running_nothing_is_forked() -> None:
-    stop = threading.Event()
-    thread = threading.Thread(target=stop.wait)
-    thread.start()
-    try:
-        with Forked(os.getpid) as forked:
-            assert forked.result(0) == os.getpid()
-    finally:
-        stop.set()
-        thread.join()
+    with another_thread(), Forked(os.getpid) as forked:
+        assert forked.result(0) == os.getpid()
 
 
 def test_when_the_system_cannot_fork_the_work_is_done_here() -> None:

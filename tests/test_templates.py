@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import SiteMaker, article, run_digest
+from conftest import SiteMaker, article, assert_same_as_cold, run_digest
 
 ARTICLE = {"content/2025/a.md": article("Alpha", id="a", body="Some text.")}
 PAGE = "2025/03/12/alpha/index.html"
@@ -59,6 +59,7 @@ def test_a_cached_build_sees_an_edit_of_the_extending_template(make_site: SiteMa
     (site / "layouts" / "base.html").write_text(layout.replace("N", "2"))
     assert run_digest("build", "--site", site).returncode == 0
     assert '<meta name="v" content="2">' in page(site)
+    assert_same_as_cold(site, site / "output")
 
 
 def test_a_template_failing_while_a_page_is_made_names_its_file_line_and_page(

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import SiteMaker, article, write_files
+from conftest import (
+    SiteMaker,
+    article,
+    assert_same_as_cold,
+    environment,
+    mtimes,
+    run_digest,
+    write_files,
+)
 
 from generator.incremental.record import SETTLED_NS, input_stamp, load_hashed
 from generator.incremental.store import hashed_file
@@ -21,28 +27,20 @@ FILES = {
 }
 
 
-def build(site: Path, *extra: str, epoch: int | None = None) -> tuple[list[str], str]:
+def profiled_build(site: Path, *extra: str, epoch: int | None = None) -> tuple[list[str], str]:
     """Build with --profile; return the stages the build went through, and stdout + stderr."""
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    if epoch is not None:
-        env["SOURCE_DATE_EPOCH"] = str(epoch)
-    command = [sys.executable, "-m", "generator", "build", "--site", str(site), "--profile"]
-    result = subprocess.run([*command, *extra], capture_output=True, text=True, env=env)
+    result = run_digest("build", "--site", site, "--profile", *extra, env=environment(epoch))
     assert result.returncode == 0, result.stderr
     report = result.stdout.split("time by stage:\n")[1]
     return [line.split()[0] for line in report.splitlines()], result.stdout + result.stderr
 
 
-def mtimes(folder: Path) -> dict[Path, int]:
-    return {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
-
-
 def test_a_second_build_with_nothing_changed_does_nothing(make_site: SiteMaker) -> None:
     site = make_site(FILES)
-    stages, _ = build(site)
+    stages, _ = profiled_build(site)
     assert "rendering" in stages
     before = mtimes(site / "output")
-    stages, output = build(site)
+    stages, output = profiled_build(site)
     assert stages == ["starting"]
     assert "built 2 articles: " in output and "(0 rendered, 0 written, " in output
     assert mtimes(site / "output") == before
@@ -54,8 +52,9 @@ def test_a_second_build_with_nothing_changed_does_nothing(make_site: SiteMaker) 
 )
 def test_anything_that_matters_builds_again(make_site: SiteMaker, change: str) -> None:
     site = make_site(FILES)
-    build(site)
+    profiled_build(site)
     extra: list[str] = []
+    options: dict[str, str] = {}
     page = site / "output/2025/03/12/alpha/index.html"
     if change == "content":
         (site / "content/a.md").write_text(article("Alpha", id="a", body="New words."))
@@ -68,31 +67,43 @@ def test_anything_that_matters_builds_again(make_site: SiteMaker, change: str) -
         (site / "site.yaml").write_text((site / "site.yaml").read_text() + "page_size: 1\n")
     elif change == "option":
         extra = ["--base-url", "https://other.example.net/"]
+        options = {"base_url": "https://other.example.net/"}
     elif change == "output edited":
         page.write_text("scribbled")
     else:
         page.unlink()
-    stages, _ = build(site, *extra)
+    stages, _ = profiled_build(site, *extra)
     assert "rendering" in stages
     assert "scribbled" not in page.read_text()
-    assert build(site, *extra)[0] == ["starting"]
+    assert_same_as_cold(site, site / "output", **options)
+    assert profiled_build(site, *extra)[0] == ["starting"]
 
 
-def test_a_future_article_is_published_when_its_time_comes(make_site: SiteMaker) -> None:
+def test_a_future_article_is_published_when_its_time_comes(
+    make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = make_site({**FILES, "content/soon.md": article("Soon", id="s", date="2030-01-01")})
-    build(site, epoch=1_800_000_000)  # 2027
+
+    def build_at(epoch: int) -> list[str]:
+        """The stages of a build at `epoch`, whose output must be a cold build's then."""
+        stages, _ = profiled_build(site, epoch=epoch)
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))  # for the cold build
+        assert_same_as_cold(site, site / "output")
+        return stages
+
+    build_at(1_800_000_000)  # 2027
     assert not (site / "output/2030").exists()
-    assert build(site, epoch=1_800_000_100)[0] == ["starting"]
-    build(site, epoch=1_900_000_000)  # 2030-03-17
+    assert build_at(1_800_000_100) == ["starting"]
+    build_at(1_900_000_000)  # 2030-03-17
     assert (site / "output/2030/01/01/soon/index.html").is_file()
-    build(site, epoch=1_800_000_000)  # back in 2027: unpublished again
+    build_at(1_800_000_000)  # back in 2027: unpublished again
     assert not (site / "output/2030").exists()
 
 
 def test_warnings_are_repeated_when_nothing_is_built(make_site: SiteMaker) -> None:
     site = make_site({"content/a.md": article("No Id")})
     for expected in (["rendering"], ["starting"]):
-        stages, output = build(site)
+        stages, output = profiled_build(site)
         assert set(expected) <= set(stages)
         assert "content/a.md:1: warning: no 'id'" in output
 
@@ -121,15 +132,16 @@ def test_an_edit_that_keeps_size_and_mtime_is_seen(make_site: SiteMaker) -> None
     site = make_site(FILES)
     source = site / "content/a.md"
     time.sleep(SETTLED_NS / 1e9 + 0.1)  # long enough for the hashes to be kept
-    build(site)
+    profiled_build(site)
     assert str(source) in load_hashed(hashed_file(site))
     before = source.stat()
     source.write_text(source.read_text().replace("Alpha", "Alpho"))
     os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert source.stat().st_size == before.st_size
-    stages, _ = build(site)
+    stages, _ = profiled_build(site)
     assert "rendering" in stages
     assert "Alpho" in (site / "output/2025/03/12/alpho/index.html").read_text()
+    assert_same_as_cold(site, site / "output")
 
 
 def test_the_frame_takes_in_every_input_but_the_bytes_of_articles(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from conftest import SiteMaker, in_a_new_process, write_files
+from conftest import SiteMaker, in_a_new_process, mtimes, tree, write_files
 
 from generator.errors import SiteError
 from generator.incremental.keys import KeyedOutputs, OutputKeys
@@ -27,18 +27,8 @@ def page(url: str, text: str = "html", origin: str = "test") -> Output:
 
 
 def files_in(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_text() for p in folder.rglob("*") if p.is_file()
-    }
-
-
-def mtimes(folder: Path) -> dict[str, int]:
-    """The mtime of every file (folders are not uploaded, so their times do not matter)."""
-    return {
-        p.relative_to(folder).as_posix(): p.stat().st_mtime_ns
-        for p in folder.rglob("*")
-        if p.is_file()
-    }
+    """Every file below `folder`, as text."""
+    return {name: data.decode() for name, data in tree(folder).items()}
 
 
 def test_pages_and_assets_are_written(tmp_path: Path) -> None:
