@@ -10,7 +10,7 @@ read.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -82,16 +82,26 @@ def read_content(
         progress("reading", done + 1, len(todo))
         reads[todo[done][1]] = read
     errors = [p for _, relative in todo for p in reads[relative].problems if not p.warning]
-    if errors:
-        raise SiteError(errors)
     ordered = {relative: reads[relative] for _, relative in articles}
-    cache.keep(ordered, [relative for _, relative in todo])
-    warnings = problems + [p for read in ordered.values() for p in read.problems]
-    return LoadedContent(
+    warnings = [*problems, *(p for read in ordered.values() for p in read.problems if p.warning)]
+    loaded = LoadedContent(
         articles=tuple(read.article for read in ordered.values() if read.article is not None),
         assets=assets,
         warnings=tuple(sorted(warnings)),
     )
+    if errors:
+        raise ContentErrors(errors, loaded)
+    cache.keep(ordered, [relative for _, relative in todo])
+    return loaded
+
+
+class ContentErrors(SiteError):
+    """The problems of the files that could not be read, with what the others gave
+    (`loaded`), for a check that goes on with them."""
+
+    def __init__(self, problems: Iterable[Problem], loaded: LoadedContent) -> None:
+        super().__init__(problems)
+        self.loaded = loaded
 
 
 def _is_article(name: str) -> bool:
