@@ -68,14 +68,7 @@ def read_content(
         raise SiteError([Problem("content", None, f"no content/ folder in {site_dir}")])
     problems: list[Problem] = []
     articles, assets = _articles_and_assets(root, problems)
-    reads: dict[str, Read] = {}
-    todo = []
-    for name, relative in articles:
-        known = cache.known(name, relative)
-        if known is not None:
-            reads[relative] = known
-        else:
-            todo.append((name, relative))
+    reads, todo = _known(cache, articles)
     reading = cache.reading(article_reader(site_dir, config, urls))
     progress("reading", 0, len(todo))
     for done, read in enumerate(ordered_map(reading, [Path(n) for n, _ in todo], jobs)):
@@ -102,6 +95,22 @@ class ContentErrors(SiteError):
     def __init__(self, problems: Iterable[Problem], loaded: LoadedContent) -> None:
         super().__init__(problems)
         self.loaded = loaded
+
+
+def _known(
+    cache: ArticleCache, articles: list[tuple[str, str]]
+) -> tuple[dict[str, Read], list[tuple[str, str]]]:
+    """What `cache` knows of `articles` (file, path from the site), by path, and the
+    articles it does not know, to be read."""
+    reads: dict[str, Read] = {}
+    todo = []
+    for name, relative in articles:
+        known = cache.known(name, relative)
+        if known is not None:
+            reads[relative] = known
+        else:
+            todo.append((name, relative))
+    return reads, todo
 
 
 def _is_article(name: str) -> bool:

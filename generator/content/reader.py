@@ -102,10 +102,7 @@ class _Fields(NamedTuple):
 def parse_article(
     path: str, text: str, tz: ZoneInfo, urls: Urls, renderer: MarkdownRenderer
 ) -> tuple[Article | None, list[Problem]]:
-    """Read one article; return it (None if unusable) and its problems.
-
-    Problems marked as warnings do not stop the build.
-    """
+    """Read one article; return it (None if unusable) and its problems (warnings too)."""
     split = _front_matter(path, text)
     if isinstance(split, Problem):
         return None, [split]
@@ -117,8 +114,8 @@ def parse_article(
     folder = PurePosixPath(path).parent.relative_to("content").as_posix()
     body_html = renderer.render(printable(body), "" if folder == "." else folder)
     article_id = fields.id or derived_id(path)
-    stem = PurePosixPath(path).stem
-    slug = fields.slug or slugify(fields.title) or slugify(stem) or article_id[:8]
+    slug = fields.slug or slugify(fields.title) or slugify(PurePosixPath(path).stem)
+    slug = slug or article_id[:8]
     article = Article(
         path=path,
         title=fields.title,

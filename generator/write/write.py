@@ -122,9 +122,17 @@ def write_site(
         change = Change(written, removed, hidden)
     finally:
         staging.finish(folder, change)
+    return _report(results, written, removed)
+
+
+def _report(
+    results: list[tuple[Output, tuple[str, str]]], written: list[str], removed: list[str]
+) -> WriteReport:
+    """What a write did: each output with its outcome and key, the files it wrote and
+    those it removed."""
     made = sum(outcome != KEPT for _, (outcome, _) in results)
     keys = {output.file: key for output, (_, key) in results if key}
-    unchanged = len(outputs) - len(written)
+    unchanged = len(results) - len(written)
     return WriteReport(len(written), unchanged, len(removed), made, keys, (*written, *removed))
 
 
