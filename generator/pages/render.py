@@ -62,11 +62,17 @@ def template_errors(making: str = "") -> Iterator[None]:
         if frame is None and not isinstance(exc, jinja2.TemplateError):
             raise  # not in a template: digest's own
         where, line = frame or ("layouts", None)
-        message = (
-            str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
-        )
+        message = _what_failed(exc)
         during = f" (making {making})" if making else ""
         raise SiteError([Problem(where, line, f"template error: {message}{during}")]) from exc
+
+
+def _what_failed(exc: Exception) -> str:
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"{exc.message!r} not found" if exc.message else "a template not found"
+    if isinstance(exc, jinja2.TemplateError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _template_frame(exc: BaseException) -> tuple[str, int] | None:
