@@ -13,12 +13,25 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import REPO, SiteMaker, article, run_digest
+from conftest import (
+    REPO,
+    SiteMaker,
+    Tree,
+    article,
+    assert_same_as_cold,
+    build_with_cli,
+    edit,
+    environment,
+    run_digest,
+    tree,
+    write_files,
+)
 from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.commands import cli
 from generator.content.text import printable
+from generator.incremental.store import CACHE_DIR
 from generator.settings.yamlfile import YamlError, load_mapping
 
 GOOD = {"content/good.md": article("Good News", id="good", tags="[Harbour]")}
@@ -33,10 +46,34 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     }
 
 
+def beside_the_output(site: Path) -> list[str]:
+    """What stands beside the site's output folder: a build with --no-cache puts the new
+    site together there (write.py), and must take it away whatever happens."""
+    return sorted(path.name for path in site.glob(".output*"))
+
+
+def spare(site: Path) -> Tree:
+    """The spare output tree, where a cached build puts the new site together
+    (.digest-cache/output-*, spare.py), and the note of how it differs from the output
+    folder. The spare stays; a note must not outlive a write that changed the spare."""
+    return {
+        name: data for name, data in tree(site / CACHE_DIR).items() if name.startswith("output-")
+    }
+
+
+def notes(site: Path) -> list[str]:
+    """The notes of how the spare differs from the output folder (see `spare`)."""
+    return sorted(path.name for path in (site / CACHE_DIR).glob("output-*.json"))
+
+
 def refused(site: Path, files: dict[str, str | bytes]) -> str:
-    """Add `files` to a site that built fine; the build must fail and keep the output."""
-    assert run_digest("build", "--site", site).returncode == 0
-    before = snapshot(site / "output")
+    """Add `files` to a site built twice; the build must fail, keeping the output as it
+    was and staging nothing: neither beside the output folder nor in the spare."""
+    build_with_cli(site)
+    write_files(site, {"content/notes.txt": "A second build."})
+    build_with_cli(site)  # the spare now holds the first site, with a note
+    before, spare_before = snapshot(site / "output"), spare(site)
+    assert notes(site), "no note of the spare"
     for name, body in files.items():
         path = site / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -44,55 +81,94 @@ def refused(site: Path, files: dict[str, str | bytes]) -> str:
     result = run_digest("build", "--site", site)
     assert result.returncode == 1, result.stdout + result.stderr
     assert snapshot(site / "output") == before
-    assert not list(site.glob(".output*")), "a staging folder was left behind"
+    assert beside_the_output(site) == []
+    assert spare(site) == spare_before
     return result.stderr
 
 
 # Build safety
 
 
+# The two kinds of build, each staging in its own place (see `spare`, `beside_the_output`).
+KINDS = {"cached": [], "no cache": ["--no-cache"]}
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_a_killed_build_leaves_the_previous_or_the_new_site_never_a_mix(
-    make_site: SiteMaker, tmp_path: Path
+    make_site: SiteMaker, tmp_path: Path, kind: str
 ) -> None:
     files = {
         f"content/{n:03d}.md": article(f"Story {n}", id=f"s{n}", tags=f"[t{n % 7}]", body="Old.")
         for n in range(300)
     }
-    site = make_site(files)
-    assert run_digest("build", "--site", site).returncode == 0
-    old = {k: v for k, (v, _) in snapshot(site / "output").items()}
-    for name in files:
-        (site / name).write_text((site / name).read_text().replace("Old.", "New text."))
+    site, extra = make_site(files), KINDS[kind]
+
+    def rewrite(old: str, new: str) -> None:
+        for name in files:
+            (site / name).write_text((site / name).read_text().replace(old, new))
+
+    build_with_cli(site, *extra)
+    old = tree(site / "output")
+    rewrite("Old.", "New text.")
     started = time.perf_counter()
-    assert run_digest("build", "--site", site, "--output", tmp_path / "new").returncode == 0
+    build_with_cli(site, "--output", tmp_path / "new", *extra)
     duration = time.perf_counter() - started
-    new = {k: v for k, (v, _) in snapshot(tmp_path / "new").items()}
+    new = tree(tmp_path / "new")
     assert old != new
     outcomes = set()
     for attempt in range(8):
-        process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--site", site])
+        command = [sys.executable, "-m", "generator", "build", "--site", site, *extra]
+        process = subprocess.Popen(command)
         time.sleep(duration * random.Random(attempt).uniform(0.3, 1.1))
         process.send_signal(signal.SIGKILL)
         process.wait()
-        now = {k: v for k, (v, _) in snapshot(site / "output").items()}
+        now = tree(site / "output")
         assert now in (old, new), f"attempt {attempt}: output is neither the old nor the new site"
         outcomes.add("new" if now == new else "old")
         if now == new:  # start again from the old site
-            for name in files:
-                (site / name).write_text((site / name).read_text().replace("New text.", "Old."))
-            assert run_digest("build", "--site", site).returncode == 0
-            for name in files:
-                (site / name).write_text((site / name).read_text().replace("Old.", "New text."))
+            rewrite("New text.", "Old.")
+            build_with_cli(site, *extra)
+            rewrite("Old.", "New text.")
     assert "old" in outcomes
-    assert run_digest("build", "--site", site).returncode == 0
-    assert not list(site.glob(".output*")), "a staging folder was left behind"
+    # What a killed build left where it stages does not make the next builds go wrong,
+    # and goes.
+    build_with_cli(site, *extra)
+    assert_same_as_cold(site, site / "output")
+    edit(site, "content/007.md", "New text.", "Newer text.")  # a write from the spare's note
+    build_with_cli(site, *extra)
+    assert_same_as_cold(site, site / "output")
+    assert beside_the_output(site) == []
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_build_failing_while_it_writes_leaves_the_output_and_nothing_staged(
+    make_site: SiteMaker, kind: str
+) -> None:
+    site, extra = make_site(GOOD), KINDS[kind]
+    build_with_cli(site, *extra)
+    write_files(site, {"content/notes.txt": "A second build."})
+    build_with_cli(site, *extra)  # a cached build's spare now holds the first site
+    before = snapshot(site / "output")
+    assert len(notes(site)) == (kind == "cached")  # only a cached build keeps a spare
+    # A template that fails only when its page is made: when the new site is being
+    # put together.
+    write_files(site, {"layouts/404.html": "{{ nowhere() }}\n"})
+    result = run_digest("build", "--site", site, *extra)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "'nowhere' is undefined (making 404.html)" in result.stderr
+    assert snapshot(site / "output") == before
+    assert beside_the_output(site) == []
+    assert notes(site) == []  # the spare was being changed: no note may vouch for it
+    (site / "layouts/404.html").unlink()
+    build_with_cli(site, *extra)
+    assert_same_as_cold(site, site / "output")
 
 
 def test_two_builds_anywhere_anytime_are_identical(tmp_path: Path) -> None:
     one, two = tmp_path / "a", tmp_path / "b"
     one.mkdir()
     two.mkdir()
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    env = environment()
     run = [sys.executable, "-m", "generator", "build", "--site"]
     subprocess.run([*run, str(REPO), "--output", "out"], cwd=one, check=True, env=env)
     time.sleep(1.1)
@@ -106,12 +182,10 @@ def test_two_builds_anywhere_anytime_are_identical(tmp_path: Path) -> None:
 
 def test_source_date_epoch_is_the_build_time(make_site: SiteMaker) -> None:
     site = make_site({"content/soon.md": article("Soon", date="2030-01-01", id="soon")})
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(1_900_000_000)}  # 2030-03-17
     command = [sys.executable, "-m", "generator", "build", "--site", str(site)]
-    subprocess.run(command, check=True, env=env)
+    subprocess.run(command, check=True, env=environment(1_900_000_000))  # 2030-03-17
     assert (site / "output/2030/01/01/soon/index.html").is_file()
-    env["SOURCE_DATE_EPOCH"] = str(1_800_000_000)  # 2027
-    subprocess.run(command, check=True, env=env)
+    subprocess.run(command, check=True, env=environment(1_800_000_000))  # 2027
     assert not (site / "output/2030/01/01/soon").exists()
 
 
@@ -176,14 +250,8 @@ def test_slugs_that_would_leave_the_output_are_refused(make_site: SiteMaker, slu
 
 
 def test_permalink_leaving_the_output_is_refused(make_site: SiteMaker) -> None:
-    site = make_site(GOOD)
-    assert run_digest("build", "--site", site).returncode == 0
-    before = snapshot(site / "output")
-    (site / "site.yaml").write_text("title: T\npermalink: /../{slug}/\n")
-    result = run_digest("build", "--site", site)
-    assert result.returncode == 1
-    assert "site.yaml:2: permalink must stay inside the output folder" in result.stderr
-    assert snapshot(site / "output") == before
+    stderr = refused(make_site(GOOD), {"site.yaml": "title: T\npermalink: /../{slug}/\n"})
+    assert "site.yaml:2: permalink must stay inside the output folder" in stderr
 
 
 def test_a_link_out_of_content_is_skipped(make_site: SiteMaker, tmp_path: Path) -> None:
