@@ -21,9 +21,18 @@ from typing import IO
 
 import pytest
 import yaml
-from conftest import REPO, SiteMaker, article, run_digest, write_files
+from conftest import (
+    REPO,
+    SiteMaker,
+    article,
+    assert_same_as_cold,
+    children,
+    run_digest,
+    write_files,
+)
 
 from generator.commands.cli import ProgressBar
+from generator.incremental.store import serve_output
 from generator.serve.state import BuildState
 
 # digest new
@@ -179,6 +188,12 @@ def served(make_site: SiteMaker) -> Iterator[tuple[Server, Path]]:
     process.wait(timeout=10)
 
 
+def assert_served_as_cold(server: Server, site: Path) -> None:
+    """Assert that serve's output folder holds what a cold build of `site` makes with
+    serve's options: its own URL, drafts and future articles."""
+    assert_same_as_cold(site, serve_output(site), base_url=server.url, drafts=True, future=True)
+
+
 def test_serve_answers_under_the_base_path_with_drafts(served: tuple[Server, Path]) -> None:
     server, site = served
     assert server.url.endswith("/sub/")
@@ -237,11 +252,13 @@ def test_serve_shows_an_edited_article_first_then_builds_the_rest(
     printed = server.printed_until("built ")
     assert printed[-2] == "previewed 2025/03/12/alpha/index.html\n", printed
     assert "A quick look." in server.get("2025/03/12/alpha/")[1]
+    assert_served_as_cold(server, site)  # the build after the preview put it right
     # An article that moves (a new title, so a new URL) waits for the full build.
     (site / "content/a.md").write_text(article("Alpha Moved", id="a", body="Moved."))
     printed = server.printed_until("built ")
     assert not any(line.startswith("previewed") for line in printed), printed
     assert "Moved." in server.get("2025/03/12/alpha-moved/")[1]
+    assert_served_as_cold(server, site)
     # So does a template, even with an article saved with it.
     write_files(
         site,
@@ -252,6 +269,7 @@ def test_serve_shows_an_edited_article_first_then_builds_the_rest(
     )
     printed = server.printed_until("built ")
     assert not any(line.startswith("previewed") for line in printed), printed
+    assert_served_as_cold(server, site)
 
 
 def test_serve_previews_after_starting_on_a_site_already_built(
@@ -271,6 +289,7 @@ def test_serve_previews_after_starting_on_a_site_already_built(
         (site / "content/a.md").write_text(article("Alpha", id="a", body="Seen at once."))
         printed = server.printed_until("built ")
         assert printed[-2] == "previewed 2025/03/12/alpha/index.html\n", printed
+        assert_served_as_cold(server, site)
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=10)
@@ -332,13 +351,31 @@ def test_serve_builds_a_site_big_enough_for_worker_processes(make_site: SiteMake
     assert process.returncode == 0
 
 
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
 def test_serve_goes_on_building_when_its_build_process_dies(served: tuple[Server, Path]) -> None:
     server, site = served
-    children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children")
-    for child in children.read_text().split():
-        os.kill(int(child), signal.SIGKILL)
+    # serve's one child is the build process (builder.py), started before any thread.
+    found = children(server.process.pid)
+    assert len(found) == 1, f"serve's children are {found}, not its one build process"
+    [child] = found
+    assert state_of(child) in "RS", "the build process is not running"
+    os.kill(child, signal.SIGKILL)
+    wait_for(lambda: state_of(child) in "ZX")  # dead (a zombie until serve notices)
     write_files(site, {"content/a.md": article("Alpha", id="a", body="After the crash.")})
-    wait_for(lambda: "After the crash." in server.get("2025/03/12/alpha/")[1])
+    server.printed_until("the build process ended; building in this one")
+    server.printed_until("built ")
+    assert "After the crash." in server.get("2025/03/12/alpha/")[1]
+    assert_served_as_cold(server, site)
+
+
+def state_of(pid: int) -> str:
+    """The state letter of process `pid` (R running, S sleeping, Z zombie...), or X if it
+    is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return "X"
+    return stat.rsplit(")", 1)[1].split()[0]
 
 
 def test_progress_bar_draws_on_a_terminal_only(capsys: pytest.CaptureFixture[str]) -> None:
