@@ -19,7 +19,7 @@ from generator.content.slugs import most_used, slugify, unique_by_slug
 from generator.errors import Problem, SiteError
 from generator.settings.config import SiteConfig
 from generator.site.archive import build_archive, index_sources
-from generator.site.digests import build_digests, closes, period_of
+from generator.site.digests import build_digests, closes, opens, period_of
 from generator.site.duplicates import possible_duplicates
 from generator.site.model import KeptIndexes, Redirect, Selection, Site, Tag
 from generator.site.related import ArticleLinks, link_articles, link_paths, relink
@@ -63,6 +63,10 @@ def first_due(
     if now is None:
         return None
     moments = []
+    # Periods close in order: the first to close after now is that of the earliest
+    # article published in the period of now or after it.
+    open_from = opens(period_of(now, config.digest_period, config.tz), config.tz)
+    in_open_periods = []
     for article in articles:
         if article.draft and not selection.drafts:
             continue
@@ -70,10 +74,11 @@ def first_due(
             moments.append(article.goes_live)
         if article.expiry_date is not None and article.expiry_date > now:
             moments.append(article.expiry_date)
-        if config.makes("digests") and _is_published(article, selection):
-            period = period_of(article.date, config.digest_period, config.tz)
-            if (closing := closes(period, config.tz)) > now:
-                moments.append(closing)
+        if article.date >= open_from and _is_published(article, selection):
+            in_open_periods.append(article.date)
+    if config.makes("digests") and in_open_periods:
+        earliest = period_of(min(in_open_periods), config.digest_period, config.tz)
+        moments.append(closes(earliest, config.tz))
     return min(moments, default=None)
 
 

@@ -78,6 +78,11 @@ def _period_of_day(day: dt.date, period: str) -> Period:
     return Period(f"{year}-W{week:02d}", f"Week {week} of {year}: {span}", start, end)
 
 
+def opens(period: Period, tz: ZoneInfo) -> dt.datetime:
+    """When `period` starts: midnight before its first day, in timezone `tz`."""
+    return dt.datetime(period.start.year, period.start.month, period.start.day, tzinfo=tz)
+
+
 def closes(period: Period, tz: ZoneInfo) -> dt.datetime:
     """When `period` ends: midnight after its last day, in timezone `tz`."""
     day = period.end + dt.timedelta(days=1)
