@@ -70,6 +70,8 @@ class SpareStaging:
 
     def prepare(self, out_dir: Path) -> Path:
         forget_difference(self.spare)  # from here on, the spare and the output folder change
+        if self.spare.is_symlink() or (self.spare.exists() and not self.spare.is_dir()):
+            self.spare.unlink()  # something else in the spare's place: not to be built into
         if same_device(self.spare, out_dir):
             return self.spare
         return FreshStaging().prepare(out_dir)
