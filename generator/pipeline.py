@@ -49,6 +49,9 @@ class BuildOptions:
     progress: Progress = no_progress
     jobs: int = field(default_factory=default_jobs)
     cache: bool = True  # whether the incremental layer wraps the pipeline (incremental/)
+    # Whether to wait for another build of the site to end, rather than fail (the
+    # incremental layer's lock, incremental/lock.py; the pipeline takes no lock).
+    wait: bool = False
 
 
 @dataclass(frozen=True)

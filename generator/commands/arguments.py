@@ -22,6 +22,9 @@ def build_arguments(sub: Parser) -> None:
         "--no-cache", action="store_true", help="read every article again, ignoring .digest-cache/"
     )
     sub.add_argument(
+        "--wait", action="store_true", help="wait for another build of the site to end"
+    )
+    sub.add_argument(
         "--jobs",
         type=positive,
         default=default_jobs(),

@@ -137,6 +137,7 @@ def _build(args: argparse.Namespace) -> int:
         future=args.future,
         jobs=args.jobs,
         cache=not args.no_cache,
+        wait=args.wait,
         progress=clock,
     )
     with collector_paused():  # a build makes few cycles in a growing heap (see parallel.py)

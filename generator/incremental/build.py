@@ -29,6 +29,7 @@ from generator.incremental.assembled import Assembled, places_print
 from generator.incremental.edits import Edits, ShownBy, text_edits
 from generator.incremental.indexes import KeptIndexesFile
 from generator.incremental.keys import KeyedOutputs, OutputKeys
+from generator.incremental.lock import build_lock
 from generator.incremental.outputscan import OutputScan
 from generator.incremental.record import (
     BuildRecord,
@@ -70,9 +71,16 @@ class Last:
 
 def build(options: BuildOptions) -> BuildResult:
     """Build the site of `options`, making again only what changed since the last build;
-    with `options.cache` off, the pipeline alone."""
-    if not options.cache:
-        return pipeline.build(options)
+    with `options.cache` off, the pipeline alone. Either holds the site's build lock
+    (lock.py) throughout."""
+    with build_lock(options.site_dir, options.wait, required=options.cache):
+        if not options.cache:
+            return pipeline.build(options)
+        return _cached(options)
+
+
+def _cached(options: BuildOptions) -> BuildResult:
+    """`build` with the cache on."""
     started, now = time.perf_counter(), pipeline.build_time()
     settings = pipeline.read_settings(options, now)
     record = load_record(record_file(settings.site_dir, settings.out_dir))
