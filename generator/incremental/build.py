@@ -49,6 +49,7 @@ from generator.incremental.store import (
     keep,
     load_kept,
     record_file,
+    remove,
     shown_file,
     spare_output,
 )
@@ -259,4 +260,4 @@ def _remember(
     if shown is not None:  # for the next build, whose record this is
         keep(kept_shown, stamp.whole, shown)
     else:  # what was kept is for the record this build replaced
-        kept_shown.unlink(missing_ok=True)
+        remove(kept_shown)

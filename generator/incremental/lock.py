@@ -16,6 +16,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,6 +45,8 @@ def build_lock(site_dir: Path, wait: bool = False, required: bool = True) -> Ite
     path = lock_file(site_dir)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)  # a folder in the lock file's place: no build holds that
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as exc:
         if required or exc.errno not in _NO_LOCK_HERE:

@@ -25,7 +25,7 @@ from pathlib import Path
 from generator.errors import Problem, SiteError
 from generator.incremental.keys import KeyedOutputs
 from generator.incremental.record import Recorded
-from generator.incremental.store import write_atomically
+from generator.incremental.store import remove, write_atomically
 from generator.outputs import Output
 from generator.progress import Progress, no_progress
 from generator.write.files import (
@@ -184,7 +184,7 @@ def save_difference(spare: Path, difference: Change) -> None:
 
 
 def forget_difference(spare: Path) -> None:
-    difference_file(spare).unlink(missing_ok=True)
+    remove(difference_file(spare))
 
 
 def _catch_up(

@@ -15,6 +15,7 @@ import os
 import pickle
 import platform
 import re
+import shutil
 import sys
 import tempfile
 import zlib
@@ -151,10 +152,19 @@ def write_atomically(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
+        if path.is_dir():
+            remove(path)  # a folder where the cache keeps a file: not the cache's
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def remove(path: Path) -> None:
+    """Remove the cache file `path`, or a folder found in its place; nothing if none."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    path.unlink(missing_ok=True)
 
 
 def pickled_digest(value: object) -> bytes:
