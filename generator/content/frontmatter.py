@@ -22,7 +22,7 @@ from generator.errors import Problem
 from generator.settings.tomlfile import load_toml
 from generator.settings.yamlfile import load_mapping
 
-_FENCES = {"---": "yaml", "+++": "toml"}  # YAML as Jekyll and Hugo write it; TOML as Hugo does
+# YAML between `---` lines, as Jekyll and Hugo write it, or TOML between `+++`, as Hugo does.
 _OPENING = re.compile(r"(---|\+\+\+)[ \t]*\r?\n")
 _CLOSING = {
     "---": re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE),
