@@ -1,7 +1,8 @@
 """One article to write, from any kind of input `digest import` reads, and the one
 made from a plain-text article (generator.commands.plaintext reads its layout).
 
-Feed entries become articles in generator.commands.feedimport.
+Feed entries become articles in generator.commands.feedimport (RSS and Atom) and
+generator.commands.jsonfeedimport (JSON Feed).
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ class Incoming:
     source: str | dict[str, str] | None
     summary: str
     body: str
+    # True when the input had no title and `title` was made from its text.
+    title_derived: bool = False
+    updated: dt.datetime | None = None
+    authors: tuple[str, ...] = ()
 
 
 def from_plain_text(text: str) -> Incoming:
