@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, NoReturn, Self, TypeVar
 
+from generator.workers import die_with_parent, prepare_parent_death, worker_start
+
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing.context import BaseContext
@@ -78,12 +80,33 @@ def _fork_is_safe() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-def _pool(jobs: int) -> ProcessPoolExecutor:
-    """A pool of `jobs` processes (imported here: a build with little to do starts none,
-    and multiprocessing takes ~10 ms to import)."""
+@contextlib.contextmanager
+def _pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
+    """A pool of `jobs` processes, gone when the block is left (imported here: a build
+    with little to do starts none, and multiprocessing takes ~10 ms to import).
+
+    Left by an exception (Ctrl-C, SIGTERM, an error, or an `ordered_map` not read
+    to its end), the workers are killed at once rather than let finish the work
+    handed out, so that an interrupted build stops within moments.
+    """
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(jobs, _context(), initializer=gc.enable)
+    context = _context()
+    # Forked workers die with this process (a pool of a fork server has that server
+    # for its parent, and ends with it).
+    parent = os.getpid() if context.get_start_method() == "fork" else None
+    prepare_parent_death()
+    pool = ProcessPoolExecutor(jobs, context, initializer=worker_start, initargs=(parent,))
+    try:
+        yield pool
+    except BaseException:
+        workers = list(getattr(pool, "_processes", None) or {})  # pids; no public way
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _context() -> BaseContext:
@@ -225,10 +248,12 @@ class Forked:
     def _fork(self) -> None:
         """Start the forked process; if the system cannot, the work is done here.
 
-        Ctrl-C is held back while forking, so that it can neither leave a
-        forked process running this one's code nor pipes without their process.
+        Ctrl-C and SIGTERM are held back while forking, so that they can neither
+        leave a forked process running this one's code nor pipes without their
+        process.
         """
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        prepare_parent_death()
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
             self._start(held)
         finally:
@@ -236,6 +261,7 @@ class Forked:
 
     def _start(self, held: set[int | signal.Signals]) -> None:
         opened: list[int] = []
+        parent = os.getpid()
         try:
             opened += os.pipe()  # results: read here, written there
             opened += os.pipe()  # go: read there, written here
@@ -246,6 +272,7 @@ class Forked:
             return
         results_in, results_out, go_in, go_out = opened
         if pid == 0:
+            die_with_parent(parent)
             self._answer(results_out, go_in, held, closing=(results_in, go_out))
         os.close(results_out)
         os.close(go_in)
@@ -258,6 +285,7 @@ class Forked:
         """The forked process: answer, then leave without running any of this one's code."""
         try:
             signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it, quietly
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # as does SIGTERM
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
             for fd in closing:
                 os.close(fd)

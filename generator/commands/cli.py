@@ -2,7 +2,8 @@
 
 Each command's work lives in its own module; this one turns arguments into
 calls and results into lines on the terminal. Exit codes: 0 success, 1 errors
-in the site (or an import that refused something), 2 a usage error, 3 a bug.
+in the site (or an import that refused something), 2 a usage error, 3 a bug,
+130 Ctrl-C, 143 SIGTERM (a build stopped, its output folder as it was).
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import NamedTuple, NoReturn
 
 from generator import __version__
@@ -34,6 +37,7 @@ from generator.pipeline import BuildOptions
 from generator.settings.config import load_config
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM  # as a shell
 Parser = argparse.ArgumentParser
 
 
@@ -66,6 +70,28 @@ def main(argv: Sequence[str] | None = None, exiting: bool = False) -> int:
     args = _parser().parse_args(argv)
     if exiting and args.command == "build":
         gc.disable()
+    # SIGTERM ends a build as Ctrl-C does (serve stops on it by itself).
+    terminate = signal.getsignal(signal.SIGTERM)
+    if args.command == "build":
+        signal.signal(signal.SIGTERM, _terminated)
+    try:
+        return _run(args)
+    finally:
+        if args.command == "build":
+            signal.signal(signal.SIGTERM, terminate)
+
+
+class Terminated(BaseException):
+    """SIGTERM came: raised where this process was, to be unwound like Ctrl-C (a
+    BaseException, which no `except Exception` of the build takes for a failure)."""
+
+
+def _terminated(signum: int, frame: FrameType | None) -> NoReturn:
+    raise Terminated
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the parsed command; its exit status, each failure reported as a line."""
     try:
         return int(args.run(args))
     except SiteError as exc:
@@ -80,7 +106,10 @@ def main(argv: Sequence[str] | None = None, exiting: bool = False) -> int:
         return EXIT_CONTENT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except Terminated:
+        print("terminated", file=sys.stderr)
+        return EXIT_TERMINATED
     except Exception as exc:  # last resort: report a bug, not a stack dump
         if args.verbose:
             traceback.print_exc()
