@@ -9,6 +9,7 @@ in the site (or an import that refused something), 2 a usage error, 3 a bug,
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import os
 import signal
@@ -102,7 +103,9 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{args.command} failed: {plural(count, 'error')}{unchanged}", file=sys.stderr)
         return EXIT_CONTENT
     except OSError as exc:  # the file system, not the site and not a bug
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_file_system_error(exc)}", file=sys.stderr)
+        if args.command == "build":
+            print("build failed; output unchanged", file=sys.stderr)
         return EXIT_CONTENT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -119,6 +122,23 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BUG
+
+
+# What a person can do about the errors of the file system a build meets most.
+_HINTS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EROFS: "the file system is read-only",
+    errno.EBUSY: "it is in use, or a mount point, which cannot be replaced",
+    errno.EACCES: "no permission to write there",
+    errno.EPERM: "no permission to write there",
+}
+
+
+def _file_system_error(exc: OSError) -> str:
+    """`exc` as a person reads it: the file, what went wrong, and what it means."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    hint = _HINTS.get(exc.errno or 0)
+    return f"{where}{exc.strerror or exc}" + (f" ({hint})" if hint else "")
 
 
 def _parser() -> argparse.ArgumentParser:
