@@ -398,3 +398,30 @@ def test_relative_links_in_content_point_where_they_did(
     out = build_with_cli(site)
     page = (out / "2025/03/10/photos-from-the-coast/index.html").read_text(encoding="utf-8")
     assert 'src="https://notes.example.org/blog/2025/03/coast/cliff.jpg"' in page
+
+
+# Limits ------------------------------------------------------------------------------------
+
+
+def test_a_name_too_long_is_refused_and_the_rest_imported(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    site = make_site()
+    good = write_input(tmp_path, "story.txt", "Talks resume\n\nThe lead.\n\nBody.\n")
+    long_name = tmp_path / ("a" * 300)
+    result = run_digest("import", "--site", site, long_name, good)
+    assert result.returncode == 1
+    assert result.stderr == f"refused {long_name}: cannot read: File name too long\n"
+    assert "story.txt" in imported(result.stdout)
+
+
+def test_a_json_feed_may_be_longer_than_an_article(make_site: SiteMaker, tmp_path: Path) -> None:
+    site = make_site(config="title: T\nbase_url: https://e.org/\nmax_article_bytes: 2000\n")
+    item = {"id": "long", "title": "Long", "content_text": "word " * 600}
+    document = {"version": "https://jsonfeed.org/version/1.1", "items": [item]}
+    feed = write_input(tmp_path, "feed.txt", json.dumps(document))
+    text = write_input(tmp_path, "brace.txt", "{Long} story\n\nLead.\n\n" + "word " * 600)
+    result = run_digest("import", "--site", site, feed, text)
+    assert "feed.txt#1" in imported(result.stdout)
+    size = text.stat().st_size
+    assert f"refused {text}: file is {size:,} bytes, over the limit of 2,000" in result.stderr

@@ -88,7 +88,7 @@ class ImportOutcome:
 def _as_url(path: Path) -> str | None:
     """The URL `path` was given as on the command line (with its "//" back), or None."""
     text = str(path)
-    if not _URL.match(text) or path.exists():
+    if not _URL.match(text):
         return None
     return re.sub(r"(https?|feed):/+", r"\1://", text, count=2, flags=re.IGNORECASE)
 
@@ -103,9 +103,9 @@ def _url_refusal(url: str) -> str:
 
 def _read_input(path: Path, config: SiteConfig) -> tuple[bytes, dt.datetime]:
     """The bytes of an input file and its modification time; raise Refused if unusable."""
-    if path.is_dir():
-        raise Refused("a folder, not a file: name the files to import")
     try:
+        if path.is_dir():
+            raise Refused("a folder, not a file: name the files to import")
         data = path.read_bytes()
         modified = dt.datetime.fromtimestamp(path.stat().st_mtime, config.tz)
     except OSError as exc:
@@ -114,15 +114,15 @@ def _read_input(path: Path, config: SiteConfig) -> tuple[bytes, dt.datetime]:
         raise Refused("empty file")
     if b"\0" in data:
         raise Refused("binary file, not text or a feed")
-    limit = config.max_article_bytes
-    if len(data) > limit and not _may_be_feed(path, data):
-        message = f"file is {len(data):,} bytes, over the limit of {limit:,} (max_article_bytes)"
-        raise Refused(message)
     return data, modified.replace(microsecond=0)
 
 
-def _may_be_feed(path: Path, data: bytes) -> bool:
-    return _is_markup(path, data) or _is_json(path, data)
+def _check_size(data: bytes, config: SiteConfig) -> None:
+    """Refuse a plain-text article over the limit of an article (a feed may be longer)."""
+    limit = config.max_article_bytes
+    if len(data) > limit:
+        message = f"file is {len(data):,} bytes, over the limit of {limit:,} (max_article_bytes)"
+        raise Refused(message)
 
 
 def _is_markup(path: Path, data: bytes) -> bool:
@@ -188,6 +188,7 @@ class _Importer:
             items = _json_feed(path, text) if _is_json(path, data) else None
             if items is not None:
                 return self._import_entries(label, items, modified)
+            _check_size(data, self.config)
             incoming = from_plain_text(text)
         except Refused as exc:
             return [ImportOutcome(label, REFUSED, str(exc))]
