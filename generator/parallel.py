@@ -15,16 +15,20 @@ import gc
 import os
 import pickle
 import signal
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, NoReturn, Self, TypeVar
 
-from generator.workers import die_with_parent, prepare_parent_death, worker_start
+from generator.workers import (
+    die_with_parent,
+    fork_is_safe,
+    pool,
+    pool_context,
+    prepare_parent_death,
+)
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing.context import BaseContext
+    from concurrent.futures import Future
 
 In = TypeVar("In")
 Out = TypeVar("Out")
@@ -70,73 +74,33 @@ def ordered_map(function: Callable[[In], Out], items: Sequence[In], jobs: int) -
         yield from map(function, items)
         return
     chunk = max(1, len(items) // (jobs * SLICES_PER_JOB))
-    with _pool(jobs) as pool:
-        yield from pool.map(function, items, chunksize=chunk)
+    with pool(jobs) as workers:
+        yield from workers.map(function, items, chunksize=chunk)
 
 
-def _fork_is_safe() -> bool:
-    """Whether this process can fork: it has fork and no other threads (a fork copies a
-    lock another thread may hold)."""
-    return hasattr(os, "fork") and threading.active_count() == 1
-
-
-@contextlib.contextmanager
-def _pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
-    """A pool of `jobs` processes, gone when the block is left (imported here: a build
-    with little to do starts none, and multiprocessing takes ~10 ms to import).
-
-    Left by an exception (Ctrl-C, SIGTERM, an error, or an `ordered_map` not read
-    to its end), the workers are killed at once rather than let finish the work
-    handed out, so that an interrupted build stops within moments.
-    """
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = _context()
-    # Forked workers die with this process (a pool of a fork server has that server
-    # for its parent, and ends with it).
-    parent = os.getpid() if context.get_start_method() == "fork" else None
-    prepare_parent_death()
-    pool = ProcessPoolExecutor(jobs, context, initializer=worker_start, initargs=(parent,))
-    try:
-        yield pool
-    except BaseException:
-        workers = list(getattr(pool, "_processes", None) or {})  # pids; no public way
-        for pid in workers:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
-
-
-def _context() -> BaseContext:
-    """Fork where it is safe (a single thread, as in `digest build`), else a fork server.
-
-    `digest serve` has threads; forking it could copy a lock some thread holds.
-    """
-    import multiprocessing
-
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and _fork_is_safe():
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-
+Done = Callable[[int], None]  # told how many of a forked_map's items are done
+REPORT_EVERY = 64  # items done in this process between two reports
 
 # The work of a forked pool: set just before the pool forks, so the workers
 # inherit it (with everything it refers to) instead of receiving it pickled.
 _FORKED_WORK: Callable[[int], Any] | None = None
 
 
-def forked_map(function: Callable[[int], Out], count: int, jobs: int) -> list[Out]:
+def forked_map(
+    function: Callable[[int], Out], count: int, jobs: int, done: Done | None = None
+) -> list[Out]:
     """[function(0), ..., function(count - 1)] over up to `jobs` forked processes.
 
     For work whose inputs are costly to pickle (pages that refer to the whole
     site): the workers inherit `function` through fork. Without fork, or in a
-    process with threads, it runs here.
+    process with threads, it runs here. `done` is told how many are done as
+    they get done: here, every `REPORT_EVERY`; over processes, as each slice
+    comes back (counted here, so the workers report nothing).
     """
+    done = done or _nothing
     jobs = min(jobs, count // MIN_PER_JOB)
-    if jobs <= 1 or _context().get_start_method() != "fork":
-        return [function(i) for i in range(count)]
+    if jobs <= 1 or pool_context().get_start_method() != "fork":
+        return [_counted(function, i, done) for i in range(count)]
     global _FORKED_WORK
     _FORKED_WORK = function
     # The garbage collector writes into every object it visits, which would
@@ -145,11 +109,35 @@ def forked_map(function: Callable[[int], Out], count: int, jobs: int) -> list[Ou
     gc.freeze()
     try:
         bounds = guided_slices(count, jobs)
-        with _pool(jobs) as pool:
-            return [result for part in pool.map(_run_slice, bounds) for result in part]
+        with pool(jobs) as workers:
+            return _gathered(bounds, [workers.submit(_run_slice, b) for b in bounds], done)
     finally:
         gc.unfreeze()
         _FORKED_WORK = None
+
+
+def _nothing(done: int) -> None:
+    """A forked_map's report that goes nowhere."""
+
+
+def _counted(function: Callable[[int], Out], index: int, done: Done) -> Out:
+    result = function(index)
+    if not (index + 1) % REPORT_EVERY:
+        done(index + 1)
+    return result
+
+
+def _gathered(
+    bounds: list[tuple[int, int]], slices: list[Future[list[Any]]], done: Done
+) -> list[Any]:
+    """The results of the slices `bounds`, in order, each counted done as it comes."""
+    from concurrent.futures import as_completed
+
+    finished = 0
+    for piece in as_completed(slices):
+        finished += len(piece.result())
+        done(finished)
+    return [result for piece in slices for result in piece.result()]
 
 
 def guided_slices(count: int, jobs: int, smallest: int = 16) -> list[tuple[int, int]]:
@@ -195,7 +183,7 @@ class Forked:
         self._stream: IO[bytes] | None = None
         self._go: int | None = None  # the pipe that lets the waiting functions start
         self._pid: int | None = None
-        if fork and _fork_is_safe():
+        if fork and fork_is_safe():
             self._fork()
 
     def go(self) -> None:

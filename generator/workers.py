@@ -1,20 +1,75 @@
-"""Worker processes that end with the process that started them.
+"""The worker processes parallel.py spreads work over, which end with their parent.
 
-A build spreads its work over forked processes (parallel.py). Killed
-(SIGKILL, or an ended terminal), the build could otherwise leave them
-running, orphaned, writing into a staging folder nobody will swap in: on
-Linux the kernel is asked to kill each of them with its parent. Ctrl-C and
-SIGTERM are left to the parent, which stops its workers itself.
+Work goes to a pool of processes, forked where that is safe. A build
+killed (SIGKILL, or an ended terminal) could otherwise leave them running,
+orphaned, writing into a staging folder nobody will swap in: on Linux the
+kernel is asked to kill each forked one with its parent. Ctrl-C and
+SIGTERM are left to the parent, which kills its workers as it unwinds.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import os
 import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
+
+
+def fork_is_safe() -> bool:
+    """Whether this process can fork: it has fork and no other threads (a fork copies a
+    lock another thread may hold)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+@contextlib.contextmanager
+def pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
+    """A pool of `jobs` processes, gone when the block is left (imported here: a build
+    with little to do starts none, and multiprocessing takes ~10 ms to import).
+
+    Left by an exception (Ctrl-C, SIGTERM, an error, or an `ordered_map` not read
+    to its end), the workers are killed at once rather than let finish the work
+    handed out, so that an interrupted build stops within moments.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = pool_context()
+    # Forked workers die with this process (a pool of a fork server has that server
+    # for its parent, and ends with it).
+    parent = os.getpid() if context.get_start_method() == "fork" else None
+    prepare_parent_death()
+    workers = ProcessPoolExecutor(jobs, context, initializer=worker_start, initargs=(parent,))
+    try:
+        yield workers
+    except BaseException:
+        # Their pids: Python 3.14 has terminate_workers(); before it, no public way.
+        for pid in list(getattr(workers, "_processes", None) or {}):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        workers.shutdown(wait=True, cancel_futures=True)
+        raise
+    workers.shutdown(wait=True)
+
+
+def pool_context() -> BaseContext:
+    """Fork where it is safe (a single thread, as in `digest build`), else a fork server.
+
+    `digest serve` has threads; forking it could copy a lock some thread holds.
+    """
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and fork_is_safe():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def worker_start(parent: int | None) -> None:

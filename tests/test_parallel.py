@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import another_thread, in_a_new_process
+from conftest import REPO, another_thread, in_a_new_process
 
 from generator.parallel import Forked, guided_slices
 
@@ -33,6 +33,48 @@ def test_forked_work_comes_back_in_order_from_every_process() -> None:
         assert os.getpid() not in {pid for _, pid in results}
         assert len({pid for _, pid in results}) == 2
         """
+    )
+
+
+def test_forked_work_reports_how_much_is_done_as_slices_come_back() -> None:
+    in_a_new_process(
+        """
+        from generator.parallel import forked_map
+        counts = []
+        results = forked_map(lambda i: i * i, 5000, 2, counts.append)
+        assert results == [i * i for i in range(5000)]
+        assert len(counts) > 4, counts  # one report per slice, not one at the end
+        assert counts == sorted(set(counts)) and counts[-1] == 5000, counts
+        here = []
+        assert forked_map(lambda i: i, 1000, 1, here.append) == list(range(1000))
+        assert len(here) > 4 and here == sorted(set(here)), here
+        """
+    )
+
+
+def test_a_build_reports_rendering_as_it_goes(tmp_path: Path) -> None:
+    in_a_new_process(
+        """
+        import sys
+        from pathlib import Path
+        repo = Path(sys.argv[2])
+        sys.path[:0] = [str(repo / "tests"), str(repo / "tests" / "benchmarks")]
+        from running import big_site
+        from generator.pipeline import BuildOptions, build
+        site = big_site(Path(sys.argv[1]), 400)
+        seen = []
+        def progress(stage, done, total):
+            if stage == "rendering":
+                seen.append((done, total))
+        build(BuildOptions(site_dir=site, cache=False, jobs=2, progress=progress))
+        total = seen[0][1]
+        done = [d for d, _ in seen]
+        assert total > 1000 and all(t == total for _, t in seen), seen
+        assert done == sorted(done) and done[-1] == total, seen
+        assert len([d for d in done if 0 < d < total]) >= 3, seen  # several slices along
+        """,
+        str(tmp_path / "site"),
+        str(REPO),
     )
 
 

@@ -108,11 +108,14 @@ def write_site(
     change = None
     try:
         stage = Stager(folder, out_dir, check or MakeEvery(), first)
-        progress("rendering", 0, len(outputs))
+        total = len(outputs)
+        progress("rendering", 0, total)
         # Costliest first (feeds, lists, then articles: the plan's reverse), for
         # forked_map's last slices to be small and quick.
         backwards = outputs[::-1]
-        staged = forked_map(lambda i: stage(backwards[i]), len(outputs), jobs)[::-1]
+        staged = forked_map(
+            lambda i: stage(backwards[i]), total, jobs, lambda n: progress("rendering", n, total)
+        )[::-1]
         progress("writing", 0, 1)
         files = {output.file for output in outputs}
         removed, hidden = ([], []) if first else sync_the_rest(out_dir, folder, files)
