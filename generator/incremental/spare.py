@@ -30,6 +30,7 @@ from generator.outputs import Output
 from generator.progress import Progress, no_progress
 from generator.write.files import (
     holds,
+    lstat,
     replace_with_bytes,
     replace_with_link,
     same_device,
@@ -116,7 +117,8 @@ def write_changes(
         return WriteReport(0, len(previous), 0, len(made), keys)
     forget_difference(spare)  # from here on, the spare is being changed
     found = known.strays(out_dir)
-    if not _staged(spare, out_dir, difference, found, new):
+    kept = [file for file in previous if file not in {f for f, _ in new}]
+    if not _staged(spare, out_dir, difference, found, new, kept):
         return _write_every_file(out_dir, outputs, spare, known)
     written, removed = [file for file, _ in new], found.unknown
     swap(spare, out_dir)
@@ -129,18 +131,41 @@ _UNKNOWN = (0, 0, "")  # the record of a file the last build did not write
 
 
 def _staged(
-    spare: Path, out_dir: Path, difference: Change, found: Strays, new: list[tuple[str, bytes]]
+    spare: Path,
+    out_dir: Path,
+    difference: Change,
+    found: Strays,
+    new: list[tuple[str, bytes]],
+    kept: list[str],
 ) -> bool:
-    """Whether the spare could be caught up (see `_catch_up`) and the `new` files staged
-    into it; False if it is no longer what the note says."""
+    """Whether the spare could be caught up (see `_catch_up`), its `kept` files made the
+    live ones again where they are not, and the `new` files staged into it; False if
+    it is no longer what the note says. (Six parameters: the two folders, the note,
+    and the three kinds of file.)"""
     try:
         _catch_up(spare, out_dir, difference, found.hidden_files, found.hidden_folders)
+        _relink(spare, out_dir, kept)
         for file, data in new:
             os.makedirs(os.path.dirname(f"{spare}/{file}"), exist_ok=True)
             replace_with_bytes(f"{spare}/{file}", data)
     except OSError:
         return False
     return True
+
+
+def _relink(spare: Path, out_dir: Path, files: list[str]) -> None:
+    """Make each of `files` of the spare the live file again where it is not.
+
+    The note says the rest of the spare is the live site, its files the same
+    inodes; that holds until something else touches the spare (a damaged or
+    replaced file, a copy of the cache that broke the links), which would
+    then go live. One lstat of each side per file, a small part of a build.
+    """
+    for file in files:
+        live, staged = lstat(f"{out_dir}/{file}"), lstat(f"{spare}/{file}")
+        if live is not None and (staged is None or not os.path.samestat(live, staged)):
+            os.makedirs(os.path.dirname(f"{spare}/{file}"), exist_ok=True)
+            replace_with_link(f"{out_dir}/{file}", f"{spare}/{file}")
 
 
 def _write_every_file(
