@@ -62,8 +62,9 @@ def test_the_scan_finds_what_changed_and_what_the_record_does_not_list(
 
         outputscan.changed_files = logged(outputscan.changed_files)
         outputscan.strays = logged(outputscan.strays)
+        outputscan.unlinked_files = logged(outputscan.unlinked_files)
         before = children()
-        with OutputScan(out, recorded) as scan:
+        with OutputScan(out, recorded, out.parent / "spare") as scan:
             forked = children() - before
             assert len(forked) == 1, forked
             assert sorted(scan.changed()) == ["a/index.html", "b/index.html"]
@@ -73,9 +74,10 @@ def test_the_scan_finds_what_changed_and_what_the_record_does_not_list(
             # Each answer is given once: what the folder held when it was looked at.
             (out / "index.html").write_text("changed after the scan")
             assert sorted(scan.changed()) == ["a/index.html", "b/index.html"]
+            assert "index.html" in scan.unlinked()  # no spare: none of its files is live
         assert children() == before  # stopped and waited for
         looked = [int(pid) for pid in log.read_text().split()]
-        assert looked == [*forked, *forked], (looked, forked)  # both over there
+        assert looked == [*forked, *forked, *forked], (looked, forked)  # all over there
         """
     log = out.parent / "looked"
     in_a_new_process(code, str(out), json.dumps(recorded), str(log))
@@ -88,7 +90,7 @@ def test_with_threads_running_the_folder_is_looked_at_here(
     out, recorded = output
     with another_thread():
         before = children()
-        with OutputScan(out, recorded) as scan:
+        with OutputScan(out, recorded, out.parent / "spare") as scan:
             assert children() == before  # nothing forked
             (out / "index.html").write_text("changed after the scan began")
             assert "index.html" in scan.changed()  # looked at when asked
@@ -97,6 +99,6 @@ def test_with_threads_running_the_folder_is_looked_at_here(
 
 def test_a_missing_output_folder_has_every_recorded_file_changed(tmp_path: Path) -> None:
     recorded = {"index.html": (10, 1, "key")}
-    with OutputScan(tmp_path / "gone", recorded) as scan:
+    with OutputScan(tmp_path / "gone", recorded, tmp_path / "spare") as scan:
         assert scan.changed() == ["index.html"]
         assert scan.strays() == Strays([], [], [])

@@ -86,7 +86,8 @@ def _cached(options: BuildOptions) -> BuildResult:
     settings = pipeline.read_settings(options, now)
     record = load_record(record_file(settings.site_dir, settings.out_dir))
     # The files the record lists are looked at in another process meanwhile.
-    with OutputScan(settings.out_dir, record.files if record else {}) as scan:
+    spare = spare_output(settings.site_dir, settings.out_dir)
+    with OutputScan(settings.out_dir, record.files if record else {}, spare) as scan:
         result = _build(options, settings, Last(record, scan))
     seconds = time.perf_counter() - started
     settings.progress("done", 1, 1)
@@ -165,7 +166,7 @@ def _write_edits(settings: Settings, last: Last, assembled: Assembled, edits: Ed
     previous = last.record.files
     check = KeyedOutputs(assembled.keys, previous)
     live = last.scan.strays
-    known = Known(check, edits.stale, live, settings.jobs, settings.progress)
+    known = Known(check, edits.stale, live, settings.jobs, settings.progress, last.scan.unlinked)
     spare = spare_output(settings.site_dir, settings.out_dir)
     assembled.keys.read_templates(edits.outputs)
     return write_changes(settings.out_dir, edits.outputs, spare, known)

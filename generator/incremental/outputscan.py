@@ -23,10 +23,12 @@ folder after the next build, and removed by the one after.
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 
 from generator.incremental.record import Recorded, size_and_time
 from generator.parallel import Forked
+from generator.write.files import lstat
 from generator.write.tree import Strays, strays
 
 
@@ -37,17 +39,31 @@ def changed_files(out_dir: Path | str, recorded: Recorded) -> list[str]:
     ]
 
 
-class OutputScan(Forked):
-    """`changed_files` and `strays` of an output folder, found by a forked process
-    (see `parallel.Forked`): use it as a context manager. Each answer is what the
-    folder held when it was looked at."""
+def unlinked_files(spare: Path | str, out_dir: Path | str, recorded: Recorded) -> list[str]:
+    """The files of `recorded` in the output folder whose copy in the spare is not the
+    live file itself (see spare.py): gone, or replaced by another file."""
+    found = []
+    for file in recorded:
+        live = lstat(f"{out_dir}/{file}")
+        if live is not None:
+            staged = lstat(f"{spare}/{file}")
+            if staged is None or not os.path.samestat(live, staged):
+                found.append(file)
+    return found
 
-    def __init__(self, out_dir: Path, recorded: Recorded) -> None:
+
+class OutputScan(Forked):
+    """`changed_files`, `strays` of an output folder and the `unlinked_files` of its
+    spare, found by a forked process (see `parallel.Forked`): use it as a context
+    manager. Each answer is what the folders held when they were looked at."""
+
+    def __init__(self, out_dir: Path, recorded: Recorded, spare: Path) -> None:
         super().__init__(
             functools.partial(changed_files, out_dir, recorded),
             functools.partial(strays, out_dir, recorded),
+            functools.partial(unlinked_files, spare, out_dir, recorded),
             fork=bool(recorded),  # with no record, no build asks
-            waiting=1,  # strays: when `look_for_strays` is called
+            waiting=1,  # strays and the spare: when `look_for_strays` is called
         )
 
     def look_for_strays(self) -> None:
@@ -66,4 +82,10 @@ class OutputScan(Forked):
         """The files and folders of the output folder that the record does not list."""
         found = self.result(1)
         assert isinstance(found, Strays)
+        return found
+
+    def unlinked(self) -> list[str]:
+        """The recorded files whose copy in the spare is not the live file."""
+        found = self.result(2)
+        assert isinstance(found, list)
         return found

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from generator.errors import Problem, SiteError
 from generator.incremental.keys import KeyedOutputs
+from generator.incremental.outputscan import unlinked_files
 from generator.incremental.record import Recorded
 from generator.incremental.store import remove, write_atomically
 from generator.outputs import Output
@@ -46,13 +47,16 @@ class Known:
     """What a write after edits goes by: this build's keys with the last build's record of
     each file (`check`), the output files no longer as that record says (`stale`), a
     look at the files and folders of the output folder the record does not list
-    (`live`; by default, one taken then), and the write stage's ways of working."""
+    (`live`; by default, one taken then), the write stage's ways of working, and the
+    recorded files whose copy in the spare is not the live file (`unlinked`; by
+    default, looked for then)."""
 
     check: KeyedOutputs
     stale: Set[str] = frozenset()
     live: Callable[[], Strays] | None = None
     jobs: int = 1
     progress: Progress = no_progress
+    unlinked: Callable[[], list[str]] | None = None  # a look at the spare, taken before
 
     @property
     def previous(self) -> Recorded:
@@ -60,6 +64,12 @@ class Known:
 
     def strays(self, out_dir: Path) -> Strays:
         return self.live() if self.live is not None else strays(out_dir, self.previous)
+
+    def not_linked(self, spare: Path, out_dir: Path) -> list[str]:
+        """The recorded files whose copy in `spare` is not the live one (see _relink)."""
+        if self.unlinked is not None:
+            return self.unlinked()
+        return unlinked_files(spare, out_dir, self.previous)
 
 
 class SpareStaging:
@@ -117,7 +127,8 @@ def write_changes(
         return WriteReport(0, len(previous), 0, len(made), keys)
     forget_difference(spare)  # from here on, the spare is being changed
     found = known.strays(out_dir)
-    kept = [file for file in previous if file not in {f for f, _ in new}]
+    written_now = {file for file, _ in new}
+    kept = [file for file in known.not_linked(spare, out_dir) if file not in written_now]
     if not _staged(spare, out_dir, difference, found, new, kept):
         return _write_every_file(out_dir, outputs, spare, known)
     written, removed = [file for file, _ in new], found.unknown
@@ -159,7 +170,8 @@ def _relink(spare: Path, out_dir: Path, files: list[str]) -> None:
     The note says the rest of the spare is the live site, its files the same
     inodes; that holds until something else touches the spare (a damaged or
     replaced file, a copy of the cache that broke the links), which would
-    then go live. One lstat of each side per file, a small part of a build.
+    then go live. `files` are those found so (see outputscan.unlinked_files,
+    looked for by the output scan's process while this one reads the site).
     """
     for file in files:
         live, staged = lstat(f"{out_dir}/{file}"), lstat(f"{spare}/{file}")
