@@ -359,3 +359,17 @@ def test_an_address_not_of_this_machine_is_an_error_saying_so(make_site: SiteMak
     result = run_digest("serve", "--site", site, "--bind", "192.0.2.1", "--port", "0")
     assert result.returncode == 1
     assert "192.0.2.1 is not an address of this machine" in result.stderr
+
+
+def test_serve_waits_for_another_build_of_the_site_to_end(served: tuple[Server, Path]) -> None:
+    from generator.incremental.lock import build_lock
+
+    server, site = served
+    with build_lock(site):  # as a `digest build` running meanwhile holds it
+        (site / "content/b.md").write_text(article("Beta", id="b", body="While locked."))
+        server.printed_until("changed: ")
+        time.sleep(1)  # serve's build is waiting on the lock, not failing
+        assert server.get("2025/03/12/beta/")[0] == 404
+    printed = server.printed_until("built ")
+    assert not any("another build" in line for line in printed), printed
+    assert "While locked." in server.get("2025/03/12/beta/")[1]

@@ -67,6 +67,7 @@ def serve(options: ServeOptions) -> None:
         base_url=f"http://{host}:{port}{base_path}",
         drafts=options.drafts,
         future=options.drafts,
+        wait=True,  # for a `digest build` of the site running meanwhile, not fail
     )
     changes: queue.Queue[str] = queue.Queue()
     observer = watch(site_dir, changes)
