@@ -40,7 +40,8 @@ def new_arguments(sub: Parser) -> None:
 
 
 def import_arguments(sub: Parser) -> None:
-    sub.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files to import")
+    # As given, not as Path, which would make "https://x" "https:/x": a URL is refused.
+    sub.add_argument("paths", nargs="+", metavar="PATH", help="files to import")
     sub.add_argument("--tags", type=names, default=(), metavar="A,B", help="add tags")
     sub.add_argument("--date", metavar="DATE", help="date every article (ISO 8601)")
     sub.add_argument("--draft", action="store_true", help="import as drafts")

@@ -49,9 +49,9 @@ FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
 _MARKUP_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*<")
 # A `.json` file, or one that starts with "{" and parses as JSON, is read as a JSON Feed.
 _OBJECT_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*\{")
-# A URL as argparse's Path leaves it ("https://x" becomes "https:/x"); `feed:` is the
-# pseudo-scheme of feed links, as `feed://host/x` or `feed:https://host/x`.
-_URL = re.compile(r"(?:feed:)?(?:https?|feed):/", re.IGNORECASE)
+# A URL given to import; `feed:` is the pseudo-scheme of feed links, as
+# `feed://host/x` or `feed:https://host/x`.
+_URL = re.compile(r"(?:feed:)?(?:https?|feed)://", re.IGNORECASE)
 NO_DATE_IN_FILE = "no date in the file: used its modification time"
 NO_DATE_IN_ENTRY = "no date in the entry: used the file's modification time"
 DERIVED_TITLE = "title made from its text"
@@ -83,14 +83,6 @@ class ImportOutcome:
 
 
 # Reading inputs -----------------------------------------------------------
-
-
-def _as_url(path: Path) -> str | None:
-    """The URL `path` was given as on the command line (with its "//" back), or None."""
-    text = str(path)
-    if not _URL.match(text):
-        return None
-    return re.sub(r"(https?|feed):/+", r"\1://", text, count=2, flags=re.IGNORECASE)
 
 
 def _url_refusal(url: str) -> str:
@@ -175,11 +167,11 @@ class _Importer:
         self.options = options
         self.known = existing_ids(site_dir)
 
-    def import_path(self, path: Path) -> list[ImportOutcome]:
-        url = _as_url(path)
-        if url is not None:
-            return [ImportOutcome(url, REFUSED, _url_refusal(url))]
-        label = str(path)
+    def import_path(self, given: str) -> list[ImportOutcome]:
+        """The outcomes of importing the file `given` on the command line."""
+        if _URL.match(given):
+            return [ImportOutcome(given, REFUSED, _url_refusal(given))]
+        path, label = Path(given), given
         try:
             data, modified = _read_input(path, self.config)
             if _is_markup(path, data):
@@ -273,8 +265,9 @@ class _Importer:
 
 
 def import_paths(
-    paths: Sequence[Path], site_dir: Path, options: ImportOptions
+    paths: Sequence[str | Path], site_dir: Path, options: ImportOptions
 ) -> list[ImportOutcome]:
-    """Import every file in `paths` into the site; one outcome per article or input."""
+    """Import every file in `paths` (as given on the command line) into the site; one
+    outcome per article or input."""
     importer = _Importer(site_dir, load_config(site_dir), options)
-    return [outcome for path in paths for outcome in importer.import_path(path)]
+    return [outcome for path in paths for outcome in importer.import_path(str(path))]
