@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -97,6 +98,7 @@ def load_front_matter(text: str) -> tuple[dict[str, Any], dict[str, int], str]:
     return meta, lines, body
 
 
+@functools.lru_cache(maxsize=1024)  # a site's own keys come back in every article
 def misspelt_key(key: str) -> str | None:
     """The known field `key` looks like a misspelling of (`titel`, `Title`), or None."""
     if key in KNOWN_KEYS:
