@@ -104,7 +104,8 @@ def build(options: BuildOptions) -> BuildResult:
     site = assemble_site(settings, content)
     env = load_templates(settings)
     plan = plan_site(settings, site, env, content)
-    report = write_site(settings.out_dir, plan.outputs, settings.jobs, settings.progress)
+    jobs, progress = settings.jobs, settings.progress
+    report = write_site(settings.out_dir, plan.outputs, jobs, progress, index=plan.index)
     settings.progress("done", 1, 1)
     return built(plan, report, started, content, env)
 

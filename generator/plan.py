@@ -14,11 +14,14 @@ from pathlib import Path
 import jinja2
 
 from generator.content.files import is_skipped
+from generator.errors import Problem, SiteError
 from generator.feeds.feeds import feed_outputs
 from generator.outputs import Output, check_outputs, file_output
 from generator.pages.render import page_outputs
+from generator.search.index import BUNDLE, SearchIndex
 from generator.site.model import Site
 from generator.theme.environment import Theme
+from generator.urls import output_file
 
 # Files a build makes that a site's own file of the same path (in content/ or in
 # layouts/static/) replaces, where any other would collide.
@@ -33,6 +36,7 @@ class Plan:
     pages: tuple[Output, ...]
     feeds: tuple[Output, ...]
     assets: tuple[Output, ...]
+    index: SearchIndex | None = None  # made from the pages once they are staged
 
     @property
     def outputs(self) -> tuple[Output, ...]:
@@ -53,8 +57,22 @@ def plan_outputs(
     own = {asset.file for asset in assets} & REPLACEABLE
     pages = tuple(page for page in page_outputs(site, env) if page.file not in own)
     feeds = tuple(feed_outputs(site, env))
+    index = _search_index(site, pages + feeds + assets)
     check_outputs(pages + feeds + assets)
-    return Plan(site, pages, feeds, assets)
+    return Plan(site, pages, feeds, assets, index)
+
+
+def _search_index(site: Site, outputs: Sequence[Output]) -> SearchIndex | None:
+    """The index of the articles' pages, if the site has a search page; SiteError if an
+    output stands where the index goes."""
+    if not site.config.makes("search"):
+        return None
+    taken = [output for output in outputs if output.file.startswith(BUNDLE)]
+    if taken:
+        message = f"{BUNDLE} is where the search index goes; move it, or set `search: false`"
+        raise SiteError([Problem(output.origin, None, message) for output in taken])
+    pages = tuple(output_file(article.url) for article in site.articles)
+    return SearchIndex(pages)
 
 
 def collect_assets(theme: Theme, content_dir: Path, content_files: Sequence[str]) -> list[Output]:

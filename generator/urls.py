@@ -17,6 +17,7 @@ TAGS = "tags/"
 DIGESTS = "digest/"
 ARCHIVE = "archive/"
 SOURCES = "sources/"
+SEARCH = "search/"
 FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
 
 
@@ -60,6 +61,9 @@ class Urls:
 
     def sources_index(self) -> str:
         return SOURCES
+
+    def search(self) -> str:
+        return SEARCH
 
     def feed(self, page: str, kind: str) -> str:
         """The feed of kind `rss`, `atom` or `json` for the list page at `page`."""

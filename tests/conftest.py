@@ -59,6 +59,11 @@ def article(
     return f"---\n{head}\n---\n\n{body}\n"
 
 
+# The settings of a test site. Search is off: each build would run Pagefind, and most
+# tests look at the pages alone; tests/test_search.py turns it on.
+TEST_CONFIG = "title: Test Digest\nbase_url: https://example.org/\ntimezone: UTC\nsearch: false\n"
+
+
 @pytest.fixture
 def make_site(tmp_path: Path) -> SiteMaker:
     """Write a site (site.yaml + files) into a temporary folder and return its path."""
@@ -67,7 +72,7 @@ def make_site(tmp_path: Path) -> SiteMaker:
         site = tmp_path / "site"
         site.mkdir(exist_ok=True)
         (site / "content").mkdir(exist_ok=True)
-        default_config = "title: Test Digest\nbase_url: https://example.org/\ntimezone: UTC\n"
+        default_config = TEST_CONFIG
         (site / "site.yaml").write_text(config if config is not None else default_config)
         write_files(site, files or {})
         return site
@@ -93,7 +98,7 @@ def override(site: Path, template: str, change: Callable[[str], str]) -> None:
 # stories over 5 days, tagged, from two sources, two to a page; and the changes
 # a build must follow.
 
-STORIES_CONFIG = "title: Test Digest\nbase_url: https://example.org/\ntimezone: UTC\npage_size: 2\n"
+STORIES_CONFIG = TEST_CONFIG + "page_size: 2\n"
 TAGS = ["[Asia, Trade]", "[Asia]", "[Trade, Energy]", "[Energy]"]
 STORIES = {
     f"content/{n:02}.md": article(

@@ -109,6 +109,7 @@ def test_every_kind_of_page_is_rendered(make_site: SiteMaker) -> None:
         ("archive/2025/index.html", "archive 2025"),
         ("archive/2025/03/index.html", "archive archive/2025/03/"),
         ("sources/index.html", "sources index"),
+        ("search/index.html", "search page"),
         ("404.html", "404 page"),
         ("sitemap.xml", "sitemap"),
         ("robots.txt", "robots.txt"),
@@ -119,7 +120,7 @@ def test_every_kind_of_page_is_rendered(make_site: SiteMaker) -> None:
     assert "<title>Alpha · Test Digest</title>" in alpha
     assert '<link rel="canonical" href="https://example.org/2025/03/12/alpha/">' in alpha
     assert "<p>Body text.</p>" in alpha
-    assert '<a href="/tags/japan/">Japan</a>' in alpha
+    assert '<a href="/tags/japan/" data-pagefind-filter="tag">Japan</a>' in alpha
     assert "2 articles tagged Japan." in html(pages, "tags/japan/")
     assert "Page not found" in html(pages, "404.html")
 
@@ -179,8 +180,12 @@ def test_build_writes_the_rendered_site(make_site: SiteMaker, tmp_path: Path) ->
     out = tmp_path / "public"
     result = build(BuildOptions(site_dir=site, output_dir=out))
     assert (result.articles, result.assets, result.warnings) == (2, 2, ())
-    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert result.report.written == len(written) == result.pages + result.feeds + result.assets
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    index = [file for file in files if file.startswith("pagefind/")]  # see test_search.py
+    written = [file for file in files if file not in index]
+    assert "pagefind/pagefind-entry.json" in index
+    assert result.report.written == len(files)
+    assert len(written) == result.pages + result.feeds + result.assets
     assert [f for f in written if f.endswith((".html", ".css", ".svg"))] == [
         "2025/03/12/alpha/index.html",
         "2025/03/13/beta/index.html",
@@ -193,6 +198,7 @@ def test_build_writes_the_rendered_site(make_site: SiteMaker, tmp_path: Path) ->
         "digest/index.html",
         "favicon.svg",
         "index.html",
+        "search/index.html",
         "sources/index.html",
         "style.css",
         "tags/index.html",

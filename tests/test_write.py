@@ -19,7 +19,7 @@ from generator.pipeline import BuildOptions, output_dir
 from generator.settings.config import SiteConfig
 from generator.urls import output_file
 from generator.write.stager import MakeEvery, Stager
-from generator.write.write import WriteReport, write_site
+from generator.write.write import WriteHooks, WriteReport, write_site
 
 
 def page(url: str, text: str = "html", origin: str = "test") -> Output:
@@ -167,11 +167,11 @@ def test_a_spare_tree_is_brought_up_to_date_without_touching_the_live_site(
     one = [page("", "home 1"), page("a/", "a"), page("b/", "b"), page("old/", "old")]
     two = [page("", "home 2"), page("a/", "a"), page("b/", "b"), page("old/", "old")]
     three = [page("", "home 3"), page("a/", "a"), page("b/", "b changed"), page("new/", "new")]
-    write_site(out, one, staging=SpareStaging(spare))
-    write_site(out, two, staging=SpareStaging(spare))
+    write_site(out, one, hooks=WriteHooks(staging=SpareStaging(spare)))
+    write_site(out, two, hooks=WriteHooks(staging=SpareStaging(spare)))
     assert files_in(spare)["index.html"] == "home 1"  # the site before, kept
     before = {name: (out / name).stat() for name in files_in(out)}
-    report = write_site(out, three, staging=SpareStaging(spare))
+    report = write_site(out, three, hooks=WriteHooks(staging=SpareStaging(spare)))
     assert report == WriteReport(written=3, unchanged=1, removed=1, made=4)
     assert files_in(out) == {
         "index.html": "home 3",
@@ -195,14 +195,14 @@ def test_a_spare_tree_is_brought_up_to_date_without_touching_the_live_site(
 def test_a_damaged_spare_tree_still_gives_the_right_site(tmp_path: Path) -> None:
     out, spare = tmp_path / "out", tmp_path / "spare"
     pages = [page("", "home"), page("a/", "a"), page("b.html", "b")]
-    write_site(out, pages, staging=SpareStaging(spare))
-    write_site(out, pages, staging=SpareStaging(spare))
+    write_site(out, pages, hooks=WriteHooks(staging=SpareStaging(spare)))
+    write_site(out, pages, hooks=WriteHooks(staging=SpareStaging(spare)))
     shutil.rmtree(spare / "a")
     write_files(spare, {"a": "a file where a folder goes", "stray/x.html": "stray"})
     (spare / "b.html").unlink()
     (spare / "b.html").mkdir()
     (spare / "index.html").write_text("scribbled")
-    write_site(out, pages, staging=SpareStaging(spare))
+    write_site(out, pages, hooks=WriteHooks(staging=SpareStaging(spare)))
     assert files_in(out) == {"index.html": "home", "a/index.html": "a", "b.html": "b"}
 
 
@@ -239,7 +239,7 @@ def test_an_output_with_the_key_its_file_was_written_with_is_not_made(tmp_path: 
         keyed("a/", "a, edited", "k4"),
         keyed("b/", "b", "k5"),  # a new key that makes the same bytes
     ]
-    report = write_site(out, second, check=keyed_on(previous))
+    report = write_site(out, second, hooks=WriteHooks(keyed_on(previous)))
     assert report == WriteReport(written=1, unchanged=2, removed=0, made=2)
     assert files_in(out) == {"index.html": "home", "a/index.html": "a, edited", "b/index.html": "b"}
     assert mtimes(out)["b/index.html"] == before["b/index.html"]
@@ -252,7 +252,7 @@ def test_an_output_file_changed_since_it_was_written_is_made_again(tmp_path: Pat
     previous = recorded(out, first)
     (out / "index.html").write_text("scribbled by hand")
     (out / "a" / "index.html").unlink()
-    report = write_site(out, first, check=keyed_on(previous))
+    report = write_site(out, first, hooks=WriteHooks(keyed_on(previous)))
     assert report == WriteReport(written=2, unchanged=0, removed=0, made=2)
     assert files_in(out) == {"index.html": "home", "a/index.html": "a"}
 
@@ -272,7 +272,7 @@ def test_outputs_made_over_processes_land_as_made_here(tmp_path: Path) -> None:
         from generator.incremental.spare import SpareStaging
         from generator.outputs import Output
         from generator.settings.config import SiteConfig
-        from generator.write.write import WriteReport, write_site
+        from generator.write.write import WriteHooks, WriteReport, write_site
 
         root = Path(sys.argv[1])
         out, spare = root / "out", root / "spare"
@@ -286,14 +286,14 @@ def test_outputs_made_over_processes_land_as_made_here(tmp_path: Path) -> None:
             return Output(f"n/{n}/index.html", "test", functools.partial(made, text, makers), key)
 
         outputs = [keyed(n, f"page {n}", f"k{n}", root / "first") for n in range(300)]
-        write_site(out, outputs, jobs=2, staging=SpareStaging(spare))
+        write_site(out, outputs, jobs=2, hooks=WriteHooks(staging=SpareStaging(spare)))
         previous = output_files(out, {o.file: o.source for o in outputs})
         changed = [
             keyed(n, f"page {n}, edited", "new", root / "again") if n % 100 == 7 else o
             for n, o in enumerate(outputs)
         ]
         check = KeyedOutputs(OutputKeys(jinja2.Environment(), SiteConfig()), previous)
-        report = write_site(out, changed, jobs=2, check=check, staging=SpareStaging(spare))
+        report = write_site(out, changed, jobs=2, hooks=WriteHooks(check, SpareStaging(spare)))
         assert report == WriteReport(written=3, unchanged=297, removed=0, made=3), report
         for makers in ("first", "again"):
             pids = {int(p.name) for p in (root / makers).iterdir()}

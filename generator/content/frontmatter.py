@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from generator.content.dates import parse_date
 from generator.content.slugs import slugify, unique_by_slug
-from generator.content.text import printable
+from generator.content.text import is_language_tag, printable
 from generator.errors import Problem
 from generator.settings.tomlfile import load_toml
 from generator.settings.yamlfile import load_mapping
@@ -54,6 +54,7 @@ KNOWN_KEYS = frozenset(
         "expirydate",
         "slug",
         "aliases",
+        "lang",  # the article's language, when it is not the site's (a BCP 47 tag)
     }
 )
 _BY_FOLDED_NAME = {key.casefold(): key for key in KNOWN_KEYS}
@@ -143,6 +144,14 @@ class FieldReader:
         if required and not value:
             self.error(key, f"{key} must not be empty")
         return value or None
+
+    def language(self, key: str) -> str | None:
+        """A BCP 47 language tag (ja, en-GB), or None if there is none."""
+        value = self.text(key)
+        if value is not None and not is_language_tag(value):
+            self.error(key, f"{key} must be a language tag such as ja or en-GB, got {value!r}")
+            return None
+        return value
 
     def date(self, key: str, tz: ZoneInfo) -> dt.datetime | None:
         value = self.meta.get(key)

@@ -59,6 +59,7 @@ class Article:
     words: int
     aliases: tuple[str, ...]
     extra: Mapping[str, Any]
+    lang: str | None = None  # the article's language, if not the site's (front matter `lang`)
 
     @property
     def goes_live(self) -> dt.datetime:

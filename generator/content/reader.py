@@ -97,6 +97,7 @@ class _Fields(NamedTuple):
     slug: str | None
     id: str | None
     aliases: tuple[str, ...]
+    lang: str | None
 
 
 def parse_article(
@@ -137,6 +138,7 @@ def parse_article(
         words=len(body.split()),
         aliases=fields.aliases,
         extra=FrozenMapping({k: v for k, v in meta.items() if k not in KNOWN_KEYS}),
+        lang=fields.lang,
     )
     return article, reader.warnings + ([] if fields.id else [_unpinned_id(path, article_id)])
 
@@ -174,6 +176,7 @@ def _read_fields(reader: FieldReader, name: str, tz: ZoneInfo) -> _Fields | None
         reader.slug("slug"),
         reader.text("id"),
         reader.aliases("aliases"),
+        reader.language("lang"),
     )
     for key in reader.meta:
         if (known := misspelt_key(key)) is not None:

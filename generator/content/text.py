@@ -28,6 +28,18 @@ def printable(text: str) -> str:
     return _FORBIDDEN.sub("", text)
 
 
+# A well-formed BCP 47 language tag, as `<html lang>` takes: a language, then an optional
+# script, region and variants (en, en-GB, ja, zh-Hant-TW, sr-Latn).
+_LANGUAGE_TAG = re.compile(
+    r"[A-Za-z]{2,3}(-[A-Za-z]{4})?(-(?:[A-Za-z]{2}|\d{3}))?(-(?:[A-Za-z\d]{5,8}|\d[A-Za-z\d]{3}))*"
+)
+
+
+def is_language_tag(text: str) -> bool:
+    """Whether `text` is a well-formed BCP 47 language tag (ja, en-GB, zh-Hant-TW)."""
+    return _LANGUAGE_TAG.fullmatch(text) is not None
+
+
 def plural(count: int, noun: str) -> str:
     """`count` and `noun`, in the plural unless it is one: "1 article", "2 articles"."""
     return f"{count} {noun}{'' if count == 1 else 's'}"

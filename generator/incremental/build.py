@@ -58,7 +58,7 @@ from generator.outputs import CopiedFile, Output
 from generator.pipeline import BuildOptions, BuildResult, Settings
 from generator.site.assemble import first_due
 from generator.site.model import Site
-from generator.write.write import WriteReport, write_site
+from generator.write.write import WriteHooks, WriteReport, write_site
 
 
 @dataclass(frozen=True)
@@ -150,8 +150,9 @@ def assemble_from_cache(options: BuildOptions) -> tuple[Site, jinja2.Environment
 def _text_edits(
     settings: Settings, last: Last, stamp: InputStamp, assembled: Assembled
 ) -> Edits | None:
-    """The edits to the text of articles since the last build, if nothing else changed."""
-    if last.record is None:
+    """The edits to the text of articles since the last build, if nothing else changed
+    (and the site has no search index, which every article's text goes into)."""
+    if last.record is None or settings.config.makes("search"):
         return None
     assert settings.selection.now is not None
     site_dir, out_dir, kept = settings.site_dir, settings.out_dir, last.record.stamp
@@ -183,9 +184,9 @@ def _write_whole(
     previous = last.record.files if last.record is not None else {}
     assembled.keys.read_templates(plan.outputs)
     check = KeyedOutputs(assembled.keys, previous)
-    staging = SpareStaging(spare_output(settings.site_dir, settings.out_dir))
+    hooks = WriteHooks(check, SpareStaging(spare_output(settings.site_dir, settings.out_dir)))
     jobs, progress = settings.jobs, settings.progress
-    report = write_site(settings.out_dir, plan.outputs, jobs, progress, check, staging)
+    report = write_site(settings.out_dir, plan.outputs, jobs, progress, hooks, plan.index)
     return pipeline.built(plan, report, started, assembled.content, assembled.env)
 
 

@@ -39,7 +39,7 @@ from generator.write.files import (
     swap,
 )
 from generator.write.tree import Strays, strays
-from generator.write.write import Change, FreshStaging, WriteReport, write_site
+from generator.write.write import Change, FreshStaging, WriteHooks, WriteReport, write_site
 
 
 @dataclass(frozen=True)
@@ -191,8 +191,8 @@ def _write_every_file(
         if file not in looked_at
     ]
     everything = [*outputs, *kept]
-    staging = SpareStaging(spare)
-    return write_site(out_dir, everything, known.jobs, known.progress, known.check, staging)
+    hooks = WriteHooks(known.check, SpareStaging(spare))
+    return write_site(out_dir, everything, known.jobs, known.progress, hooks)
 
 
 def _kept_as_written(file: str) -> bytes:

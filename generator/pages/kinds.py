@@ -109,6 +109,13 @@ def redirect_pages(site: Site) -> Iterator[PageJob]:
         yield PageJob("redirect.html", redirect.url, redirect.origin, context, listed=False)
 
 
+def search_page(site: Site) -> Iterator[PageJob]:
+    """The search page, if the site has one: a form, and the script that searches the
+    index (see search/); it shows no article itself, and is not in the sitemap."""
+    if site.config.makes("search"):
+        yield PageJob("search.html", site.urls.search(), "search page", {}, listed=False)
+
+
 def not_found_page(site: Site) -> Iterator[PageJob]:
     yield PageJob("404.html", "404.html", "404 page", {}, listed=False)
 
@@ -123,6 +130,7 @@ PAGE_KINDS: tuple[Callable[[Site], Iterable[PageJob]], ...] = (
     archive_pages,
     sources_index,
     source_pages,
+    search_page,
     redirect_pages,
     not_found_page,
 )

@@ -46,13 +46,17 @@ class SiteConfig:
     max_article_bytes: int = 5_000_000
     new_article_path: str = "{year}/{month}/{slug}.md"
     disable: tuple[str, ...] = ()  # of OPTIONAL_KINDS
+    search: bool = True  # a search page and its index (see search/)
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
     def makes(self, kind: str) -> bool:
-        """Whether the site has pages or feeds of `kind` (one of OPTIONAL_KINDS)."""
+        """Whether the site has pages or feeds of `kind` (one of OPTIONAL_KINDS, or
+        "search")."""
+        if kind == "search":
+            return self.search
         return kind not in self.disable
 
 

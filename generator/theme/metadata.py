@@ -32,7 +32,7 @@ def news_article(article: Article, config: SiteConfig, urls: Urls) -> dict[str, 
         "mainEntityOfPage": urls.absolute(article.url),
         "url": urls.absolute(article.url),
         "keywords": ", ".join(article.tags),
-        "inLanguage": config.language,
+        "inLanguage": article.lang or config.language,
         "wordCount": article.words,
     }
     if article.source is not None and article.source.url:

@@ -84,48 +84,85 @@ def staging_dir(out_dir: Path) -> Path:
     return out_dir.with_name(f".{out_dir.name}{STAGING_SUFFIX}")
 
 
+@dataclass(frozen=True)
+class WriteHooks:
+    """How the incremental layer changes the write stage's work (see incremental/)."""
+
+    check: OutputCheck = field(default_factory=MakeEvery)  # which files can be kept
+    staging: Staging = field(default_factory=FreshStaging)  # where the site is put together
+
+
+class Index(Protocol):
+    """Outputs made from the staged pages themselves (the search index, search/index.py)."""
+
+    def bundle(
+        self,
+        staged: Path,
+        live: Path,
+        keys: Mapping[str, str],
+        check: OutputCheck,
+        progress: Progress = no_progress,
+    ) -> contextlib.AbstractContextManager[Sequence[Output]]:
+        """Its outputs, which can be made while the block lasts (`keys`: the key of each
+        staged output's file)."""
+
+
 def write_site(
     out_dir: Path,
     outputs: Sequence[Output],
     jobs: int = 1,
     progress: Progress = no_progress,
-    check: OutputCheck | None = None,
-    staging: Staging | None = None,
+    hooks: WriteHooks | None = None,
+    index: Index | None = None,
 ) -> WriteReport:
-    """Make `out_dir` hold exactly `outputs` (and its hidden files), atomically.
+    """Make `out_dir` hold exactly `outputs`, the outputs of `index` made from them, and
+    its hidden files, atomically.
 
     Outputs are made over `jobs` processes, straight into the staging folder,
-    but for those `check` finds current, whose files are kept. (Six
-    parameters: the stage's inputs, its two ways of working, its two hooks.)
+    but for those `hooks.check` finds current, whose files are kept. (Six
+    parameters: the stage's inputs, its two ways of working, the incremental
+    layer's hooks, and the index of the staged pages.)
     """
     if out_dir.exists() and not out_dir.is_dir():
         raise SiteError([Problem(str(out_dir), None, "the output path is a file, not a folder")])
-    staging = staging or FreshStaging()
-    folder = staging.prepare(out_dir)
+    hooks = hooks or WriteHooks()
+    folder = hooks.staging.prepare(out_dir)
     # A first build writes into an empty folder, with no site to compare with or carry over.
     first = not folder.exists() and not out_dir.exists()
     folder.mkdir(parents=True, exist_ok=True)
     change = None
     try:
-        stage = Stager(folder, out_dir, check or MakeEvery(), first)
-        total = len(outputs)
-        progress("rendering", 0, total)
-        # Costliest first (feeds, lists, then articles: the plan's reverse), for
-        # forked_map's last slices to be small and quick.
-        backwards = outputs[::-1]
-        staged = forked_map(
-            lambda i: stage(backwards[i]), total, jobs, lambda n: progress("rendering", n, total)
-        )[::-1]
+        stage = Stager(folder, out_dir, hooks.check, first)
+        results = _staged(stage, outputs, jobs, progress, "rendering")
+        if index is not None:
+            keys = {output.file: key for output, (_, key) in results}
+            with index.bundle(folder, out_dir, keys, hooks.check, progress) as made:
+                results += _staged(stage, made, jobs, progress, "writing the index")
         progress("writing", 0, 1)
-        files = {output.file for output in outputs}
+        files = {output.file for output, _ in results}
         removed, hidden = ([], []) if first else sync_the_rest(out_dir, folder, files)
         swap(folder, out_dir)
-        results = list(zip(outputs, staged, strict=True))
         written = [output.file for output, (outcome, _) in results if outcome == WRITTEN]
         change = Change(written, removed, hidden)
     finally:
-        staging.finish(folder, change)
+        hooks.staging.finish(folder, change)
     return _report(results, written, removed)
+
+
+def _staged(
+    stage: Stager, outputs: Sequence[Output], jobs: int, progress: Progress, step: str
+) -> list[tuple[Output, tuple[str, str]]]:
+    """Each of `outputs` placed in the staging folder by `stage` over `jobs` processes,
+    with what was done and its key."""
+    total = len(outputs)
+    progress(step, 0, total)
+    # Costliest first (feeds, lists, then articles: the plan's reverse), for
+    # forked_map's last slices to be small and quick.
+    backwards = outputs[::-1]
+    staged = forked_map(
+        lambda i: stage(backwards[i]), total, jobs, lambda n: progress(step, n, total)
+    )[::-1]
+    return list(zip(outputs, staged, strict=True))
 
 
 def _report(
