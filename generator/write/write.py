@@ -10,9 +10,11 @@ nothing. Hidden files of the output folder (`.git` of a deploy checkout,
 
 Outputs are made (rendered) in worker processes, each straight into the
 staging folder, so that a big site is never held in memory. Two hooks let
-the incremental layer in: an `OutputCheck` says which outputs' files can be
-kept without making them, and a `Staging` says where the new site is put
-together (by default a new folder, removed after the swap).
+the incremental layer in (`WriteHooks`): an `OutputCheck` says which
+outputs' files can be kept without making them, and a `Staging` says where
+the new site is put together (by default a new folder, removed after the
+swap). An `Index` (the search index, see search/) makes more outputs from
+the staged pages, before the swap.
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ Digest is installed into the same environment from this checkout (not in
 editable mode), so that, like any installed package, its modules are
 compiled once rather than on every run when PYTHONDONTWRITEBYTECODE is set.
 
+`digest-search` is digest with its search index on (`search: true`): the
+same site, and Pagefind indexing its articles.
+
 Scenarios: `cold` (no cache, fresh output), `noop` (build again, nothing
 changed) and `edit` (build again after one article's body changed). Wall
 time and CPU time (user + system of the whole process tree) are medians of
@@ -48,13 +51,16 @@ from corpus import write_corpus
 
 HERE = Path(__file__).resolve().parent
 CHECKOUT = HERE.parent.parent
-TOOLS = ("digest", "hugo", "pelican")
+TOOLS = ("digest", "digest-search", "hugo", "pelican")
+# Search off: Hugo and Pelican make no search index. `digest-search` is the same site
+# with it on (Pagefind indexing every article at each build that changes one).
 DIGEST_CONFIG = """title: News Digest
 base_url: https://news.example.org/
 timezone: UTC
 page_size: 10
 feed_items: 20
 disable: [digests, archive, sources, atom, json]
+search: false
 """
 
 
@@ -152,12 +158,16 @@ def hugo_binary(venv: Path) -> Path:
 
 
 def tools(venv: Path) -> list[Tool]:
-    def digest(work: Path, count: int) -> list[str]:
-        site = work / "digest"
+    def digest(work: Path, count: int, name: str = "digest") -> list[str]:
+        site = work / name
         if not site.exists():
             write_corpus(count, site / "content")
-            (site / "site.yaml").write_text(DIGEST_CONFIG)
+            config = DIGEST_CONFIG if name == "digest" else DIGEST_CONFIG.replace("false", "true")
+            (site / "site.yaml").write_text(config)
         return [str(venv / "bin" / "digest"), "build", "--site", str(site), "-q"]
+
+    def digest_search(work: Path, count: int) -> list[str]:
+        return digest(work, count, "digest-search")
 
     def hugo(work: Path, count: int) -> list[str]:
         site = work / "hugo"
@@ -190,6 +200,12 @@ def tools(venv: Path) -> list[Tool]:
     scenarios = ("cold", "noop", "edit")
     return [
         Tool("digest", scenarios, digest, forget("digest/output", "digest/.digest-cache")),
+        Tool(
+            "digest-search",
+            scenarios,
+            digest_search,
+            forget("digest-search/output", "digest-search/.digest-cache"),
+        ),
         Tool("hugo", scenarios, hugo, forget("hugo-out", "hugo/resources")),
         Tool("pelican", ("cold",), pelican, forget("pelican-out")),
     ]
@@ -210,7 +226,11 @@ def set_aside(folder: Path, trash: Path) -> None:
 
 
 def edit_one_article(work: Path, tool: str, round_: int) -> None:
-    folder = {"digest": "digest/content", "hugo": "hugo/content/posts"}[tool]
+    folder = {
+        "digest": "digest/content",
+        "digest-search": "digest-search/content",
+        "hugo": "hugo/content/posts",
+    }[tool]
     path = work / folder / "article-000007.md"
     path.write_text(path.read_text() + f"\nEdited paragraph, round {round_}.\n")
 
@@ -254,7 +274,7 @@ def table(rows: list[tuple[int, str, str, Run]]) -> str:
     ]
     for count, scenario, tool, run in rows:
         ratios = ["", ""]
-        if tool == "digest":
+        if tool.startswith("digest"):
             for i, other in enumerate(("hugo", "pelican")):
                 theirs = walls.get((count, scenario, other)) or walls.get((count, "cold", other))
                 if theirs and (other, scenario) != ("pelican", "noop"):
