@@ -22,10 +22,12 @@ from generator.serve.state import BuildState
 EVENTS = "/__digest/events"
 SCRIPT = "/__digest/reload.js"
 # A page reloads after a build that changed it, or a file it may use (a style
-# sheet, a script, an image, the 404 page), or when it shows a build error.
+# sheet, a script, an image, the 404 page), or when it shows a build error. The
+# search index's files are used by the search page alone.
 RELOAD_JS = """(() => {
   const base = %(base)s;
   const pageOnly = /\\.(html|xml|json|txt)$/;
+  const uses = (file) => file.startsWith("pagefind/") ? here() === "search/index.html" : !pageOnly.test(file);
   const here = () => {
     const path = decodeURIComponent(location.pathname).slice(base.length);
     return path === "" || path.endsWith("/") ? path + "index.html" : path;
@@ -40,7 +42,7 @@ RELOAD_JS = """(() => {
     const files = JSON.parse(e.data).files;
     if (files === null || document.getElementById("digest-build-error") ||
         files.includes(here()) || files.includes("404.html") ||
-        files.some((file) => !pageOnly.test(file))) location.reload();
+        files.some(uses)) location.reload();
   });
   events.addEventListener("build-error", (e) => {
     let box = document.getElementById("digest-build-error");

@@ -139,7 +139,7 @@ def write_site(
         if index is not None:
             keys = {output.file: key for output, (_, key) in results}
             with index.bundle(folder, out_dir, keys, hooks.check, progress) as made:
-                results += _staged(stage, made, jobs, progress, "writing the index")
+                results += _staged(stage, made, jobs, progress, "index files")
         progress("writing", 0, 1)
         files = {output.file for output, _ in results}
         removed, hidden = ([], []) if first else sync_the_rest(out_dir, folder, files)
