@@ -90,6 +90,11 @@ def main() -> None:
     for name, responses in steps:
         total = sum(size for _, size in responses)
         print(f"  {name}: {total / 1024:.1f} KiB in {len(responses)} requests")
+        largest = sorted(responses, key=lambda response: -response[1])[:4]
+        print(
+            "    largest: "
+            + ", ".join(f"{url.rsplit('/', 1)[-1]} {size / 1024:.1f} KiB" for url, size in largest)
+        )
 
 
 if __name__ == "__main__":

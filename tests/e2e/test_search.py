@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from conftest import REPO, run_digest
+from conftest import REPO, article, run_digest, write_files
 
 from .conftest import LazyBrowser, OpenedPage, PageOpener, ServedSite, SiteHandler
 
@@ -180,6 +180,38 @@ def test_search_works_under_a_sub_path(browser: LazyBrowser, sub_path_site: str)
         assert not failed, failed
     finally:
         context.close()
+
+
+def test_results_come_ten_at_a_time(browser: LazyBrowser, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    stories = {
+        f"content/{n:02}.md": article(f"Harbour story {n}", f"2025-03-{1 + n:02}", id=f"h{n}")
+        for n in range(25)
+    }
+    write_files(site, {"site.yaml": "title: T\nbase_url: https://example.org/\n", **stories})
+    out = tmp_path / "out"
+    assert run_digest("build", "--site", site, "--output", out).returncode == 0
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SiteHandler, directory=str(out)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.get().new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/?q=harbour")
+        assert len(results(page, "harbour")) == 10
+        assert "25 articles for “harbour”, the first 10 shown." in page.inner_text(".search-status")
+        for expected in (20, 25):
+            page.click(".search-more")
+            page.wait_for_function(
+                "n => document.querySelectorAll('.search-results li').length === n", arg=expected
+            )
+        assert page.is_hidden(".search-more")
+        assert page.inner_text(".search-status") == "25 articles for “harbour”."
+        links = [a.get_attribute("href") for a in page.query_selector_all(".search-results a")]
+        assert len(set(links)) == 25
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
 
 
 def test_the_index_is_only_what_the_site_publishes(served_site: ServedSite) -> None:
