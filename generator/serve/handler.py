@@ -27,7 +27,8 @@ SCRIPT = "/__digest/reload.js"
 RELOAD_JS = """(() => {
   const base = %(base)s;
   const pageOnly = /\\.(html|xml|json|txt)$/;
-  const uses = (file) => file.startsWith("pagefind/") ? here() === "search/index.html" : !pageOnly.test(file);
+  const uses = (file) =>
+    file.startsWith("pagefind/") ? here() === "search/index.html" : !pageOnly.test(file);
   const here = () => {
     const path = decodeURIComponent(location.pathname).slice(base.length);
     return path === "" || path.endsWith("/") ? path + "index.html" : path;
