@@ -163,6 +163,16 @@ def test_an_edit_remakes_the_index_and_keeps_its_files_that_are_the_same(
     assert_same_as_cold(site, out)
 
 
+def test_an_index_file_removed_by_hand_is_made_again(make_site: SiteMaker) -> None:
+    site = make_site(STORIES, STORIES_SEARCHED)
+    out = build_with_cli(site)
+    fragment = next((out / "pagefind/fragment").iterdir())
+    fragment.unlink()
+    build_with_cli(site)
+    assert fragment.is_file()
+    assert_same_as_cold(site, out)
+
+
 def test_deleted_and_added_articles_leave_and_join_the_index(
     make_site: SiteMaker, tmp_path: Path
 ) -> None:

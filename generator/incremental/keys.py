@@ -270,3 +270,6 @@ class KeyedOutputs:
             and seen[2] == key
             and (live.st_size, live.st_mtime_ns) == tuple(seen[:2])
         )
+
+    def recorded(self, folder: str) -> list[str]:
+        return sorted(file for file in self.previous if file.startswith(folder))

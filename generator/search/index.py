@@ -18,7 +18,6 @@ same bytes (see canonical.py).
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import os
 import re
@@ -92,14 +91,14 @@ def _key(pagefind: str, page_keys: Iterator[str]) -> str:
 
 
 def _kept(live: Path, key: str, check: OutputCheck) -> list[Output]:
-    """The live bundle's files, if every one of them was made from `key`; else none."""
-    files = [f"{BUNDLE}{file}" for file in walk(live / BUNDLE).files]
+    """The bundle's files the last build wrote, if every one of them is in the live
+    folder as written, from `key`; else none."""
+    files = check.recorded(BUNDLE)
     for file in files:
         stat = lstat(f"{live}/{file}")
         if stat is None or not check.current(file, key, stat):
             return []
-    maker = functools.partial(_changed_meanwhile)
-    return [Output(file, _ORIGIN, maker, key) for file in sorted(files)]
+    return [Output(file, _ORIGIN, _changed_meanwhile, key) for file in files]
 
 
 def _changed_meanwhile() -> bytes:

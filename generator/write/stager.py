@@ -25,6 +25,10 @@ class OutputCheck(Protocol):
         """Whether the regular file `file` of the output folder, as `live` finds it, was
         made from `key`."""
 
+    def recorded(self, folder: str) -> list[str]:
+        """The files below `folder` (ending in /) that the last build wrote, as far as
+        this check knows (the search index keeps its files only if all are there)."""
+
 
 class MakeEvery:
     """Every output made again: the pipeline's own check. It keys nothing (""), so a
@@ -35,6 +39,9 @@ class MakeEvery:
 
     def current(self, file: str, key: str, live: os.stat_result) -> bool:
         return False
+
+    def recorded(self, folder: str) -> list[str]:
+        return []
 
 
 class Stager:
