@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import socketserver
 import subprocess
 import sys
 import tempfile
@@ -277,3 +278,16 @@ def parse_feed(path: Path) -> feedparser.FeedParserDict:
     feed = feedparser.parse(path.read_bytes())
     assert feed.bozo == 0, f"{path}: {feed.get('bozo_exception')}"
     return feed
+
+
+@contextmanager
+def serving(server: socketserver.BaseServer) -> Iterator[None]:
+    """Run `server` in a thread until the block ends, then shut it and its socket."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

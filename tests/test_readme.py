@@ -10,6 +10,7 @@ from conftest import REPO, run_digest
 
 from generator.content.frontmatter import KNOWN_KEYS
 from generator.settings.config import SiteConfig
+from generator.settings.subscriptions import GATHERING_KEYS, Gathering, Subscription
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -22,12 +23,29 @@ def table_keys(heading: str) -> set[str]:
 
 def test_every_site_yaml_key_is_documented_with_its_default() -> None:
     documented = table_keys("## Configuration: `site.yaml`")
-    assert documented == {f.name for f in dataclasses.fields(SiteConfig)}
-    for field in dataclasses.fields(SiteConfig):
-        empty = "{}" if field.name == "tag_aliases" else "[]"  # a mapping or a list in YAML
-        shown = {"": '""', (): empty}.get(field.default, field.default)  # type: ignore[arg-type]
-        default = f"`{shown}`"
-        assert f"| `{field.name}` | {default} |" in README
+    gathering = {
+        f"fetch_{f.name}" if f.name != "subscriptions" else f.name: f.default
+        for f in dataclasses.fields(Gathering)
+    }
+    defaults = {f.name: f.default for f in dataclasses.fields(SiteConfig)} | gathering
+    assert (
+        documented
+        == set(defaults)
+        == {f.name for f in dataclasses.fields(SiteConfig)} | set(GATHERING_KEYS)
+    )
+    for name, value in defaults.items():
+        empty = "{}" if name == "tag_aliases" else "[]"  # a mapping or a list in YAML
+        shown = {"": '""', (): empty}.get(value, value)  # type: ignore[call-overload]
+        assert f"| `{name}` | `{shown}` |" in README
+
+
+def test_every_subscription_key_is_documented_with_its_default() -> None:
+    documented = table_keys("## Gathering the news")
+    fields = dataclasses.fields(Subscription)
+    assert documented == {f.name for f in fields}
+    for field in fields[1:]:
+        shown = {"": '""', (): "[]"}.get(field.default, field.default)  # type: ignore[call-overload]
+        assert f"| `{field.name}` | `{shown}` |" in README
 
 
 def test_every_front_matter_field_is_documented() -> None:
@@ -39,9 +57,12 @@ def test_every_front_matter_field_is_documented() -> None:
         assert f"`{alias}`" in README
 
 
-@pytest.mark.parametrize("command", ["build", "new", "import", "check", "serve"])
+COMMANDS = ["build", "new", "import", "fetch", "subscriptions import", "subscriptions export"]
+
+
+@pytest.mark.parametrize("command", [*COMMANDS, "check", "serve"])
 def test_every_command_and_option_is_documented(command: str) -> None:
-    help_text = run_digest(command, "--help").stdout
+    help_text = run_digest(*command.split(), "--help").stdout
     options = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]+)", help_text))
     assert "--site" in options
     assert f"| `digest {command}" in README

@@ -10,6 +10,29 @@ from generator.parallel import default_jobs
 Parser = argparse.ArgumentParser
 
 
+def common_options(suppress: bool = False) -> Parser:
+    """The options every command takes; with `suppress`, those of a command's own
+    action (`digest subscriptions import`), which leave the command's values be."""
+    common = argparse.ArgumentParser(add_help=False)
+    unset = argparse.SUPPRESS
+    common.add_argument(
+        "--site",
+        type=Path,
+        default=unset if suppress else Path("."),
+        metavar="DIR",
+        help="the site folder holding site.yaml, content/ and layouts/ (default: here)",
+    )
+    loudness = common.add_mutually_exclusive_group()
+    for short, name, help in (
+        ("-q", "--quiet", "print errors only"),
+        ("-v", "--verbose", "print more detail"),
+    ):
+        loudness.add_argument(
+            short, name, action="store_true", default=unset if suppress else False, help=help
+        )
+    return common
+
+
 def build_arguments(sub: Parser) -> None:
     sub.add_argument("--output", type=Path, metavar="DIR", help="write here, not SITE/output")
     sub.add_argument("--base-url", metavar="URL", help="publish under this URL this time")
@@ -45,6 +68,37 @@ def import_arguments(sub: Parser) -> None:
     sub.add_argument("--tags", type=names, default=(), metavar="A,B", help="add tags")
     sub.add_argument("--date", metavar="DATE", help="date every article (ISO 8601)")
     sub.add_argument("--draft", action="store_true", help="import as drafts")
+
+
+def fetch_arguments(sub: Parser) -> None:
+    sub.add_argument(
+        "names", nargs="*", metavar="NAME", help="fetch only these subscriptions (names or URLs)"
+    )
+    sub.add_argument("--build", action="store_true", help="build the site if anything is new")
+    sub.add_argument(
+        "--connections", type=positive, default=4, metavar="N", help="feeds at once (default: 4)"
+    )
+
+
+def subscriptions_arguments(sub: Parser) -> None:
+    actions = sub.add_subparsers(dest="action", required=True, metavar="ACTION")
+    common = common_options(suppress=True)
+    read = actions.add_parser(
+        "import",
+        parents=[common],
+        help="add the feeds of an OPML file to site.yaml",
+        description="Add the feeds of an OPML file to site.yaml's subscriptions.",
+    )
+    read.add_argument("file", type=Path, metavar="FILE", help="an OPML file (from a feed reader)")
+    write = actions.add_parser(
+        "export",
+        parents=[common],
+        help="write the subscriptions as OPML",
+        description="Write site.yaml's subscriptions as OPML 2.0, for a feed reader.",
+    )
+    write.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write here, not to standard output"
+    )
 
 
 def check_arguments(sub: Parser) -> None:

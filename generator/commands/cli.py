@@ -16,7 +16,6 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from types import FrameType
 from typing import NamedTuple, NoReturn
 
@@ -24,9 +23,12 @@ from generator import __version__
 from generator.commands.arguments import (
     build_arguments,
     check_arguments,
+    common_options,
+    fetch_arguments,
     import_arguments,
     new_arguments,
     serve_arguments,
+    subscriptions_arguments,
 )
 from generator.commands.terminal import ProgressBar, StageClock
 from generator.content.dates import parse_date
@@ -150,17 +152,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"digest {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--site",
-        type=Path,
-        default=Path("."),
-        metavar="DIR",
-        help="the site folder holding site.yaml, content/ and layouts/ (default: here)",
-    )
-    loudness = common.add_mutually_exclusive_group()
-    loudness.add_argument("-q", "--quiet", action="store_true", help="print errors only")
-    loudness.add_argument("-v", "--verbose", action="store_true", help="print more detail")
+    common = common_options()
     for name, summary, run, arguments in _COMMANDS:
         sub = commands.add_parser(
             name, parents=[common], help=summary, description=summary, allow_abbrev=False
@@ -229,6 +221,18 @@ def _import(args: argparse.Namespace) -> int:
     return EXIT_CONTENT if any(o.action == "refused" for o in outcomes) else EXIT_OK
 
 
+def _fetch(args: argparse.Namespace) -> int:
+    from generator.commands.gathering import fetch_command
+
+    return fetch_command(args)
+
+
+def _subscriptions(args: argparse.Namespace) -> int:
+    from generator.commands.gathering import subscriptions_command
+
+    return subscriptions_command(args)
+
+
 def _check(args: argparse.Namespace) -> int:
     from generator.commands.check import check_site
 
@@ -275,6 +279,13 @@ _COMMANDS = (
         "Bring outside articles in: plain-text files, RSS or Atom.",
         _import,
         import_arguments,
+    ),
+    _Command("fetch", "Fetch the subscribed feeds; import what is new.", _fetch, fetch_arguments),
+    _Command(
+        "subscriptions",
+        "Import subscriptions from OPML, or export them.",
+        _subscriptions,
+        subscriptions_arguments,
     ),
     _Command("check", "Check the whole site without writing anything.", _check, check_arguments),
     _Command(

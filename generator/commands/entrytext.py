@@ -9,6 +9,7 @@ generator.commands.jsonfeedimport (JSON Feed).
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 import uuid
@@ -17,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 import nh3
 
-from generator.commands.incoming import ENTRY_NAMESPACE
+from generator.commands.incoming import ENTRY_NAMESPACE, Incoming
 from generator.commands.plaintext import UUID_LINE, Refused, split_paragraphs
 from generator.content.markup.links import rewrite_links
 from generator.content.markup.sanitizer import sanitize
@@ -33,6 +34,9 @@ _HAS_BLOCK = re.compile(rf"<{_BLOCK_TAG}[\s/>]", re.I)
 _BREAK = re.compile(rf"</?(?:{_BLOCK_TAG}|br|li|dt|dd|tr|td|th|figcaption)(?=[\s/>])[^>]*>", re.I)
 # A derived title is the first sentence if it is this long at most, else the words that fit.
 TITLE_LENGTH = 70
+# The summary an article of a feed fetched for its summaries keeps (feeds often put the
+# whole text in RSS's <description>): its first sentences up to this many characters.
+SUMMARY_LENGTH = 400
 _SENTENCE_END = re.compile(r"[.!?\u2026](?=\s|$)")
 
 
@@ -91,10 +95,44 @@ def title_from_text(text: str) -> str:
     end = _SENTENCE_END.search(text)
     if end is not None and end.end() <= TITLE_LENGTH:
         return text[: end.end()]
-    if len(text) <= TITLE_LENGTH:
+    return _words(text, TITLE_LENGTH)
+
+
+def summary_only(incoming: Incoming) -> Incoming:
+    """`incoming` with its summary alone (cut to SUMMARY_LENGTH) as the body, and a link
+    to the original: for the feeds of others, whose full text is theirs to publish."""
+    text = incoming.summary or plain(incoming.body)
+    summary = _cut(text, SUMMARY_LENGTH) if text else ""
+    parts = [f"<p>{html.escape(summary, quote=False)}</p>"] if summary else []
+    link = incoming.link
+    if link:
+        name = incoming.source.get("name") if isinstance(incoming.source, dict) else ""
+        where = f" at {html.escape(name, quote=False)}" if name else ""
+        parts.append(f'<p><a href="{html.escape(link)}">Read the whole story{where}</a></p>')
+    return dataclasses.replace(incoming, summary=summary, body="\n\n".join(parts))
+
+
+def credited(incoming: Incoming, name: str) -> Incoming:
+    """`incoming` crediting `name`, with its link if it has one."""
+    source: str | dict[str, str] = {"name": name, "url": incoming.link} if incoming.link else name
+    return dataclasses.replace(incoming, source=source)
+
+
+def _cut(text: str, length: int) -> str:
+    """The sentences of `text` that fit in `length` characters, else `_words`."""
+    if len(text) <= length:
         return text
-    head = text[: TITLE_LENGTH + 1]
-    words = head.rsplit(" ", 1)[0] if " " in head else text[:TITLE_LENGTH]
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, length + 1) if m.end() <= length]
+    return text[: ends[-1]] if ends else _words(text, length)
+
+
+def _words(text: str, length: int) -> str:
+    """`text` if it fits in `length` characters, else its first words that fit and an
+    ellipsis."""
+    if len(text) <= length:
+        return text
+    head = text[: length + 1]
+    words = head.rsplit(" ", 1)[0] if " " in head else text[:length]
     return words.rstrip(" ,;:.-\u2013\u2014") + "\u2026"
 
 

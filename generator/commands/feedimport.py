@@ -32,13 +32,24 @@ from generator.commands.entrytext import (
 from generator.commands.incoming import Incoming
 from generator.commands.plaintext import Refused
 
+# `<!ENTITY` as ASCII-compatible encodings and UTF-16 write it (an XML parser reads both).
+_ENTITY_DECLARATIONS = tuple(
+    "<!ENTITY".encode(encoding) for encoding in ("ascii", "utf-16-le", "utf-16-be")
+)
+
 
 def parse_feed(data: bytes) -> Any:
     """The feedparser result for `data`; raise Refused if it is not a usable feed.
 
     feedparser's own sanitizer is off: it drops `srcset`, which the site's sanitizer
-    (generator.content.markup.sanitizer, applied to every body) keeps.
+    (generator.content.markup.sanitizer, applied to every body) keeps. A feed that
+    declares XML entities is refused before it is parsed: no feed needs one, and
+    they are what XXE (an entity that reads a file or a URL) and billion laughs (one
+    that expands to gigabytes) attacks are made of.
     """
+    if any(declaration in data for declaration in _ENTITY_DECLARATIONS):
+        message = "declares XML entities, which no feed needs (an XXE or billion laughs attack?)"
+        raise Refused(message)
     feed = feedparser.parse(data, sanitize_html=False)
     problem = feed.get("bozo_exception")
     encoding_errors = (feedparser.CharacterEncodingOverride, feedparser.CharacterEncodingUnknown)
@@ -50,14 +61,18 @@ def parse_feed(data: bytes) -> Any:
     return feed
 
 
-def feed_entries(data: bytes) -> list[Callable[[], Incoming]]:
-    """One reader per entry of the feed `data`; each raises Refused for its entry."""
+def feed_entries(data: bytes, base: str = "") -> list[Callable[[], Incoming]]:
+    """One reader per entry of the feed `data` (from the URL `base`, if fetched); each
+    raises Refused for its entry."""
     feed = parse_feed(data)
-    return [functools.partial(from_entry, feed, entry) for entry in feed.entries]
+    return [functools.partial(from_entry, feed, entry, base) for entry in feed.entries]
 
 
-def from_entry(feed: Any, entry: Any) -> Incoming:
-    feed_link = str(feed.feed.get("link") or "")
+def from_entry(feed: Any, entry: Any, base: str = "") -> Incoming:
+    """The article of one entry; a relative link resolves against the feed's link, and
+    that against `base`, the URL the feed was fetched from. (feedparser would resolve
+    them itself if told the feed's URL, but ids too, which must stay as they are.)"""
+    feed_link = absolute(str(feed.feed.get("link") or ""), base) or base
     link = absolute(str(entry.get("link") or ""), feed_link)
     summary_detail = entry.get("summary_detail")
     summary = _detail_text(summary_detail) if summary_detail else ""

@@ -28,32 +28,30 @@ to each.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from generator.commands.authoring import article_path, existing_ids, free_path, front_matter
-from generator.commands.feedimport import feed_entries
+from generator.commands.entrytext import credited, summary_only
+from generator.commands.importinputs import (
+    URL,
+    check_size,
+    decode,
+    feed_entries_of,
+    read_input,
+    url_refusal,
+)
 from generator.commands.incoming import Incoming, from_plain_text
-from generator.commands.jsonfeedimport import json_feed_items, load_json
 from generator.commands.plaintext import Refused
 from generator.content.slugs import slugify, unique_by_slug
 from generator.settings.config import SiteConfig, load_config
 
 IMPORTED, SKIPPED, REFUSED = "imported", "skipped", "refused"
-FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
-# Markup (after any byte order mark and blank space) is read as a feed whatever the file's
-# name: a plain-text article never starts with "<", and HTML pages get refused as "not a feed".
-_MARKUP_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*<")
-# A `.json` file, or one that starts with "{" and parses as JSON, is read as a JSON Feed.
-_OBJECT_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*\{")
-# A URL given to import; `feed:` is the pseudo-scheme of feed links, as
-# `feed://host/x` or `feed:https://host/x`.
-_URL = re.compile(r"(?:feed:)?(?:https?|feed)://", re.IGNORECASE)
 NO_DATE_IN_FILE = "no date in the file: used its modification time"
 NO_DATE_IN_ENTRY = "no date in the entry: used the file's modification time"
+NO_DATE_FETCHED = "no date in the entry: used the time it was fetched"
 DERIVED_TITLE = "title made from its text"
 # Above `title:` in the file of an article whose title was made: a comment, not a key,
 # since a key the reader does not know would be warned about as a misspelt field.
@@ -67,6 +65,8 @@ class ImportOptions:
     tags: tuple[str, ...] = ()
     date: dt.datetime | None = None
     draft: bool = False
+    summary_only: bool = False  # the body is the summary and a link to the original
+    source: str = ""  # the name articles credit, not the feed's title
 
 
 @dataclass(frozen=True)
@@ -76,72 +76,11 @@ class ImportOutcome:
     source: str
     action: str
     detail: str
+    id: str = ""  # of the article, when the input was read
 
     def __str__(self) -> str:
         separator = " ->" if self.action == IMPORTED else ":"
         return f"{self.action} {self.source}{separator} {self.detail}"
-
-
-# Reading inputs -----------------------------------------------------------
-
-
-def _url_refusal(url: str) -> str:
-    """Why a URL is refused, with the command that downloads it."""
-    web = re.sub(r"^feed:(?=https?:)", "", url, flags=re.IGNORECASE)
-    web = re.sub(r"^feed:", "http:", web, flags=re.IGNORECASE)
-    name = "feed.json" if web.lower().endswith(".json") else "feed.xml"
-    return f"a URL: digest import reads files; download it first (e.g. curl -o {name} {web})"
-
-
-def _read_input(path: Path, config: SiteConfig) -> tuple[bytes, dt.datetime]:
-    """The bytes of an input file and its modification time; raise Refused if unusable."""
-    try:
-        if path.is_dir():
-            raise Refused("a folder, not a file: name the files to import")
-        data = path.read_bytes()
-        modified = dt.datetime.fromtimestamp(path.stat().st_mtime, config.tz)
-    except OSError as exc:
-        raise Refused(f"cannot read: {exc.strerror or exc}") from None
-    if not data.strip():
-        raise Refused("empty file")
-    if b"\0" in data:
-        raise Refused("binary file, not text or a feed")
-    return data, modified.replace(microsecond=0)
-
-
-def _check_size(data: bytes, config: SiteConfig) -> None:
-    """Refuse a plain-text article over the limit of an article (a feed may be longer)."""
-    limit = config.max_article_bytes
-    if len(data) > limit:
-        message = f"file is {len(data):,} bytes, over the limit of {limit:,} (max_article_bytes)"
-        raise Refused(message)
-
-
-def _is_markup(path: Path, data: bytes) -> bool:
-    return path.suffix.lower() in FEED_SUFFIXES or bool(_MARKUP_START.match(data[:1000]))
-
-
-def _is_json(path: Path, data: bytes) -> bool:
-    return path.suffix.lower() == ".json" or bool(_OBJECT_START.match(data[:1000]))
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise Refused(f"not UTF-8 text (byte {exc.start})") from None
-
-
-def _json_feed(path: Path, text: str) -> list[Callable[[], Incoming]] | None:
-    """The items of a JSON Feed, or None for a text that is not JSON and not named `.json`
-    (a plain-text article may start with "{"); raise Refused for other JSON."""
-    try:
-        document = load_json(text.removeprefix("\ufeff"))
-    except Refused:
-        if path.suffix.lower() == ".json":
-            raise
-        return None
-    return json_feed_items(document)
 
 
 def _write_article(path: Path, meta: dict[str, Any], body: str, title_derived: bool) -> None:
@@ -158,36 +97,56 @@ def _write_article(path: Path, meta: dict[str, Any], body: str, title_derived: b
 # Writing articles ---------------------------------------------------------
 
 
-class _Importer:
-    """One run of `digest import`: the site, the options and every id seen so far."""
+class Importer:
+    """Articles brought into one site with the same options, and every id seen so far
+    (`known`: shared by importers of the same site, else read from content/)."""
 
-    def __init__(self, site_dir: Path, config: SiteConfig, options: ImportOptions) -> None:
+    def __init__(
+        self,
+        site_dir: Path,
+        config: SiteConfig,
+        options: ImportOptions,
+        known: dict[str, Path] | None = None,
+        seen: frozenset[str] = frozenset(),
+    ) -> None:
         self.site_dir = site_dir
         self.config = config
         self.options = options
-        self.known = existing_ids(site_dir)
+        self.known = existing_ids(site_dir) if known is None else known
+        self.seen = seen  # ids imported before, whose articles may have been deleted since
 
     def import_path(self, given: str) -> list[ImportOutcome]:
         """The outcomes of importing the file `given` on the command line."""
-        if _URL.match(given):
-            return [ImportOutcome(given, REFUSED, _url_refusal(given))]
+        if URL.match(given):
+            return [ImportOutcome(given, REFUSED, url_refusal(given))]
         path, label = Path(given), given
         try:
-            data, modified = _read_input(path, self.config)
-            if _is_markup(path, data):
-                return self._import_entries(label, feed_entries(data), modified)
-            text = _decode(data)
-            items = _json_feed(path, text) if _is_json(path, data) else None
-            if items is not None:
-                return self._import_entries(label, items, modified)
-            _check_size(data, self.config)
-            incoming = from_plain_text(text)
+            data, modified = read_input(path, self.config)
+            entries = feed_entries_of(path.name, data, "")
+            if entries is not None:
+                return self._import_entries(label, entries, modified)
+            check_size(data, self.config)
+            incoming = from_plain_text(decode(data))
         except Refused as exc:
             return [ImportOutcome(label, REFUSED, str(exc))]
         return [self._add(label, incoming, modified, NO_DATE_IN_FILE)]
 
+    def import_feed(
+        self, label: str, name: str, data: bytes, base: str, fetched: dt.datetime
+    ) -> list[ImportOutcome]:
+        """The outcomes of importing the feed `data` fetched from the URL `base` (its file
+        name `name`) at `fetched`, called `label`; raise Refused if it is not a feed."""
+        entries = feed_entries_of(name, data, base)
+        if entries is None:
+            raise Refused("not an RSS, Atom or JSON feed")
+        return self._import_entries(label, entries, fetched, NO_DATE_FETCHED)
+
     def _import_entries(
-        self, label: str, entries: Sequence[Callable[[], Incoming]], modified: dt.datetime
+        self,
+        label: str,
+        entries: Sequence[Callable[[], Incoming]],
+        modified: dt.datetime,
+        undated: str = NO_DATE_IN_ENTRY,
     ) -> list[ImportOutcome]:
         """One outcome per entry of a feed; `entries` read each, raising Refused."""
         if not entries:
@@ -200,21 +159,47 @@ class _Importer:
             except Refused as exc:
                 outcomes.append(ImportOutcome(where, REFUSED, str(exc)))
                 continue
-            outcomes.append(self._add(where, incoming, modified, NO_DATE_IN_ENTRY))
+            outcomes.append(self._add(where, incoming, modified, undated))
         return outcomes
 
     def _add(
         self, where: str, incoming: Incoming, modified: dt.datetime, undated: str
     ) -> ImportOutcome:
-        """Write one article unless its id is already there; say what happened.
+        """Write one article unless its id is already there (or was imported before);
+        say what happened.
 
         `undated` is what the outcome says when the article has no date and
-        gets the input file's modification time.
+        gets the input file's modification time (or the time it was fetched).
         """
-        present = self.known.get(incoming.id)
+        if self.options.summary_only:
+            incoming = summary_only(incoming)
+        if self.options.source:
+            incoming = credited(incoming, self.options.source)
+        present, known = self.known.get(incoming.id), incoming.id
         if present is not None:
-            return ImportOutcome(where, SKIPPED, f"already present as {self._relative(present)}")
-        notes = [DERIVED_TITLE] if incoming.title_derived else []
+            return ImportOutcome(
+                where, SKIPPED, f"already present as {self._relative(present)}", known
+            )
+        if incoming.id in self.seen:
+            return ImportOutcome(
+                where, SKIPPED, "imported by an earlier fetch, deleted since", known
+            )
+        notes: list[str] = []
+        try:
+            path = self._write(incoming, modified, undated, notes)
+        except OSError as exc:
+            reason = "it exists" if isinstance(exc, FileExistsError) else exc.strerror or exc
+            return ImportOutcome(where, REFUSED, f"cannot write {exc.filename}: {reason}", known)
+        self.known[incoming.id] = path
+        note = f" ({'; '.join(notes)})" if notes else ""
+        return ImportOutcome(where, IMPORTED, self._relative(path) + note, known)
+
+    def _write(
+        self, incoming: Incoming, modified: dt.datetime, undated: str, notes: list[str]
+    ) -> Path:
+        """Write the article file of `incoming`; its path. Add to `notes` what was made up."""
+        if incoming.title_derived:
+            notes.append(DERIVED_TITLE)
         date = self.options.date or incoming.date
         if date is None:
             date = modified
@@ -226,11 +211,9 @@ class _Importer:
         try:
             _write_article(path, meta, incoming.body, incoming.title_derived)
         except OSError as exc:
-            reason = "it exists" if isinstance(exc, FileExistsError) else exc.strerror or exc
-            return ImportOutcome(where, REFUSED, f"cannot write {self._relative(path)}: {reason}")
-        self.known[incoming.id] = path
-        note = f" ({'; '.join(notes)})" if notes else ""
-        return ImportOutcome(where, IMPORTED, self._relative(path) + note)
+            exc.filename = self._relative(path)
+            raise
+        return path
 
     def _front_matter(
         self, incoming: Incoming, date: dt.datetime, slug_suffix: str
@@ -269,5 +252,5 @@ def import_paths(
 ) -> list[ImportOutcome]:
     """Import every file in `paths` (as given on the command line) into the site; one
     outcome per article or input."""
-    importer = _Importer(site_dir, load_config(site_dir), options)
+    importer = Importer(site_dir, load_config(site_dir), options)
     return [outcome for path in paths for outcome in importer.import_path(str(path))]

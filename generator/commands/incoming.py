@@ -34,6 +34,14 @@ class Incoming:
     updated: dt.datetime | None = None
     authors: tuple[str, ...] = ()
 
+    @property
+    def link(self) -> str:
+        """Where the original is on the web, if it says."""
+        source = self.source
+        if isinstance(source, dict):
+            return source.get("url", "")
+        return source if source and source.startswith(("http://", "https://")) else ""
+
 
 def from_plain_text(text: str) -> Incoming:
     article = parse_plain_text(text)

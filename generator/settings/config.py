@@ -11,7 +11,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.errors import Problem, SiteError
-from generator.settings.yamlfile import YamlError, load_mapping
+from generator.settings.subscriptions import GATHERING_KEYS, Gathering, Lines, gathering_from
+from generator.settings.yamlfile import YamlError, item_lines, load_mapping
 
 CONFIG_FILE = "site.yaml"
 PERMALINK_FIELDS = ("year", "month", "day", "slug")
@@ -21,6 +22,7 @@ DIGEST_PERIODS = ("daily", "weekly")
 ID_DATE = "2000-01-01"  # of `tag:` ids (RFC 4151), when a site sets none: never to change
 OPTIONAL_KINDS = ("digests", "archive", "sources", "rss", "atom", "json")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_WEB_URL = re.compile(r"https?://[^/?#\s]+(/\S*)?")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class SiteConfig:
     new_article_path: str = "{year}/{month}/{slug}.md"
     disable: tuple[str, ...] = ()  # of OPTIONAL_KINDS
     search: bool = True  # a search page and its index (see search/)
+    websub_hub: str = ""  # a WebSub hub every feed names, for instant delivery
 
     @property
     def tz(self) -> ZoneInfo:
@@ -62,36 +65,57 @@ class SiteConfig:
 
 def load_config(site_dir: Path, overrides: dict[str, Any] | None = None) -> SiteConfig:
     """Read `site_dir/site.yaml`, apply `overrides` (from the command line), validate."""
+    data, lines = _read(site_dir)
+    overrides = overrides or {}
+    data.update(overrides)
+    lines = Lines({k: n for k, n in lines.keys.items() if k not in overrides}, lines.items)
+    return config_from_mapping(data, lines, {key: "command line" for key in overrides})
+
+
+def load_gathering(site_dir: Path) -> Gathering:
+    """The subscriptions of `site_dir/site.yaml` and the limits of fetching them; raise
+    SiteError if anything in site.yaml is wrong."""
+    data, lines = _read(site_dir)
+    config_from_mapping(data, lines)
+    return gathering_from(data, lines, CONFIG_FILE)[0]
+
+
+def _read(site_dir: Path) -> tuple[dict[str, Any], Lines]:
+    """The mapping of `site_dir/site.yaml`, and where its values are."""
     path = site_dir / CONFIG_FILE
     if not path.is_file():
         raise SiteError([Problem(CONFIG_FILE, None, f"no {CONFIG_FILE} in {site_dir}")])
     try:
-        data, lines = load_mapping(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data, lines = load_mapping(text)
     except YamlError as exc:
         raise SiteError([Problem(CONFIG_FILE, exc.line, str(exc))]) from None
     except UnicodeDecodeError:
         raise SiteError([Problem(CONFIG_FILE, None, "not UTF-8 text")]) from None
-    overrides = overrides or {}
-    data.update(overrides)
-    lines = {key: line for key, line in lines.items() if key not in overrides}
-    return config_from_mapping(data, lines, {key: "command line" for key in overrides})
+    items = item_lines(text, "subscriptions") if "subscriptions" in data else ()
+    return data, Lines(lines, items)
 
 
 def config_from_mapping(
     data: dict[str, Any],
-    lines: dict[str, int] | None = None,
+    where: Lines | dict[str, int] | None = None,
     origins: dict[str, str] | None = None,
 ) -> SiteConfig:
     """Validate a mapping of settings; raise SiteError naming every bad key.
 
-    `lines` gives the site.yaml line of each key; `origins` names where a key
-    came from when it is not site.yaml (a command-line option).
+    `where` gives the site.yaml line of each key (and of each subscription);
+    `origins` names where a key came from when it is not site.yaml (a
+    command-line option). The settings of `digest fetch` are checked too,
+    though SiteConfig does not hold them (see settings/subscriptions.py).
     """
-    lines, origins = lines or {}, origins or {}
+    where = where if isinstance(where, Lines) else Lines(where or {})
+    lines, origins = where.keys, origins or {}
     known = {f.name: f for f in dataclasses.fields(SiteConfig)}
-    problems: list[Problem] = []
+    problems = gathering_from(data, where, CONFIG_FILE)[1]
     values: dict[str, Any] = {}
     for key, value in data.items():
+        if key in GATHERING_KEYS:
+            continue
         if key == "id_date" and isinstance(value, dt.date):
             value = value.isoformat()  # YAML reads 2020-01-01 as a date
         message = _check_setting(key, value, known)
@@ -115,7 +139,7 @@ def _check_setting(key: str, value: Any, known: dict[str, dataclasses.Field[Any]
     left at its default)."""
     field = known.get(key)
     if field is None:
-        return f"unknown key {key!r}; known keys: {', '.join(known)}"
+        return f"unknown key {key!r}; known keys: {', '.join([*known, *GATHERING_KEYS])}"
     expected = {"tag_aliases": dict, "disable": list}.get(key, type(field.default))
     if value is None:
         return None
@@ -128,6 +152,8 @@ def _check_value(key: str, value: Any) -> str | None:
     """What is wrong with one well-typed value, or None."""
     if key == "base_url" and not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", value):
         return f"base_url must be an absolute http(s) URL without query or fragment, got {value!r}"
+    if key == "websub_hub" and value and not _WEB_URL.fullmatch(value):
+        return f"websub_hub must be an absolute http(s) URL, got {value!r}"
     if key in ("page_size", "feed_items", "max_article_bytes") and value < 1:
         return f"{key} must be at least 1"
     if key == "feed_content" and value not in FEED_CONTENT:

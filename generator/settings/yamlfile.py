@@ -113,3 +113,29 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.MappingNode):
         return [part for pair in node.value for part in pair]
     return []
+
+
+def item_lines(text: str, key: str) -> tuple[tuple[int, dict[str, int]], ...]:
+    """For each item of the list at top-level `key` of the mapping `text` (valid YAML,
+    as load_mapping found it): its 1-based line, and those of its own keys if it is a
+    mapping. Empty if `key` holds no list."""
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+    finally:
+        loader.dispose()
+    value = next(
+        (v for k, v in getattr(root, "value", ()) if getattr(k, "value", None) == key), None
+    )
+    if not isinstance(value, yaml.SequenceNode):
+        return ()
+    return tuple(
+        (
+            item.start_mark.line + 1,
+            {
+                str(k.value): k.start_mark.line + 1
+                for k, _ in (item.value if isinstance(item, yaml.MappingNode) else ())
+            },
+        )
+        for item in value.value
+    )

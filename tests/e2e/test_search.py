@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from conftest import REPO, article, run_digest, write_files
+from conftest import REPO, article, run_digest, serving, write_files
 
 from .conftest import LazyBrowser, OpenedPage, PageOpener, ServedSite, SiteHandler
 
@@ -151,14 +151,8 @@ def sub_path_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     base = f"http://127.0.0.1:{server.server_address[1]}/news/"
     result = run_digest("build", "--site", REPO, "--output", out, "--base-url", base)
     assert result.returncode == 0, result.stderr
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield base
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 def test_search_works_under_a_sub_path(browser: LazyBrowser, sub_path_site: str) -> None:

@@ -1,0 +1,203 @@
+"""`digest fetch`: every subscription (or those named) downloaded a few at once, then
+each feed's new entries imported as articles, in the order site.yaml lists them.
+
+A feed that fails is one report among the others: nothing of it is written,
+and its validators are not kept, so the next fetch downloads it whole. A feed
+that moved for good (every redirect a 301 or 308) gets its new URL in
+site.yaml. Entries become articles through the importer of `digest import`
+(generator.commands.importer), with the subscription's tags, draft, source and
+content; the ids of each feed's last entries are kept, so that an article a
+curator deleted does not come back on the next fetch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
+
+from generator.commands.authoring import existing_ids
+from generator.commands.importer import (
+    IMPORTED,
+    REFUSED,
+    SKIPPED,
+    Importer,
+    ImportOptions,
+    ImportOutcome,
+)
+from generator.commands.plaintext import Refused
+from generator.content.text import plural
+from generator.errors import Problem, SiteError
+from generator.gather import http
+from generator.gather.siteyaml import replace_url, rewrite
+from generator.gather.state import Kept, load_state, save_state
+from generator.settings.config import CONFIG_FILE, SiteConfig, load_config, load_gathering
+from generator.settings.subscriptions import Gathering, Subscription
+
+FETCHED, NOT_MODIFIED, FAILED = "fetched", "not modified", "failed"
+CONNECTIONS = 4  # at once: a few, as a polite aggregator opens
+
+
+@dataclass(frozen=True)
+class FeedReport:
+    """What one fetch of one subscription came to."""
+
+    subscription: Subscription
+    status: str  # FETCHED, NOT_MODIFIED or FAILED
+    reason: str = ""  # why it failed
+    moved_to: str = ""  # its new URL, written into site.yaml
+    note: str = ""  # what else a person should know
+    outcomes: tuple[ImportOutcome, ...] = ()
+
+    def count(self, action: str) -> int:
+        return sum(outcome.action == action for outcome in self.outcomes)
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    reports: tuple[FeedReport, ...] = field(default_factory=tuple)
+
+    def count(self, status: str) -> int:
+        return sum(report.status == status for report in self.reports)
+
+    def articles(self, action: str) -> int:
+        return sum(report.count(action) for report in self.reports)
+
+    def summary(self) -> str:
+        feeds = ", ".join(
+            f"{self.count(status)} {status}" for status in (FETCHED, NOT_MODIFIED, FAILED)
+        )
+        new, skipped = plural(self.articles(IMPORTED), "article"), self.articles(SKIPPED)
+        articles = f"{new} new, {skipped} skipped"
+        refused = self.articles(REFUSED)
+        refusals = f", {refused} refused" if refused else ""
+        return f"fetch: {plural(len(self.reports), 'feed')} ({feeds}); {articles}{refusals}"
+
+
+def fetch(
+    site_dir: Path,
+    names: Sequence[str] = (),
+    connections: int = CONNECTIONS,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> FetchResult:
+    """Fetch the subscriptions of the site in `site_dir` called (or at) `names`, or all;
+    import what is new."""
+    config, gathering = load_config(site_dir), load_gathering(site_dir)
+    chosen = _chosen(gathering.subscriptions, names)
+    kept = load_state(site_dir)
+    answers = _download(chosen, kept, gathering, connections, progress or _quiet)
+    fetched = dt.datetime.now(config.tz).replace(microsecond=0)
+    known = existing_ids(site_dir)
+    subscribed = {s.url for s in gathering.subscriptions}
+    reports = []
+    for subscription, answer in zip(chosen, answers, strict=True):
+        report, state = _take(site_dir, config, subscription, answer, kept, known, fetched)
+        if report.moved_to in subscribed:
+            note = f"moved for good to {report.moved_to}, which is subscribed too: remove one"
+            report = dataclasses.replace(report, moved_to="", note=note)
+        reports.append(report)
+        if state is not None:
+            kept.pop(subscription.url, None)
+            kept[report.moved_to or subscription.url] = state
+    _move(site_dir, reports)
+    save_state(site_dir, kept)
+    return FetchResult(tuple(reports))
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def _chosen(subscriptions: Sequence[Subscription], names: Sequence[str]) -> list[Subscription]:
+    """The subscriptions called (or at) `names`, in site.yaml's order; all if none."""
+    if not subscriptions:
+        message = "no subscriptions: list feeds under `subscriptions:`, or import an OPML file"
+        raise SiteError([Problem(CONFIG_FILE, None, message)])
+    if not names:
+        return list(subscriptions)
+    wanted = {name.casefold() for name in names}
+    chosen = [s for s in subscriptions if {s.name.casefold(), s.url.casefold()} & wanted]
+    found = {key for s in chosen for key in (s.name.casefold(), s.url.casefold())}
+    missing = [name for name in names if name.casefold() not in found]
+    if missing:
+        message = f"no subscription called {missing[0]!r}; `digest subscriptions export` lists them"
+        raise SiteError([Problem(CONFIG_FILE, None, message)])
+    return chosen
+
+
+def _download(
+    chosen: Sequence[Subscription],
+    kept: dict[str, Kept],
+    gathering: Gathering,
+    connections: int,
+    progress: Callable[[str, int, int], None],
+) -> list[http.Answer]:
+    """The answer of each subscription's feed, fetched `connections` at once."""
+    client = http.client(connections, gathering.timeout)
+    with client, ThreadPoolExecutor(connections) as pool:
+        futures = [
+            pool.submit(
+                http.get,
+                client,
+                subscription.url,
+                kept.get(subscription.url, Kept()).validators,
+                gathering.timeout,
+                gathering.max_bytes,
+            )
+            for subscription in chosen
+        ]
+        answers = []
+        for done, future in enumerate(futures, start=1):
+            answers.append(future.result())
+            progress("fetching", done, len(futures))
+        progress("done", len(futures), len(futures))
+    return answers
+
+
+def _take(
+    site_dir: Path,
+    config: SiteConfig,
+    subscription: Subscription,
+    answer: http.Answer,
+    kept: dict[str, Kept],
+    known: dict[str, Path],
+    fetched: dt.datetime,
+) -> tuple[FeedReport, Kept | None]:
+    """The report of one answer, with what to keep of its feed (None: keep nothing new)."""
+    moved = answer.moved_to if answer.moved_to != subscription.url else ""
+    if answer.failure:
+        return FeedReport(subscription, FAILED, answer.failure), None
+    before = kept.get(subscription.url, Kept())
+    if answer.body is None:  # 304
+        return FeedReport(subscription, NOT_MODIFIED, moved_to=moved), before
+    options = ImportOptions(
+        tags=subscription.tags,
+        draft=subscription.draft,
+        summary_only=subscription.content == "summary",
+        source=subscription.source,
+    )
+    importer = Importer(site_dir, config, options, known, frozenset(before.seen))
+    name = PurePosixPath(urlsplit(answer.final_url).path).name
+    label, base = subscription.label, answer.final_url
+    try:
+        outcomes = importer.import_feed(label, name, answer.body, base, fetched)
+    except Refused as exc:
+        return FeedReport(subscription, FAILED, str(exc)), None
+    seen = {outcome.id for outcome in outcomes if outcome.id and outcome.action != REFUSED}
+    state = Kept(answer.validators, tuple(sorted(seen)))
+    return FeedReport(subscription, FETCHED, moved_to=moved, outcomes=tuple(outcomes)), state
+
+
+def _move(site_dir: Path, reports: Sequence[FeedReport]) -> None:
+    """Write the new URL of each feed that moved for good into site.yaml."""
+    text = (site_dir / CONFIG_FILE).read_text(encoding="utf-8")
+    new_text = text
+    for report in reports:
+        if report.moved_to:
+            new_text = replace_url(new_text, report.subscription.url, report.moved_to)
+    if new_text != text:
+        rewrite(site_dir, new_text)

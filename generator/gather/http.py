@@ -1,0 +1,133 @@
+"""One polite GET of a feed with httpx: conditional (ETag, Last-Modified), compressed,
+bounded in time, size and redirects, and named by its User-Agent.
+
+Nothing here raises for a feed that fails: every way a feed can fail (DNS, TLS,
+a refused connection, a status, a timeout, a body too big) is an Answer with the
+reason, in words a person can act on.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import httpx
+
+from generator import __version__
+
+USER_AGENT = f"digest/{__version__} (feed fetcher; +https://pypi.org/project/digest/)"
+ACCEPT = (
+    "application/atom+xml, application/rss+xml, application/feed+json, "
+    "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
+)
+MAX_REDIRECTS = 5
+PERMANENT = frozenset({301, 308})
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What the last answer of a feed said to send next time, so that an unchanged feed
+    costs a 304 and no body."""
+
+    etag: str = ""
+    last_modified: str = ""
+
+    def headers(self) -> dict[str, str]:
+        sent = {"If-None-Match": self.etag, "If-Modified-Since": self.last_modified}
+        return {name: value for name, value in sent.items() if value}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What one GET of a feed came to: its body (None if not modified or failed), where
+    it moved for good, its new validators, or why it failed."""
+
+    url: str  # the URL asked for
+    body: bytes | None = None
+    final_url: str = ""  # where the body came from, after redirects
+    moved_to: str = ""  # the new URL, when every redirect was permanent
+    validators: Validators = field(default_factory=Validators)
+    not_modified: bool = False
+    failure: str = ""
+
+
+def client(connections: int, timeout: float) -> httpx.Client:
+    """The one HTTP client of a fetch: `connections` at once, `timeout` seconds for each
+    step (connecting, each read), redirects followed up to MAX_REDIRECTS."""
+    return httpx.Client(
+        headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
+        timeout=httpx.Timeout(timeout),
+        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+        follow_redirects=True,
+        max_redirects=MAX_REDIRECTS,
+    )
+
+
+def get(
+    http: httpx.Client, url: str, validators: Validators, timeout: float, max_bytes: int
+) -> Answer:
+    """GET `url` with `validators`, reading at most `max_bytes` (decompressed) within
+    `timeout` seconds in all."""
+    deadline = time.monotonic() + timeout
+    try:
+        with http.stream("GET", url, headers=validators.headers()) as response:
+            return _answer(url, response, _read(response, deadline, max_bytes))
+    except _Failed as exc:
+        return Answer(url, failure=str(exc))
+    except httpx.TimeoutException:
+        return Answer(url, failure=f"no answer within {timeout:g} s (fetch_timeout)")
+    except httpx.TooManyRedirects:
+        return Answer(url, failure=f"more than {MAX_REDIRECTS} redirects")
+    except httpx.ConnectError as exc:
+        return Answer(url, failure=f"cannot connect: {_reason(exc)}")
+    except httpx.HTTPError as exc:  # a broken answer: the protocol, the encoding, ...
+        return Answer(url, failure=f"{type(exc).__name__}: {_reason(exc)}")
+
+
+class _Failed(Exception):
+    """A feed that cannot be used, and why."""
+
+
+def _read(response: httpx.Response, deadline: float, max_bytes: int) -> bytes | None:
+    """The body of `response` if it is a feed's (a 200), read within the limits."""
+    if response.status_code != 200:
+        return None
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise _Failed(f"{int(declared):,} bytes, over the limit of {max_bytes:,} (fetch_max_bytes)")
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise _Failed(f"over the limit of {max_bytes:,} bytes (fetch_max_bytes)")
+        if time.monotonic() > deadline:
+            raise httpx.ReadTimeout("the whole answer took too long")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _answer(url: str, response: httpx.Response, body: bytes | None) -> Answer:
+    status = response.status_code
+    moves = [r.status_code for r in response.history]
+    final = str(response.url)
+    moved = final if moves and all(code in PERMANENT for code in moves) else ""
+    if status == 304:
+        return Answer(url, final_url=final, moved_to=moved, not_modified=True)
+    if status == 410:
+        failure = "gone (HTTP 410): the feed was taken down; remove it from subscriptions"
+        return Answer(url, final_url=final, failure=failure)
+    if status != 200:
+        reason = f" {response.reason_phrase}" if response.reason_phrase else ""
+        return Answer(url, final_url=final, failure=f"HTTP {status}{reason}")
+    validators = Validators(
+        response.headers.get("ETag", ""), response.headers.get("Last-Modified", "")
+    )
+    return Answer(url, body, final, moved, validators)
+
+
+def _reason(exc: Exception) -> str:
+    """The innermost reason of `exc`: httpx wraps the socket's and TLS's errors."""
+    inner: BaseException = exc
+    while inner.__context__ is not None and str(inner.__context__):
+        inner = inner.__context__
+    return str(inner) or type(inner).__name__

@@ -1,0 +1,148 @@
+"""Changes to the `subscriptions:` of site.yaml, made as a person would make them: the
+rest of the file, comments and all, stays as it is.
+
+YAML's composer says where each value is in the text; an edit replaces or
+inserts text there and nothing else, and is checked by reading the file back
+before it replaces the old one (atomically, keeping its permissions).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.settings.config import CONFIG_FILE
+from generator.settings.subscriptions import Subscription
+from generator.settings.yamlfile import load_mapping
+
+KEY = "subscriptions"
+_PLAIN_IN_LIST = re.compile(r"\w[\w .-]*", re.UNICODE)  # a tag written bare in `[a, b]`
+
+
+def add_subscriptions(text: str, added: Sequence[Subscription]) -> str:
+    """`text` (site.yaml) with `added` at the end of its subscriptions."""
+    if not added:
+        return text
+    value = _value_node(text)
+    if isinstance(value, yaml.SequenceNode) and value.value and value.flow_style is False:
+        last = value.value[-1].end_mark.index
+        line_end = text.find("\n", last)
+        at = len(text) if line_end == -1 else line_end
+        indent = " " * value.start_mark.column
+        return text[:at] + "\n" + _items(added, indent).rstrip("\n") + text[at:]
+    if value is not None and not _is_empty(value):  # a list in [brackets], with items
+        wanted = [*yaml.safe_load(text)[KEY], *map(entry, added)]
+        start, end = value.start_mark.index, value.end_mark.index
+        return text[:start] + json.dumps(wanted, ensure_ascii=False) + text[end:]
+    if value is not None:  # `subscriptions:` with nothing, or `[]`
+        start, end = value.start_mark.index, value.end_mark.index
+        return text[:start].rstrip(" ") + "\n" + _items(added, "  ").rstrip("\n") + text[end:]
+    separator = "" if not text or text.endswith("\n") else "\n"
+    return f"{text}{separator}{KEY}:\n{_items(added, '  ')}"
+
+
+def replace_url(text: str, old: str, new: str) -> str:
+    """`text` with the subscription at `old` now at `new`; the same `text` if none is."""
+    value = _value_node(text)
+    for item in value.value if isinstance(value, yaml.SequenceNode) else ():
+        node = item if isinstance(item, yaml.ScalarNode) else _url_node(item)
+        if node is not None and node.value.strip() == old:
+            start, end = node.start_mark.index, node.end_mark.index
+            return text[:start] + json.dumps(new) + text[end:]
+    return text
+
+
+def entry(subscription: Subscription) -> dict[str, Any]:
+    """A subscription as site.yaml writes it: only what is not a default."""
+    written: dict[str, Any] = {"url": subscription.url}
+    if subscription.name:
+        written["name"] = subscription.name
+    if subscription.tags:
+        written["tags"] = list(subscription.tags)
+    if subscription.source:
+        written["source"] = subscription.source
+    if subscription.draft:
+        written["draft"] = True
+    if subscription.content != "summary":
+        written["content"] = subscription.content
+    return written
+
+
+def rewrite(site_dir: Path, new_text: str) -> None:
+    """Replace site.yaml with `new_text`, if it is still a mapping YAML can read."""
+    path = site_dir / CONFIG_FILE
+    load_mapping(new_text)  # raises YamlError: the edit would break the file
+    handle, temporary = tempfile.mkstemp(dir=site_dir, prefix=".site-", suffix=".yaml")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(new_text)
+        os.chmod(temporary, path.stat().st_mode & 0o7777)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _items(added: Sequence[Subscription], indent: str) -> str:
+    """Block-style list items, `indent` before each `-`, flow-style tag lists."""
+    lines = []
+    for subscription in added:
+        for number, (key, value) in enumerate(entry(subscription).items()):
+            lead = f"{indent}- " if number == 0 else f"{indent}  "
+            lines.append(f"{lead}{key}: {_scalar(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def _scalar(value: Any) -> str:
+    """`value` as YAML on one line: plain where it reads back as itself, else as JSON
+    (which is YAML, and quotes whatever needs it)."""
+    if isinstance(value, str) and _is_plain(value):
+        return value
+    if isinstance(value, list) and all(_PLAIN_IN_LIST.fullmatch(item) for item in value):
+        written = f"[{', '.join(value)}]"
+        if _reads_as(written, value):
+            return written
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _is_plain(text: str) -> bool:
+    """Whether `text` reads back as itself written without quotes."""
+    if not text or text != text.strip() or any(c in text for c in "#:'\"{}[],&*!|>%@`\n"):
+        return "://" in text and " " not in text and _reads_as(text, text)
+    return _reads_as(text, text)
+
+
+def _reads_as(written: str, value: object) -> bool:
+    try:
+        return bool(yaml.safe_load(f"k: {written}") == {"k": value})
+    except yaml.YAMLError:
+        return False
+
+
+def _value_node(text: str) -> yaml.Node | None:
+    """The node of the value of `subscriptions:` in `text`, if it has the key."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    for key, value in root.value if isinstance(root, yaml.MappingNode) else ():
+        if isinstance(key, yaml.ScalarNode) and key.value == KEY and isinstance(value, yaml.Node):
+            return value
+    return None
+
+
+def _is_empty(node: yaml.Node) -> bool:
+    if isinstance(node, yaml.ScalarNode):
+        return node.tag == "tag:yaml.org,2002:null"
+    return isinstance(node, yaml.SequenceNode) and not node.value
+
+
+def _url_node(item: yaml.Node) -> yaml.ScalarNode | None:
+    for key, value in item.value if isinstance(item, yaml.MappingNode) else ():
+        if key.value == "url" and isinstance(value, yaml.ScalarNode):
+            return value
+    return None
