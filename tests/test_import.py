@@ -18,8 +18,8 @@ import pytest
 import yaml
 from conftest import REPO, SiteMaker, build_with_cli, parse_feed, run_digest, write_files
 
-from generator.commands.importer import ImportOutcome
-from generator.commands.plaintext import BOILERPLATE, Refused, boilerplate_start, parse_plain_text
+from generator.intake.importer import ImportOutcome
+from generator.intake.plaintext import BOILERPLATE, Refused, boilerplate_start, parse_plain_text
 
 FIXTURES = REPO / "tests" / "fixtures" / "import"
 SEED_ID = "d5ac4e8b-2e09-4fd4-8549-ef3337ca88ca"

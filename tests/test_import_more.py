@@ -61,7 +61,7 @@ def site_checks_clean(site: Path) -> None:
 
 
 def test_titles_made_from_text() -> None:
-    from generator.commands.entrytext import title_from_text
+    from generator.intake.entrytext import title_from_text
 
     assert title_from_text("New tea shop on Elm Street! Try the oolong.") == (
         "New tea shop on Elm Street!"

@@ -196,7 +196,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from generator.commands.authoring import new_article
+    from generator.intake.authoring import new_article
 
     path = new_article(args.site, args.title, args.tags, args.source)
     print(path)
@@ -204,7 +204,7 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from generator.commands.importer import ImportOptions, import_paths
+    from generator.intake.importer import ImportOptions, import_paths
 
     date = None
     if args.date:

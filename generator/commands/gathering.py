@@ -7,12 +7,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.commands.importer import IMPORTED, REFUSED
 from generator.commands.terminal import ProgressBar
 from generator.errors import SiteError
 from generator.gather.fetch import FAILED, FETCHED, NOT_MODIFIED, FeedReport, fetch
 from generator.gather.opml import OpmlError, from_opml, to_opml
 from generator.gather.siteyaml import add_subscriptions, entry, rewrite
+from generator.intake.importer import IMPORTED, REFUSED
 from generator.settings.config import CONFIG_FILE, config_from_mapping, load_config, load_gathering
 from generator.settings.subscriptions import Subscription
 

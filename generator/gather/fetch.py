@@ -5,7 +5,7 @@ A feed that fails is one report among the others: nothing of it is written,
 and its validators are not kept, so the next fetch downloads it whole. A feed
 that moved for good (every redirect a 301 or 308) gets its new URL in
 site.yaml. Entries become articles through the importer of `digest import`
-(generator.commands.importer), with the subscription's tags, draft, source and
+(generator.intake.importer), with the subscription's tags, draft, source and
 content; the ids of each feed's last entries are kept, so that an article a
 curator deleted does not come back on the next fetch.
 """
@@ -20,8 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from generator.commands.authoring import existing_ids
-from generator.commands.importer import (
+from generator.content.text import plural
+from generator.errors import Problem, SiteError
+from generator.gather import http
+from generator.gather.siteyaml import replace_url, rewrite
+from generator.gather.state import Kept, load_state, save_state
+from generator.incremental.lock import FETCH_LOCK_NAME, build_lock
+from generator.intake.authoring import existing_ids
+from generator.intake.importer import (
     IMPORTED,
     REFUSED,
     SKIPPED,
@@ -29,12 +35,7 @@ from generator.commands.importer import (
     ImportOptions,
     ImportOutcome,
 )
-from generator.commands.plaintext import Refused
-from generator.content.text import plural
-from generator.errors import Problem, SiteError
-from generator.gather import http
-from generator.gather.siteyaml import replace_url, rewrite
-from generator.gather.state import Kept, load_state, save_state
+from generator.intake.plaintext import Refused
 from generator.settings.config import CONFIG_FILE, SiteConfig, load_config, load_gathering
 from generator.settings.subscriptions import Gathering, Subscription
 
@@ -86,12 +87,23 @@ def fetch(
 ) -> FetchResult:
     """Fetch the subscriptions of the site in `site_dir` called (or at) `names`, or all;
     import what is new."""
+    with build_lock(site_dir, name=FETCH_LOCK_NAME):
+        return _fetch(site_dir, names, connections, progress or _quiet)
+
+
+def _fetch(
+    site_dir: Path,
+    names: Sequence[str],
+    connections: int,
+    progress: Callable[[str, int, int], None],
+) -> FetchResult:
     config, gathering = load_config(site_dir), load_gathering(site_dir)
     chosen = _chosen(gathering.subscriptions, names)
     kept = load_state(site_dir)
-    answers = _download(chosen, kept, gathering, connections, progress or _quiet)
+    answers = _download(chosen, kept, gathering, connections, progress)
     fetched = dt.datetime.now(config.tz).replace(microsecond=0)
-    known = existing_ids(site_dir)
+    # Every article's id, read only if some feed has entries to look up.
+    known = existing_ids(site_dir) if any(a.body is not None for a in answers) else {}
     subscribed = {s.url for s in gathering.subscriptions}
     reports = []
     for subscription, answer in zip(chosen, answers, strict=True):
@@ -137,8 +149,8 @@ def _download(
     progress: Callable[[str, int, int], None],
 ) -> list[http.Answer]:
     """The answer of each subscription's feed, fetched `connections` at once."""
-    client = http.client(connections, gathering.timeout)
-    with client, ThreadPoolExecutor(connections) as pool:
+    pool = ThreadPoolExecutor(connections)
+    with http.client(connections, gathering.timeout) as client:
         futures = [
             pool.submit(
                 http.get,
@@ -150,11 +162,14 @@ def _download(
             )
             for subscription in chosen
         ]
-        answers = []
-        for done, future in enumerate(futures, start=1):
-            answers.append(future.result())
-            progress("fetching", done, len(futures))
-        progress("done", len(futures), len(futures))
+        try:
+            answers = []
+            for done, future in enumerate(futures, start=1):
+                answers.append(future.result())
+                progress("fetching", done, len(futures))
+        finally:  # Ctrl-C: no waiting for the feeds still coming
+            pool.shutdown(wait=False, cancel_futures=True)
+            progress("done", len(futures), len(futures))
     return answers
 
 

@@ -29,20 +29,25 @@ LOCK_NAME = "lock"
 _NO_LOCK_HERE = (errno.EROFS, errno.EACCES, errno.EPERM)
 
 
-def lock_file(site_dir: Path) -> Path:
-    """The file every build of `site_dir` locks."""
-    return site_dir / CACHE_DIR / LOCK_NAME
+FETCH_LOCK_NAME = "fetch.lock"  # `digest fetch`: two at once would import an entry twice
+
+
+def lock_file(site_dir: Path, name: str = LOCK_NAME) -> Path:
+    """The file every build of `site_dir` locks (or every fetch, `name` FETCH_LOCK_NAME)."""
+    return site_dir / CACHE_DIR / name
 
 
 @contextlib.contextmanager
-def build_lock(site_dir: Path, wait: bool = False, required: bool = True) -> Iterator[None]:
-    """Hold the site's build lock in this block; raise SiteError if another build holds it,
-    or with `wait`, wait until it lets go.
+def build_lock(
+    site_dir: Path, wait: bool = False, required: bool = True, name: str = LOCK_NAME
+) -> Iterator[None]:
+    """Hold the site's build lock (or the lock `name`) in this block; raise SiteError if
+    another build holds it, or with `wait`, wait until it lets go.
 
     `required`: fail if the lock file cannot be made at all (a cached build,
     which writes there anyway); a build without the cache goes on without it.
     """
-    path = lock_file(site_dir)
+    path = lock_file(site_dir, name)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.is_dir() and not path.is_symlink():
@@ -54,7 +59,7 @@ def build_lock(site_dir: Path, wait: bool = False, required: bool = True) -> Ite
         yield
         return
     try:
-        _take(fd, path, wait)
+        _take(fd, path, wait, "build" if name == LOCK_NAME else "fetch")
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield
@@ -62,7 +67,7 @@ def build_lock(site_dir: Path, wait: bool = False, required: bool = True) -> Ite
         os.close(fd)  # lets go of the lock
 
 
-def _take(fd: int, path: Path, wait: bool) -> None:
+def _take(fd: int, path: Path, wait: bool, doing: str) -> None:
     """Lock `fd`, waiting for it with `wait`; else fail naming the holder."""
     if wait:
         fcntl.flock(fd, fcntl.LOCK_EX)
@@ -71,8 +76,6 @@ def _take(fd: int, path: Path, wait: bool) -> None:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
-        message = (
-            f"another build of this site is running (pid {holder}); "
-            "wait for it, or build with --wait"
-        )
+        message = f"another {doing} of this site is running (pid {holder}); wait for it"
+        message += ", or build with --wait" if doing == "build" else ""
         raise SiteError([Problem(str(path), None, message)]) from None

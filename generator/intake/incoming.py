@@ -1,8 +1,8 @@
 """One article to write, from any kind of input `digest import` reads, and the one
-made from a plain-text article (generator.commands.plaintext reads its layout).
+made from a plain-text article (generator.intake.plaintext reads its layout).
 
-Feed entries become articles in generator.commands.feedimport (RSS and Atom) and
-generator.commands.jsonfeedimport (JSON Feed).
+Feed entries become articles in generator.intake.feedimport (RSS and Atom) and
+generator.intake.jsonfeedimport (JSON Feed).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from generator.commands.plaintext import parse_plain_text
+from generator.intake.plaintext import parse_plain_text
 
 # Ids of feed entries without one (and without a link), and of plain-text articles without
 # a UUID line, are made from their text in this namespace.

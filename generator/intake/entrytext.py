@@ -3,8 +3,8 @@ plain text on one line, a body of sanitized HTML whose relative links point wher
 they did in the feed, a title made from the text when the entry has none, an id
 that stays the same when a feed is imported again, and the source.
 
-Used by generator.commands.feedimport (RSS and Atom) and
-generator.commands.jsonfeedimport (JSON Feed).
+Used by generator.intake.feedimport (RSS and Atom) and
+generator.intake.jsonfeedimport (JSON Feed).
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from urllib.parse import urljoin, urlsplit
 
 import nh3
 
-from generator.commands.incoming import ENTRY_NAMESPACE, Incoming
-from generator.commands.plaintext import UUID_LINE, Refused, split_paragraphs
 from generator.content.markup.links import rewrite_links
 from generator.content.markup.sanitizer import sanitize
 from generator.content.text import printable
+from generator.intake.incoming import ENTRY_NAMESPACE, Incoming
+from generator.intake.plaintext import UUID_LINE, Refused, split_paragraphs
 
 _BLOCK_TAG = (
     r"(?:p|div|h[1-6]|ul|ol|dl|blockquote|pre|table|figure|section|article|aside|hr|details)"

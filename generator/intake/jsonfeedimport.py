@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from generator.commands.entrytext import (
+from generator.intake.entrytext import (
     absolute,
     body_html,
     entry_id,
@@ -26,8 +26,8 @@ from generator.commands.entrytext import (
     plain,
     title_from_text,
 )
-from generator.commands.incoming import Incoming
-from generator.commands.plaintext import Refused
+from generator.intake.incoming import Incoming
+from generator.intake.plaintext import Refused
 
 # A JSON Feed says so in its "version"; early feeds wrote it with http://.
 _VERSION = re.compile(r"https?://jsonfeed\.org/version/")

@@ -19,7 +19,7 @@ from typing import Any
 
 import feedparser  # type: ignore[import-untyped]
 
-from generator.commands.entrytext import (
+from generator.intake.entrytext import (
     absolute,
     body_html,
     entry_id,
@@ -29,8 +29,8 @@ from generator.commands.entrytext import (
     plain,
     title_from_text,
 )
-from generator.commands.incoming import Incoming
-from generator.commands.plaintext import Refused
+from generator.intake.incoming import Incoming
+from generator.intake.plaintext import Refused
 
 # `<!ENTITY` as ASCII-compatible encodings and UTF-16 write it (an XML parser reads both).
 _ENTITY_DECLARATIONS = tuple(

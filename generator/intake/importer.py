@@ -14,13 +14,13 @@ Two kinds of input are read:
 A URL is refused: this command reads files (download the feed first).
 
 Every article becomes one Markdown file with front matter, placed and written
-by the shared rules of generator.commands.authoring, which never overwrite a file.
+by the shared rules of generator.intake.authoring, which never overwrite a file.
 Each input (each feed entry) gets an ImportOutcome: imported, skipped because
 an article with its id is already there, or refused with the reason. A
 refused input does not stop the others.
 
-Every kind of input becomes an Incoming (generator.commands.incoming); feeds
-are read in generator.commands.feedimport and generator.commands.jsonfeedimport.
+Every kind of input becomes an Incoming (generator.intake.incoming); feeds
+are read in generator.intake.feedimport and generator.intake.jsonfeedimport.
 This module reads the input files, writes the articles and says what happened
 to each.
 """
@@ -33,9 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.commands.authoring import article_path, existing_ids, free_path, front_matter
-from generator.commands.entrytext import credited, summary_only
-from generator.commands.importinputs import (
+from generator.content.slugs import slugify, unique_by_slug
+from generator.intake.authoring import article_path, existing_ids, free_path, front_matter
+from generator.intake.entrytext import credited, summary_only
+from generator.intake.importinputs import (
     URL,
     check_size,
     decode,
@@ -43,9 +44,8 @@ from generator.commands.importinputs import (
     read_input,
     url_refusal,
 )
-from generator.commands.incoming import Incoming, from_plain_text
-from generator.commands.plaintext import Refused
-from generator.content.slugs import slugify, unique_by_slug
+from generator.intake.incoming import Incoming, from_plain_text
+from generator.intake.plaintext import Refused
 from generator.settings.config import SiteConfig, load_config
 
 IMPORTED, SKIPPED, REFUSED = "imported", "skipped", "refused"

@@ -9,10 +9,10 @@ import re
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
-from generator.commands.feedimport import feed_entries
-from generator.commands.incoming import Incoming
-from generator.commands.jsonfeedimport import json_feed_items, load_json
-from generator.commands.plaintext import Refused
+from generator.intake.feedimport import feed_entries
+from generator.intake.incoming import Incoming
+from generator.intake.jsonfeedimport import json_feed_items, load_json
+from generator.intake.plaintext import Refused
 from generator.settings.config import SiteConfig
 
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
