@@ -17,6 +17,7 @@ from feedserver import FeedServer, Route, atom, feed_server, rss
 
 from generator import __version__
 from generator.content.frontmatter import load_front_matter
+from generator.incremental.lock import FETCH_LOCK_NAME, build_lock
 
 CONFIG = "title: Desk\nbase_url: https://example.org/\ntimezone: UTC\nsearch: false\n"
 WIRE = rss("Wire", [("wire-1", "Storm hits coast"), ("wire-2", "Votes counted")])
@@ -282,3 +283,13 @@ def test_import_refuses_a_feed_file_that_declares_entities(
     assert result.returncode == 1
     assert f"refused {feed}: declares XML entities" in result.stderr
     assert not list((site / "content").rglob("*.md"))
+
+
+def test_a_second_fetch_at_once_is_refused(make_site: SiteMaker, server: FeedServer) -> None:
+    server.routes["/wire.xml"] = Route(WIRE)
+    site = subscribed(make_site, server, "  - url: {url}/wire.xml")
+    with build_lock(site, name=FETCH_LOCK_NAME):  # as a fetch running meanwhile holds it
+        result = run_digest("fetch", "--site", site)
+    assert result.returncode == 1
+    assert "another fetch of this site is running" in result.stderr
+    assert not list((site / "content").rglob("*.md")) and not server.requests

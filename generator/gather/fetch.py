@@ -116,7 +116,8 @@ def _fetch(
             kept.pop(subscription.url, None)
             kept[report.moved_to or subscription.url] = state
     _move(site_dir, reports)
-    save_state(site_dir, kept)
+    current = subscribed | {report.moved_to for report in reports}
+    save_state(site_dir, {url: feed for url, feed in kept.items() if url in current})
     return FetchResult(tuple(reports))
 
 
