@@ -5,6 +5,9 @@ feed fails, none of which stops the others."""
 from __future__ import annotations
 
 import json
+import os
+import pty
+import select
 import subprocess
 import sys
 import time
@@ -293,3 +296,27 @@ def test_a_second_fetch_at_once_is_refused(make_site: SiteMaker, server: FeedSer
     assert result.returncode == 1
     assert "another fetch of this site is running" in result.stderr
     assert not list((site / "content").rglob("*.md")) and not server.requests
+
+
+def test_on_a_terminal_a_fetch_shows_its_progress(make_site: SiteMaker, server: FeedServer) -> None:
+    server.routes["/slow.xml"] = Route(WIRE, delay=1.5)
+    server.routes["/herald.xml"] = Route(HERALD)
+    site = subscribed(make_site, server, "  - {url}/slow.xml\n  - {url}/herald.xml")
+    leader, follower = pty.openpty()  # stderr a terminal, as in a person's shell
+    try:
+        command = [sys.executable, "-m", "generator", "fetch", "--site", str(site)]
+        result = subprocess.run(command, stderr=follower, stdout=subprocess.PIPE, timeout=60)
+        os.close(follower)
+        shown = b""
+        while select.select([leader], [], [], 0)[0]:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed: all of it is read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+    assert result.returncode == 0
+    assert b"] fetching 1/2" in shown and shown.endswith(b"\r\x1b[K")  # drawn, then cleared
