@@ -11,12 +11,14 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 
 def json_feed(site: Site, feed: Feed, items: tuple[FeedItem, ...]) -> bytes:
+    """`feed` as JSON Feed 1.1, with `items`, and the WebSub hub that pushes it if any."""
     config, urls = site.config, site.urls
     document = {
         "version": JSON_FEED_VERSION,
         "title": feed.title,
         "home_page_url": urls.absolute(feed.home_page),
         "feed_url": urls.absolute(urls.feed(feed.page, "json")),
+        **({"hubs": [{"type": "WebSub", "url": config.websub_hub}]} if config.websub_hub else {}),
         "description": feed.description,
         "language": config.language,
         "authors": [{"name": config.author or config.title}],

@@ -17,6 +17,8 @@ from generator import __version__
 from generator.feeds.model import Feed, FeedItem, newest_date
 from generator.site.model import Site
 
+_ATOM = "{http://www.w3.org/2005/Atom}"
+
 
 class _ViaLink(BaseEntryExtension):  # type: ignore[misc]
     """Atom's `<link rel="via">` for an entry (feedgen 1.0 drops the rel of entry links)."""
@@ -35,6 +37,20 @@ class _NoFeedExtension(BaseExtension):  # type: ignore[misc]
         return {}
 
 
+class _HubLink(_NoFeedExtension):
+    """RSS's `<atom:link rel="hub">` (WebSub), beside its rel="self" one: feedgen 1.0
+    writes only the self link of a channel's links."""
+
+    def __init__(self) -> None:
+        self.url = ""
+
+    def extend_rss(self, feed: Any) -> Any:
+        channel = feed.find("channel")
+        self_link = channel.find(f"{_ATOM}link[@rel='self']")
+        self_link.addnext(xml_elem(f"{_ATOM}link", href=self.url, rel="hub"))
+        return feed
+
+
 def xml_feed(site: Site, feed: Feed, items: tuple[FeedItem, ...], kind: str) -> bytes:
     """`feed` as RSS (`kind` "rss") or Atom ("atom"), with `items`."""
     config, urls = site.config, site.urls
@@ -50,6 +66,8 @@ def xml_feed(site: Site, feed: Feed, items: tuple[FeedItem, ...], kind: str) -> 
     generator.author({"name": config.author or config.title})
     generator.generator("digest", __version__, "https://pypi.org/project/digest/")
     generator.link(href=urls.absolute(urls.feed(feed.page, kind)), rel="self")
+    if config.websub_hub:
+        _name_hub(generator, config.websub_hub, kind)
     generator.link(href=urls.absolute(feed.home_page), rel="alternate")  # last: RSS's <link>
     generator.updated(newest_date(items))
     for item in items:
@@ -65,6 +83,15 @@ def xml_feed(site: Site, feed: Feed, items: tuple[FeedItem, ...], kind: str) -> 
         generator.rss_str(pretty=True) if kind == "rss" else generator.atom_str(pretty=True)
     )
     return data
+
+
+def _name_hub(generator: FeedGenerator, hub: str, kind: str) -> None:
+    """Name the WebSub hub that pushes the feed's updates to its subscribers."""
+    if kind == "rss":
+        generator.register_extension("hub", _HubLink, None, atom=False, rss=True)
+        generator.hub.url = hub
+    else:
+        generator.link(href=hub, rel="hub")
 
 
 def _rss_entry(entry: FeedEntry, item: FeedItem) -> None:
