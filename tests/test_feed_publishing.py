@@ -1,11 +1,16 @@
-"""Publishing for subscribers (issue 21): `websub_hub` names a hub in every feed."""
+"""Publishing for subscribers (issue 21): `websub_hub` names a hub in every feed, and
+each digest feed item is e-mail-safe HTML that RSS-to-email services can send as it is."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
+import lxml.html
+import pytest
 from conftest import (
     REPO,
     SiteMaker,
@@ -72,3 +77,90 @@ def test_a_websub_hub_must_be_a_web_url(make_site: SiteMaker) -> None:
     assert "site.yaml:5" in built.stderr and "websub_hub must be an absolute http(s) URL" in (
         built.stderr
     )
+
+
+# Digests for e-mail
+
+
+def digest_items_html(out: Path) -> list[str]:
+    """The HTML of every item of the digest feed, RSS and Atom, as the feed holds it
+    (feedparser would clean it first)."""
+    rss = etree.parse(out / "digest/feed.xml").getroot()
+    found = [e.text or "" for e in rss.iter("{http://purl.org/rss/1.0/modules/content/}encoded")]
+    atom = etree.parse(out / "digest/atom.xml").getroot()
+    return found + [e.text or "" for e in atom.iter("{http://www.w3.org/2005/Atom}content")]
+
+
+def fragment(html: str) -> Any:
+    """`html` parsed as the content of a <div>."""
+    return lxml.html.fragment_fromstring(html, create_parent="div")
+
+
+def test_each_digest_item_is_email_safe_html(make_site: SiteMaker, tmp_path: Path) -> None:
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    build_site(site, out)
+    items = digest_items_html(out)
+    assert len(items) == 2 * 2  # two days, in two formats
+    for html in items:
+        root = fragment(html)
+        elements = list(root.iter())
+        names = {element.tag for element in elements}
+        assert not names & {"script", "style", "form", "input", "link", "iframe", "img"}
+        assert {"h2", "ul", "li", "a"} <= names
+        for element in elements[1:]:
+            assert "class" not in element.attrib, lxml.html.tostring(element)
+            assert not [name for name in element.attrib if name.lower().startswith("on")]
+            if element.tag in ("h2", "ul", "li", "a", "p", "span"):
+                assert element.get("style"), lxml.html.tostring(element)
+        for url in root.xpath("//@href | //@src | //@srcset"):
+            assert url.startswith(("https://", "http://")), url
+        assert "font-family: system-ui" in root[0].get("style")
+    second_day = next(html for html in items if "Gas deal" in html)
+    assert "Gas deal &lt;signed&gt;" in second_day and "Other news" in second_day
+    assert 'href="https://herald.example/x?a=1&amp;b=2"' in second_day
+
+
+def test_feed_readers_keep_the_digest_items_styles(make_site: SiteMaker, tmp_path: Path) -> None:
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    build_site(site, out)
+    raw = digest_items_html(out)[0]
+    cleaned = parse_feed(out / "digest/feed.xml").entries[0].content[0].value
+    styles = [fragment(html).xpath("//@style") for html in (raw, cleaned)]
+    assert styles[0] and styles[0] == styles[1]
+
+
+def test_the_digest_page_keeps_the_theme_s_markup(make_site: SiteMaker, tmp_path: Path) -> None:
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    build_site(site, out)
+    page = (out / "digest/2025-03-11/index.html").read_text()
+    assert '<section class="digest-group">' in page and "style=" not in page
+
+
+TUESDAY, WEDNESDAY = "Tuesday 11 March 2025", "Wednesday 12 March 2025"
+
+
+@pytest.mark.parametrize(
+    ("moment", "titles"),
+    [
+        # 22:00 on 12 March in New York: the day has ended in UTC, not in the site's zone.
+        (dt.datetime(2025, 3, 13, 2, 0, tzinfo=dt.UTC), [TUESDAY]),
+        (dt.datetime(2025, 3, 13, 4, 0, tzinfo=dt.UTC), [WEDNESDAY, TUESDAY]),  # midnight there
+    ],
+)
+def test_a_day_not_ended_in_the_site_s_timezone_is_in_no_digest_feed(
+    make_site: SiteMaker,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    moment: dt.datetime,
+    titles: list[str],
+) -> None:
+    files = {
+        "content/old.md": article("Yesterday", "2025-03-11T12:00:00-04:00", id="old"),
+        "content/noon.md": article("Noon", "2025-03-12T12:00:00-04:00", id="noon"),
+    }
+    site = make_site(files, CONFIG.replace("UTC", "America/New_York"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(moment.timestamp())))
+    build_site(site, tmp_path / "out")
+    for name in ("feed.xml", "atom.xml"):
+        feed = parse_feed(tmp_path / "out/digest" / name)
+        assert [entry.title for entry in feed.entries] == titles
