@@ -1,8 +1,9 @@
 """The plan stage: every output of the assembled site described and checked, none made.
 
-Pages (see pages/), feeds (see feeds/) and the files copied as they are:
-the theme's static files, a site's own overriding the default theme's, then
-the files of content/ that are not articles.
+Pages (see pages/) with the files that index them for machines (sitemap.xml,
+robots.txt, feeds.opml), feeds (see feeds/) and the files copied as they
+are: the theme's static files, a site's own overriding the default theme's,
+then the files of content/ that are not articles.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import jinja2
 
 from generator.content.files import is_skipped
 from generator.errors import Problem, SiteError
-from generator.feeds.feeds import feed_outputs
+from generator.feeds.feeds import feed_outputs, site_feeds
+from generator.feeds.opml import OPML_FILE, opml_outputs
 from generator.outputs import Output, check_outputs, file_output
 from generator.pages.render import page_outputs
 from generator.search.index import BUNDLE, SearchIndex
@@ -25,7 +27,7 @@ from generator.urls import output_file
 
 # Files a build makes that a site's own file of the same path (in content/ or in
 # layouts/static/) replaces, where any other would collide.
-REPLACEABLE = frozenset({"robots.txt"})
+REPLACEABLE = frozenset({"robots.txt", OPML_FILE})
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,10 @@ def plan_outputs(
     of `theme`, and the `content` files (the folder, and paths below it); checked."""
     assets = tuple(collect_assets(theme, *content))
     own = {asset.file for asset in assets} & REPLACEABLE
-    pages = tuple(page for page in page_outputs(site, env) if page.file not in own)
-    feeds = tuple(feed_outputs(site, env))
+    chosen = site_feeds(site)
+    made = [*page_outputs(site, env), *opml_outputs(site, chosen)]
+    pages = tuple(page for page in made if page.file not in own)
+    feeds = tuple(feed_outputs(site, env, chosen))
     index = _search_index(site, pages + feeds + assets)
     check_outputs(pages + feeds + assets)
     return Plan(site, pages, feeds, assets, index)

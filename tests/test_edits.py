@@ -133,7 +133,7 @@ def test_pages_and_feeds_changed_by_hand_are_made_again(
     assert_same_as_cold(site, out)
 
 
-@pytest.mark.parametrize("file", ["style.css", "sitemap.xml", "robots.txt"])
+@pytest.mark.parametrize("file", ["style.css", "sitemap.xml", "robots.txt", "feeds.opml"])
 def test_other_files_changed_by_hand_send_the_build_through_the_whole_site(
     make_site: SiteMaker, tmp_path: Path, file: str
 ) -> None:

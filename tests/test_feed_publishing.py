@@ -1,5 +1,6 @@
-"""Publishing for subscribers (issue 21): `websub_hub` names a hub in every feed, and
-each digest feed item is e-mail-safe HTML that RSS-to-email services can send as it is."""
+"""Publishing for subscribers (issue 21): feeds.opml lists every feed for a reader to
+follow as a set, `websub_hub` names a hub in every feed, and each digest feed item is
+e-mail-safe HTML that RSS-to-email services can send as it is."""
 
 from __future__ import annotations
 
@@ -9,15 +10,20 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import listparser
 import lxml.html
 import pytest
 from conftest import (
     REPO,
     SiteMaker,
     article,
+    assert_same_as_cold,
     build_site,
+    edit,
+    environment,
     parse_feed,
     run_digest,
+    write_files,
 )
 from lxml import etree
 
@@ -164,3 +170,110 @@ def test_a_day_not_ended_in_the_site_s_timezone_is_in_no_digest_feed(
     for name in ("feed.xml", "atom.xml"):
         feed = parse_feed(tmp_path / "out/digest" / name)
         assert [entry.title for entry in feed.entries] == titles
+
+
+# feeds.opml
+
+
+def read_opml(out: Path) -> Any:
+    """feeds.opml of `out`, which listparser must read without complaint."""
+    parsed = listparser.parse((out / "feeds.opml").read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    return parsed
+
+
+def local(url: str) -> str:
+    """The output file of a URL of the site."""
+    assert url.startswith(BASE), url
+    path = url[len(BASE) :]
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def test_feeds_opml_lists_every_feed_once_and_each_is_a_real_feed(make_site: SiteMaker) -> None:
+    site = make_site(FILES, CONFIG + "tag_aliases: {Energy: Power}\n")
+    built = run_digest("build", "--site", site)
+    assert built.returncode == 0, built.stderr
+    out = site / "output"
+    opml = read_opml(out)
+    assert opml.meta.title == "Desk & Co"
+    listed = {(feed.url, feed.title, tuple(feed.tags)) for feed in opml.feeds}
+    assert listed == {
+        (f"{BASE}atom.xml", "Desk & Co", ()),
+        (f"{BASE}digest/atom.xml", "Desk & Co: daily digest", ()),
+        (f"{BASE}tags/asia/atom.xml", "Desk & Co: Asia", ("Tags",)),
+        (f"{BASE}tags/trade/atom.xml", "Desk & Co: Trade", ("Tags",)),
+        (f"{BASE}tags/power/atom.xml", "Desk & Co: Power", ("Tags",)),
+    }  # not tags/energy/, the alias's old feed, which carries Power's items again
+    for feed in opml.feeds:
+        parsed = parse_feed(out / local(feed.url))
+        assert parsed.version == "atom10" and parsed.feed.title == feed.title
+    root = etree.parse(out / "feeds.opml").getroot()
+    assert root.get("version") == "2.0" and root.find("head/dateCreated") is None
+    for outline in root.iter("outline"):
+        if outline.get("xmlUrl"):
+            assert outline.get("type") == "rss"
+            assert (out / local(outline.get("htmlUrl", ""))).is_file()
+    assert "feeds.opml" not in (out / "sitemap.xml").read_text()
+    tags_page = (out / "tags/index.html").read_text()
+    assert '<a href="/news/feeds.opml" type="text/x-opml">' in tags_page
+    assert 'rel="outline" type="text/x-opml"' in tags_page
+
+
+def test_feeds_opml_names_no_build_time(make_site: SiteMaker, tmp_path: Path) -> None:
+    site = make_site(FILES, CONFIG)
+    made = []
+    for n, epoch in enumerate([1_750_000_000, 1_760_000_000]):
+        out = tmp_path / f"out{n}"
+        built = run_digest("build", "--site", site, "--output", out, env=environment(epoch))
+        assert built.returncode == 0, built.stderr
+        made.append((out / "feeds.opml").read_bytes())
+    assert made[0] == made[1]
+    assert b"date" not in made[0].lower()
+
+
+@pytest.mark.parametrize(
+    ("disable", "listed"),
+    [
+        ("[atom]", ["feed.xml", "digest/feed.xml", "tags/asia/feed.xml"]),
+        ("[digests, json]", ["atom.xml", "tags/asia/atom.xml"]),
+        ("[rss, atom]", ["feed.json"]),  # tag and digest feeds are RSS and Atom only
+    ],
+)
+def test_each_feed_is_listed_in_the_first_format_the_site_makes(
+    make_site: SiteMaker, tmp_path: Path, disable: str, listed: list[str]
+) -> None:
+    site = make_site(FILES, CONFIG + f"disable: {disable}\n")
+    build_site(site, tmp_path / "out")
+    urls = [feed.url for feed in read_opml(tmp_path / "out").feeds]
+    assert urls[: len(listed)] == [BASE + file for file in listed]
+    assert len(urls) == (1 if disable == "[rss, atom]" else len(listed) + 2)  # Trade, Energy
+
+
+def test_a_site_without_feeds_has_no_feeds_opml(make_site: SiteMaker, tmp_path: Path) -> None:
+    site = make_site(FILES, CONFIG + "disable: [rss, atom, json]\n")
+    build_site(site, tmp_path / "out")
+    assert not (tmp_path / "out/feeds.opml").exists()
+    assert "feeds.opml" not in (tmp_path / "out/tags/index.html").read_text()
+
+
+def test_a_site_s_own_feeds_opml_replaces_the_generated_one(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    own = '<?xml version="1.0"?>\n<opml version="2.0"><head/><body/></opml>\n'
+    site = make_site({**FILES, "content/feeds.opml": own}, CONFIG)
+    build_site(site, tmp_path / "out")
+    assert (tmp_path / "out/feeds.opml").read_text() == own
+
+
+def test_a_cached_build_lists_a_new_tag_as_a_cold_build_does(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    site, out = make_site(FILES, CONFIG), tmp_path / "out"
+    build_site(site, out)
+    write_files(site, {"content/d.md": article("Rail", "2025-03-12T09:00:00Z", tags="[Rail]")})
+    build_site(site, out)
+    assert f"{BASE}tags/rail/atom.xml" in [feed.url for feed in read_opml(out).feeds]
+    edit(site, "site.yaml", "title: Desk & Co", "title: The Desk")
+    build_site(site, out)
+    assert read_opml(out).meta.title == "The Desk"
+    assert_same_as_cold(site, out)

@@ -318,6 +318,13 @@ def test_serve_answers_head_as_get_without_the_body(served: tuple[Server, Path])
         assert page
 
 
+def test_serve_gives_feeds_opml_its_type(served: tuple[Server, Path]) -> None:
+    server, _ = served
+    with urllib.request.urlopen(server.url + "feeds.opml", timeout=10) as response:
+        assert response.headers["Content-Type"] == "text/x-opml; charset=utf-8"
+        assert b'<opml version="2.0">' in response.read()
+
+
 def _served_bytes(server: Server, path: str) -> bytes:
     try:
         with urllib.request.urlopen(server.url + path, timeout=10) as response:

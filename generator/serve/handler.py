@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
 from html import escape
 from pathlib import Path
 from typing import Any, ClassVar
@@ -26,7 +27,7 @@ SCRIPT = "/__digest/reload.js"
 # search index's files are used by the search page alone.
 RELOAD_JS = """(() => {
   const base = %(base)s;
-  const pageOnly = /\\.(html|xml|json|txt)$/;
+  const pageOnly = /\\.(html|xml|json|txt|opml)$/;
   const uses = (file) =>
     file.startsWith("pagefind/") ? here() === "search/index.html" : !pageOnly.test(file);
   const here = () => {
@@ -97,6 +98,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     timeout = 60  # seconds a connection may wait for a request, or be slow to take a reply
     head_only = False  # answering HEAD: the status and headers of GET, without the body
+
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        """The type of a file: feeds.opml's too, which Python's table lacks (it would go
+        out as application/octet-stream)."""
+        return "text/x-opml" if str(path).endswith(".opml") else super().guess_type(path)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # keep the terminal for build output
