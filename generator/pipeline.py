@@ -24,7 +24,6 @@ import jinja2
 
 from generator.content.loading import ArticleCache, read_content
 from generator.content.model import LoadedContent
-from generator.content.text import plural
 from generator.errors import Problem, SiteError
 from generator.parallel import default_jobs
 from generator.plan import Plan, plan_outputs
@@ -32,6 +31,7 @@ from generator.progress import Progress, no_progress
 from generator.settings.config import SiteConfig, load_config
 from generator.site.assemble import IndexMemo, assemble
 from generator.site.model import Selection, Site
+from generator.text import plural
 from generator.theme.environment import Theme, locate_theme, make_environment
 from generator.urls import Urls
 from generator.write.write import WriteReport, write_site

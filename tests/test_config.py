@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SiteMaker
+from conftest import SiteMaker, run_digest
 
 from generator.errors import SiteError
 from generator.settings.config import SiteConfig, config_from_mapping, load_config
@@ -213,3 +213,10 @@ def test_load_mapping_syntax_error_has_a_line(text: str, line: int) -> None:
     with pytest.raises(YamlError, match=r"^invalid YAML: ") as caught:
         load_mapping(text)
     assert caught.value.line == line
+
+
+def test_a_control_character_in_a_setting_is_an_error_not_a_crash(make_site: SiteMaker) -> None:
+    site = make_site(config='title: "Desk\\u0007"\nbase_url: https://example.org/\n')
+    result = run_digest("build", "--site", site)
+    assert result.returncode == 1
+    assert "site.yaml:1: title holds a control character" in result.stderr

@@ -32,12 +32,12 @@ from generator.commands.arguments import (
 )
 from generator.commands.terminal import ProgressBar, StageClock
 from generator.content.dates import parse_date
-from generator.content.text import plural
 from generator.errors import Problem, SiteError
 from generator.incremental.build import build
 from generator.parallel import collector_paused
 from generator.pipeline import BuildOptions
 from generator.settings.config import load_config
+from generator.text import plural
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM  # as a shell

@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 
 from generator.content.dates import parse_date
 from generator.content.slugs import slugify, unique_by_slug
-from generator.content.text import is_language_tag, printable
 from generator.errors import Problem
 from generator.settings.tomlfile import load_toml
 from generator.settings.yamlfile import load_mapping
+from generator.text import is_language_tag, printable
 
 # YAML between `---` lines, as Jekyll and Hugo write it, or TOML between `+++`, as Hugo does.
 _OPENING = re.compile(r"(---|\+\+\+)[ \t]*\r?\n")

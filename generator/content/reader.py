@@ -22,11 +22,11 @@ from generator.content.frontmatter import (
 from generator.content.markup.render import MarkdownRenderer, first_paragraph_text
 from generator.content.model import Article, FrozenMapping
 from generator.content.slugs import slugify
-from generator.content.text import printable
 from generator.errors import Problem
 from generator.settings.config import SiteConfig
 from generator.settings.tomlfile import TomlError
 from generator.settings.yamlfile import YamlError
+from generator.text import printable
 from generator.urls import Urls
 
 _ID_NAMESPACE = uuid.UUID("6f1c1f2e-6d1a-4d55-9a0e-3c1f0d9b7a10")

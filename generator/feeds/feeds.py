@@ -17,7 +17,6 @@ import jinja2
 
 from generator.content.markup.links import resolve_srcset
 from generator.content.model import Article
-from generator.content.text import plural
 from generator.feeds.check import check_feed
 from generator.feeds.jsonfeed import json_feed
 from generator.feeds.model import Feed, FeedFile, FeedItem
@@ -25,6 +24,7 @@ from generator.outputs import Output
 from generator.pages.render import template_errors
 from generator.site.digests import Digest
 from generator.site.model import Site, Tag
+from generator.text import plural
 from generator.urls import output_file
 
 # A link, image or poster URL in either quotes, and a srcset, in the HTML of an item.

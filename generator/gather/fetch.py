@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from generator.content.text import plural
 from generator.errors import Problem, SiteError
 from generator.gather import http
 from generator.gather.siteyaml import replace_url, rewrite
@@ -38,6 +37,7 @@ from generator.intake.importer import (
 from generator.intake.plaintext import Refused
 from generator.settings.config import CONFIG_FILE, SiteConfig, load_config, load_gathering
 from generator.settings.subscriptions import Gathering, Subscription
+from generator.text import plural
 
 FETCHED, NOT_MODIFIED, FAILED = "fetched", "not modified", "failed"
 CONNECTIONS = 4  # at once: a few, as a polite aggregator opens

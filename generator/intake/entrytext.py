@@ -20,9 +20,9 @@ import nh3
 
 from generator.content.markup.links import rewrite_links
 from generator.content.markup.sanitizer import sanitize
-from generator.content.text import printable
 from generator.intake.incoming import ENTRY_NAMESPACE, Incoming
 from generator.intake.plaintext import UUID_LINE, Refused, split_paragraphs
+from generator.text import printable
 
 _BLOCK_TAG = (
     r"(?:p|div|h[1-6]|ul|ol|dl|blockquote|pre|table|figure|section|article|aside|hr|details)"

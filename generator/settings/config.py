@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from generator.errors import Problem, SiteError
 from generator.settings.subscriptions import GATHERING_KEYS, Gathering, Lines, gathering_from
 from generator.settings.yamlfile import YamlError, item_lines, load_mapping
+from generator.text import printable
 
 CONFIG_FILE = "site.yaml"
 PERMALINK_FIELDS = ("year", "month", "day", "slug")
@@ -152,6 +153,8 @@ def _check_value(key: str, value: Any) -> str | None:
     """What is wrong with one well-typed value, or None."""
     if key == "base_url" and not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", value):
         return f"base_url must be an absolute http(s) URL without query or fragment, got {value!r}"
+    if isinstance(value, str) and printable(value) != value:
+        return f"{key} holds a control character, which no page or feed may carry"
     if key == "websub_hub" and value and not _WEB_URL.fullmatch(value):
         return f"websub_hub must be an absolute http(s) URL, got {value!r}"
     if key in ("page_size", "feed_items", "max_article_bytes") and value < 1:
