@@ -2,8 +2,8 @@
 by a real HTTP server on loopback (tests/feedserver.py), then `digest build` of what
 came in, then a second fetch, which every feed answers with 304.
 
-Each step runs the real command line in its own process; it prints the wall time
-and the peak memory (ru_maxrss, of the process or of its biggest worker) of each.
+Each step runs the real command line in its own process, measured as bench.py
+measures a build (wall and CPU time and peak memory of the whole process tree).
 Half the feeds are RSS, half Atom; half the subscriptions take the summary, half
 the full text; search is off, as in bench.py's `digest` rows.
 
@@ -13,31 +13,19 @@ usage: python tests/benchmarks/fetch.py [--feeds 50] [--entries 1000] [--work DI
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+from bench import Run, measure  # noqa: E402
 from feedserver import FeedServer, Route, atom, feed_server, rss  # noqa: E402
 
 CONFIG = "title: Desk\nbase_url: https://example.org/\ntimezone: UTC\nsearch: false\n"
 PARAGRAPH = (
     "Officials said on Tuesday that the measures would take effect next month, after "
     "a review of the figures by the ministry and consultations with the regions. "
-)
-MEASURED = (
-    "import resource, sys, time\n"
-    "from generator.commands.cli import main\n"
-    "started = time.perf_counter()\n"
-    "status = main(sys.argv[1:])\n"
-    "seconds = time.perf_counter() - started\n"
-    "usage = (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)\n"
-    "peak = max(resource.getrusage(who).ru_maxrss for who in usage)\n"
-    "print(f'MEASURED {seconds:.3f} {peak}', file=sys.stderr)\n"
-    "sys.exit(status)\n"
 )
 
 
@@ -59,11 +47,17 @@ def main() -> None:
         )
         (site / "site.yaml").write_text(f"{CONFIG}subscriptions:\n{entries}")
         print(f"{args.feeds} feeds, {args.entries} entries in all")
-        print("| step | seconds | peak memory |")
-        print("|---|---|---|")
-        for step in (("fetch",), ("build",), ("fetch",)):
-            seconds, peak, summary = run(site, *step)
-            print(f"| digest {step[0]} | {seconds:.2f} | {peak / 1e6:.0f} MB |  {summary}")
+        print("| step | wall | CPU | peak memory |")
+        print("|---|---:|---:|---:|")
+        for step, what in (("fetch", "first"), ("build", "cold"), ("fetch", "again, all 304")):
+            measured = run(site, step)
+            print(
+                f"| digest {step} ({what}) | {measured.wall:.2f} s | {measured.cpu:.2f} s "
+                f"| {measured.peak_mb:.0f} MB |"
+            )
+            if step == "build":
+                articles = len(list((site / "content").rglob("*.md")))
+                assert articles == args.entries, f"{articles} articles, not {args.entries}"
 
 
 def serve_feeds(server: FeedServer, feeds: int, entries: int) -> None:
@@ -81,24 +75,10 @@ def serve_feeds(server: FeedServer, feeds: int, entries: int) -> None:
         server.routes[f"/feed-{n}.xml"] = Route(data, etag=f'"{n}"', gzip=True)
 
 
-def run(site: Path, command: str) -> tuple[float, int, str]:
-    """Run `digest COMMAND --site SITE` in its own process: its seconds, peak bytes and
-    last line of output."""
-    started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-c", MEASURED, command, "--site", str(site)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    wall = time.perf_counter() - started
-    lines = result.stderr.splitlines()
-    measured = [line for line in lines if line.startswith("MEASURED ")]
-    if result.returncode != 0 or not measured:
-        raise SystemExit(f"digest {command} failed:\n{result.stdout}{result.stderr}")
-    _, _, peak = measured[-1].split()
-    summary = (result.stdout.strip().splitlines() or [""])[-1]
-    return wall, int(peak) * 1024, summary
+def run(site: Path, command: str) -> Run:
+    """Run `digest COMMAND --site SITE` in its own process, measured as bench.py measures
+    a build: wall time, CPU time and peak memory of its whole process tree."""
+    return measure([sys.executable, "-m", "generator", command, "--site", str(site)], site, True)
 
 
 if __name__ == "__main__":
