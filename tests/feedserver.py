@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 from conftest import serving
 
@@ -150,3 +151,16 @@ def atom(title: str, items: list[tuple[str, str, str]], link: str) -> bytes:
         f"<title>{title}</title><id>urn:x:{title}</id><link href='{link}'/>"
         f"<updated>2026-12-01T10:00:00Z</updated>{entries}</feed>"
     ).encode()
+
+
+def xxe(secret: Path) -> bytes:
+    return f'<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{secret}">]>'.encode()
+
+
+def laughs(feed: bytes) -> bytes:
+    """`feed` with a billion laughs: ten entities, each ten of the one before."""
+    entities = ['<!ENTITY lol0 "lol">'] + [
+        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)
+    ]
+    doctype = f"<!DOCTYPE rss [{''.join(entities)}]>".encode()
+    return feed.replace(b"<rss", doctype + b"<rss", 1).replace(b"Votes counted", b"&lol9;")

@@ -1,6 +1,6 @@
-"""Real `digest build` processes for the tests of builds at once and of interrupted builds:
-a site big enough to take a while, a build started in the background, and the
-moment it is rendering."""
+"""Real `digest` processes: for the tests of builds at once and of interrupted builds, a
+site big enough to take a while, a build started in the background, and the moment
+it is rendering; for any test, a command's peak memory (`measured`)."""
 
 from __future__ import annotations
 
@@ -108,3 +108,19 @@ def cold_build(site: Path, out: Path) -> None:
     """Build `site` into `out` without the cache, by the command line; it must succeed."""
     result = run_digest("build", "--site", site, "--output", out, "--no-cache", cwd=REPO)
     assert result.returncode == 0, result.stderr
+
+
+def measured(*args: str | Path) -> tuple[subprocess.CompletedProcess[str], int]:
+    """Run the command line, as run_digest does; and its peak memory in bytes."""
+    code = (
+        "import resource, sys\n"
+        "from generator.commands.cli import main\n"
+        "status = main(sys.argv[1:])\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+        "sys.exit(status)\n"
+    )
+    command = [sys.executable, "-c", code, *map(str, args)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    lines = result.stderr.splitlines()
+    result.stderr = "\n".join(lines[:-1]) + "\n"
+    return result, int(lines[-1]) * 1024

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 from conftest import SiteMaker, mtimes, run_digest, tree
-from feedserver import FeedServer, Route, atom, feed_server, rss
+from feedserver import FeedServer, Route, atom, feed_server, laughs, rss, xxe
+from running import measured
 
 from generator import __version__
 from generator.content.frontmatter import load_front_matter
@@ -206,35 +207,6 @@ def test_failing_feeds_are_reported_and_never_stop_the_others(
     assert "13 feeds (1 fetched, 0 not modified, 12 failed); 1 article new" in result.stderr
     assert set(articles(site)) == {"h-1"}
     assert all("swordfish" not in path.read_text() for path in (site / "content").rglob("*.md"))
-
-
-def measured(*args: str | Path) -> tuple[subprocess.CompletedProcess[str], int]:
-    """Run the command line, as run_digest does; and its peak memory in bytes."""
-    code = (
-        "import resource, sys\n"
-        "from generator.commands.cli import main\n"
-        "status = main(sys.argv[1:])\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
-        "sys.exit(status)\n"
-    )
-    command = [sys.executable, "-c", code, *map(str, args)]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
-    lines = result.stderr.splitlines()
-    result.stderr = "\n".join(lines[:-1]) + "\n"
-    return result, int(lines[-1]) * 1024
-
-
-def xxe(secret: Path) -> bytes:
-    return f'<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{secret}">]>'.encode()
-
-
-def laughs(feed: bytes) -> bytes:
-    """`feed` with a billion laughs: ten entities, each ten of the one before."""
-    entities = ['<!ENTITY lol0 "lol">'] + [
-        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)
-    ]
-    doctype = f"<!DOCTYPE rss [{''.join(entities)}]>".encode()
-    return feed.replace(b"<rss", doctype + b"<rss", 1).replace(b"Votes counted", b"&lol9;")
 
 
 def test_fetch_build_builds_only_when_something_is_new(

@@ -30,9 +30,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.commands import cli
-from generator.content.text import printable
 from generator.incremental.store import CACHE_DIR
 from generator.settings.yamlfile import YamlError, load_mapping
+from generator.text import printable
 
 GOOD = {"content/good.md": article("Good News", id="good", tags="[Harbour]")}
 

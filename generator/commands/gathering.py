@@ -4,6 +4,7 @@ feed came to, a line each, and a summary (see generator/gather/ for the work).""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from generator.gather.opml import OpmlError, from_opml, to_opml
 from generator.gather.siteyaml import add_subscriptions, entry, rewrite
 from generator.intake.importer import IMPORTED, REFUSED
 from generator.settings.config import CONFIG_FILE, config_from_mapping, load_config, load_gathering
-from generator.settings.subscriptions import Subscription
+from generator.settings.subscriptions import Subscription, url_key
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -98,13 +99,15 @@ def _export(site: Path, output: Path | None) -> int:
 
 def _import(site: Path, file: Path, quiet: bool) -> int:
     """Add the subscriptions of the OPML `file` that site.yaml does not have yet."""
-    subscribed = {s.url for s in load_gathering(site).subscriptions}
+    subscriptions = load_gathering(site).subscriptions
     try:
         found = from_opml(file.read_bytes())
     except (OSError, OpmlError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else str(exc)
         print(f"error: {file}: {reason}", file=sys.stderr)
         return EXIT_FAILED
+    urls = {url_key(s.url) for s in subscriptions}
+    names = {s.name.casefold() for s in subscriptions}
     added: list[Subscription] = []
     refused = 0
     for subscription in found:
@@ -112,11 +115,13 @@ def _import(site: Path, file: Path, quiet: bool) -> int:
         if problem:
             refused += 1
             print(f"refused {subscription.url}: {problem}", file=sys.stderr)
-        elif subscription.url in subscribed:
+        elif url_key(subscription.url) in urls:
             if not quiet:
                 print(f"skipped {subscription.url}: already subscribed")
         else:
-            subscribed.add(subscription.url)
+            subscription = _named_apart(subscription, names)
+            urls.add(url_key(subscription.url))
+            names.add(subscription.name.casefold())
             added.append(subscription)
             if not quiet:
                 print(f"added {subscription.label}")
@@ -126,6 +131,16 @@ def _import(site: Path, file: Path, quiet: bool) -> int:
     if not quiet:
         print(f"subscriptions: {len(added)} added, {len(found) - len(added) - refused} skipped")
     return EXIT_FAILED if refused else EXIT_OK
+
+
+def _named_apart(subscription: Subscription, names: set[str]) -> Subscription:
+    """`subscription`, with "(2)", "(3)", ... after its name if another has it (reader
+    exports often have a "News" in each folder)."""
+    name, number = subscription.name, 1
+    while name and name.casefold() in names:
+        number += 1
+        name = f"{subscription.name} ({number})"
+    return dataclasses.replace(subscription, name=name)
 
 
 def _problem(subscription: Subscription) -> str:

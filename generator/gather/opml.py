@@ -4,13 +4,15 @@ imports and exports.
 An outline with an `xmlUrl` is a subscription: `text` (or `title`) its name,
 `category` its tags (comma-separated paths, as the spec says, each path's
 last part a tag). What OPML has no attribute for (source, draft,
-content) goes in attributes of digest's own namespace, so that an export
-imported again gives the same subscriptions. Outlines nest in folders; a
+content, and tags with "/" or "," that a category cannot hold) goes in
+attributes of digest's own namespace, so that an export imported again gives
+the same subscriptions. Outlines nest in folders; a
 folder's name is not a tag.
 """
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
 
@@ -39,6 +41,8 @@ def to_opml(title: str, subscriptions: Sequence[Subscription]) -> str:
         outline.set("xmlUrl", subscription.url)
         if subscription.tags:
             outline.set("category", ",".join(subscription.tags))
+        if any("/" in tag or "," in tag for tag in subscription.tags):  # not as a category
+            outline.set(f"{_DIGEST}tags", json.dumps(subscription.tags, ensure_ascii=False))
         if subscription.source:
             outline.set(f"{_DIGEST}source", subscription.source)
         if subscription.draft:
@@ -72,17 +76,29 @@ def _feeds(parent: ET.Element) -> Iterator[ET.Element]:
             yield outline
 
 
+def _tags(written: str) -> tuple[str, ...] | None:
+    """The tags digest wrote as a JSON list (those with "/" or ","), if it did."""
+    try:
+        tags = json.loads(written) if written else None
+    except ValueError:
+        return None
+    if isinstance(tags, list) and all(isinstance(tag, str) for tag in tags):
+        return tuple(tags)
+    return None
+
+
 def _subscription(outline: ET.Element) -> Subscription:
-    name = (outline.get("title") or outline.get("text") or "").strip()
+    name = (outline.get("text") or outline.get("title") or "").strip()
     url = outline.get("xmlUrl", "").strip()
     # A category is a path ("/News/Politics"); its last part is the tag.
     categories = (
         part.rsplit("/", 1)[-1].strip() for part in outline.get("category", "").split(",")
     )
+    exact = _tags(outline.get(f"{_DIGEST}tags", ""))
     return Subscription(
         url=url,
         name="" if name == url else name,
-        tags=tuple(tag for tag in categories if tag),
+        tags=exact if exact is not None else tuple(tag for tag in categories if tag),
         source=outline.get(f"{_DIGEST}source", "").strip(),
         draft=outline.get(f"{_DIGEST}draft", "") == "true",
         content="full" if outline.get(f"{_DIGEST}content") == "full" else "summary",

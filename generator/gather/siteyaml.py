@@ -31,21 +31,37 @@ def add_subscriptions(text: str, added: Sequence[Subscription]) -> str:
     if not added:
         return text
     value = _value_node(text)
-    if isinstance(value, yaml.SequenceNode) and value.value and value.flow_style is False:
-        last = value.value[-1].end_mark.index
-        line_end = text.find("\n", last)
-        at = len(text) if line_end == -1 else line_end
+    if value is None:
+        separator = "" if not text or text.endswith("\n") else "\n"
+        return f"{text}{separator}{KEY}:\n{_items(added, '  ')}"
+    if _is_empty(value):  # `subscriptions:` with nothing, or `[]`: the items go below
+        start, end = value.start_mark.index, value.end_mark.index
+        at = _line_end(text, end)  # after a comment on the line
+        lines = _items(added, "  ").rstrip("\n")
+        return text[:start].rstrip(" ") + text[end:at] + "\n" + lines + text[at:]
+    if isinstance(value, yaml.SequenceNode) and value.flow_style is not True:
+        at = _line_end(text, _last_leaf(value).end_mark.index)
         indent = " " * value.start_mark.column
         return text[:at] + "\n" + _items(added, indent).rstrip("\n") + text[at:]
-    if value is not None and not _is_empty(value):  # a list in [brackets], with items
-        wanted = [*yaml.safe_load(text)[KEY], *map(entry, added)]
-        start, end = value.start_mark.index, value.end_mark.index
-        return text[:start] + json.dumps(wanted, ensure_ascii=False) + text[end:]
-    if value is not None:  # `subscriptions:` with nothing, or `[]`
-        start, end = value.start_mark.index, value.end_mark.index
-        return text[:start].rstrip(" ") + "\n" + _items(added, "  ").rstrip("\n") + text[end:]
-    separator = "" if not text or text.endswith("\n") else "\n"
-    return f"{text}{separator}{KEY}:\n{_items(added, '  ')}"
+    # A list in [brackets], with items: written again, on one line, as JSON (which is YAML).
+    wanted = [*yaml.safe_load(text)[KEY], *map(entry, added)]
+    start, end = value.start_mark.index, value.end_mark.index
+    return text[:start] + json.dumps(wanted, ensure_ascii=False) + text[end:]
+
+
+def _line_end(text: str, index: int) -> int:
+    """Where the line that `index` is on ends (its newline, or the end of `text`)."""
+    end = text.find("\n", index)
+    return len(text) if end == -1 else end
+
+
+def _last_leaf(node: yaml.Node) -> yaml.Node:
+    """The last scalar inside `node`: where its text ends (a list's or a mapping's own end
+    is the start of whatever follows it, a line or more below)."""
+    while isinstance(node, yaml.SequenceNode | yaml.MappingNode) and node.value:
+        last = node.value[-1]
+        node = last if isinstance(node, yaml.SequenceNode) else last[1]
+    return node
 
 
 def replace_url(text: str, old: str, new: str) -> str:

@@ -21,7 +21,6 @@ from generator.errors import Problem, SiteError
 from generator.pipeline import build_time
 from generator.settings.config import SiteConfig, load_config
 
-
 # libyaml's emitter where PyYAML has it: five times as fast as the Python one, which
 # took half of a fetch of 1,000 entries, and its output is the same.
 _Base: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)

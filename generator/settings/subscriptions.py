@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from generator.errors import Problem
 
@@ -84,7 +85,7 @@ def _subscriptions(
     """Each entry of `subscriptions:` that is right; a problem for each that is not, and
     for a URL or a name listed twice."""
     found: list[Subscription] = []
-    first: dict[str, int | None] = {}
+    first: dict[tuple[str, str], int | None] = {}
     for number, item in enumerate(raw):
         line, keys = lines.items[number] if number < len(lines.items) else (None, {})
         errors = list(_item_problems(item))
@@ -92,13 +93,23 @@ def _subscriptions(
         if errors:
             continue
         subscription = _subscription(item if isinstance(item, dict) else {"url": item})
-        for what in {subscription.url.lower(), subscription.name.casefold()} - {""}:
-            if what in first:
-                message = f"subscription {what!r} is listed twice (first on line {first[what]})"
+        said = {("url", url_key(subscription.url)), ("name", subscription.name.casefold())}
+        for kind, what in sorted(said - {("name", "")}):
+            if (kind, what) in first:
+                message = (
+                    f"subscription {what!r} is listed twice (first on line {first[kind, what]})"
+                )
                 problems.append(Problem(file, line, message))
-            first.setdefault(what, line)
+            first.setdefault((kind, what), line)
         found.append(subscription)
     return tuple(found)
+
+
+def url_key(url: str) -> str:
+    """`url` as two subscriptions to one feed share it: its scheme and host in lower
+    case (they know no case), the rest as it is (a path does)."""
+    parts = urlsplit(url.strip())
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), *parts[2:]))
 
 
 def _item_problems(item: Any) -> Iterator[tuple[str, str]]:
