@@ -50,3 +50,12 @@ def test_add_subscriptions_writes_what_reads_back_the_same(name: str) -> None:
     assert yaml.safe_load(text)["subscriptions"] == [
         {"url": url, "name": name, "tags": ["North Korea", "Économie"], "source": "A, B"}
     ]
+
+
+def test_a_comment_after_an_empty_list_stays_on_its_line() -> None:
+    text = "title: X\nsubscriptions: []  # none yet\nbase_url: https://e.org/\n"
+    added = add_subscriptions(text, [Subscription("https://a.example/rss", "A")])
+    assert added == (
+        "title: X\nsubscriptions:  # none yet\n  - url: https://a.example/rss\n    name: A\n"
+        "base_url: https://e.org/\n"
+    )
