@@ -9,6 +9,8 @@ reason, in words a person can act on.
 from __future__ import annotations
 
 import time
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import httpx
@@ -21,6 +23,7 @@ ACCEPT = (
     "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
 )
 MAX_REDIRECTS = 5
+_PIECE = 1 << 16  # bytes inflated at a time
 PERMANENT = frozenset({301, 308})
 
 
@@ -55,7 +58,7 @@ def client(connections: int, timeout: float) -> httpx.Client:
     """The one HTTP client of a fetch: `connections` at once, `timeout` seconds for each
     step (connecting, each read), redirects followed up to MAX_REDIRECTS."""
     return httpx.Client(
-        headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
+        headers={"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"},
         timeout=httpx.Timeout(timeout),
         limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
         follow_redirects=True,
@@ -96,7 +99,7 @@ def _read(response: httpx.Response, deadline: float, max_bytes: int) -> bytes | 
     if declared.isdigit() and int(declared) > max_bytes:
         raise _Failed(f"{int(declared):,} bytes, over the limit of {max_bytes:,} (fetch_max_bytes)")
     chunks, size = [], 0
-    for chunk in response.iter_bytes():
+    for chunk in _decoded(response):
         size += len(chunk)
         if size > max_bytes:
             raise _Failed(f"over the limit of {max_bytes:,} bytes (fetch_max_bytes)")
@@ -104,6 +107,26 @@ def _read(response: httpx.Response, deadline: float, max_bytes: int) -> bytes | 
             raise httpx.ReadTimeout("the whole answer took too long")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _decoded(response: httpx.Response) -> Iterator[bytes]:
+    """The body of `response` as sent, decompressed here a piece at a time: httpx would
+    inflate each chunk whole, and a 64 KiB chunk of a gzip bomb is 64 MB."""
+    encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding in ("", "identity"):
+        yield from response.iter_raw()
+        return
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        raise _Failed(f"sent in an encoding digest did not ask for: {encoding}")
+    inflate = zlib.decompressobj(zlib.MAX_WBITS | 32)  # a gzip or a zlib header
+    try:
+        for chunk in response.iter_raw():
+            while chunk:
+                yield inflate.decompress(chunk, _PIECE)
+                chunk = inflate.unconsumed_tail
+        yield inflate.flush()
+    except zlib.error as exc:
+        raise _Failed(f"its {encoding} body is broken ({exc})") from None
 
 
 def _answer(url: str, response: httpx.Response, body: bytes | None) -> Answer:
