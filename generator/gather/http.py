@@ -8,10 +8,13 @@ reason, in words a person can act on.
 
 from __future__ import annotations
 
+import socket
+import threading
 import time
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -72,6 +75,9 @@ def get(
     """GET `url` with `validators`, reading at most `max_bytes` (decompressed) within
     `timeout` seconds in all."""
     deadline = time.monotonic() + timeout
+    unknown = _look_up(url, timeout)
+    if unknown:
+        return Answer(url, failure=unknown)
     try:
         with http.stream("GET", url, headers=validators.headers()) as response:
             return _answer(url, response, _read(response, deadline, max_bytes))
@@ -85,6 +91,33 @@ def get(
         return Answer(url, failure=f"cannot connect: {_reason(exc)}")
     except httpx.HTTPError as exc:  # a broken answer: the protocol, the encoding, ...
         return Answer(url, failure=f"{type(exc).__name__}: {_reason(exc)}")
+
+
+def _look_up(url: str, timeout: float) -> str:
+    """Why the host of `url` has no address within `timeout` seconds, or "" if it has.
+
+    A name lookup is the one step no socket timeout bounds (a resolver that never
+    answers held a fetch for 90 s), so it runs in a thread of its own, waited for as
+    long as `timeout`; httpx then finds the address at once.
+    """
+    host = urlsplit(url).hostname
+    if not host:
+        return ""
+    found: list[OSError] = []
+    done = threading.Event()
+
+    def look_up() -> None:
+        try:
+            socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        except OSError as exc:
+            found.append(exc)
+        finally:
+            done.set()
+
+    threading.Thread(target=look_up, name=f"look up {host}", daemon=True).start()
+    if not done.wait(timeout):
+        return f"cannot connect: no address found for {host} within {timeout:g} s"
+    return f"cannot connect: {host}: {found[0].strerror or found[0]}" if found else ""
 
 
 class _Failed(Exception):
