@@ -161,6 +161,7 @@ def test_failing_feeds_are_reported_and_never_stop_the_others(
         "/500.xml": Route(b"oops", status=500),
         "/gone.xml": Route(status=410),
         "/html.xml": Route(b"<html><body>Not a feed</body></html>", content_type="text/html"),
+        "/malformed.xml": Route(b"<?xml version='1.0'?>\x01<<rss>>&&</channel"),
         "/slow.xml": Route(WIRE, delay=6),
         "/big.xml": Route(b"<rss>" + b" " * 1_000_000, repeat=50),
         "/big-undeclared.xml": Route(b" " * 1_000_000, repeat=50, declare_length=False),
@@ -192,6 +193,7 @@ def test_failing_feeds_are_reported_and_never_stop_the_others(
         "500.xml": "HTTP 500",
         "gone.xml": "gone (HTTP 410)",
         "html.xml": "not an RSS or Atom feed",
+        "malformed.xml": "not well-formed XML (line 1, column",
         "slow.xml": "no answer within 2 s (fetch_timeout)",
         "big.xml": "50,000,250 bytes, over the limit of 5,000,000 (fetch_max_bytes)",
         "big-undeclared.xml": "over the limit of 5,000,000 bytes",
@@ -204,8 +206,8 @@ def test_failing_feeds_are_reported_and_never_stop_the_others(
     for name, reason in reasons.items():
         assert reason in failures.get(name, ""), (name, result.stderr)
     assert "cannot connect" in failures["good.xml"]  # TLS to a server that speaks none
-    assert len(failures) == 12
-    assert "13 feeds (1 fetched, 0 not modified, 12 failed); 1 article new" in result.stderr
+    assert len(failures) == 13
+    assert "14 feeds (1 fetched, 0 not modified, 13 failed); 1 article new" in result.stderr
     assert set(articles(site)) == {"h-1"}
     assert all("swordfish" not in path.read_text() for path in (site / "content").rglob("*.md"))
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
+import xml.sax
 from collections.abc import Callable
 from typing import Any
 
@@ -58,6 +59,11 @@ def parse_feed(data: bytes) -> Any:
     if not feed.get("version"):
         reason = f": {problem}" if problem else ""
         raise Refused(f"not an RSS or Atom feed (feedparser found no feed{reason})")
+    if isinstance(problem, xml.sax.SAXParseException) and not feed.entries:
+        # Read leniently, as feed readers do, a feed that is not well-formed XML still
+        # gives its entries; one that gives none is broken, not empty.
+        where = f"line {problem.getLineNumber()}, column {problem.getColumnNumber()}"
+        raise Refused(f"not well-formed XML ({where}: {problem.getMessage()})")
     return feed
 
 
