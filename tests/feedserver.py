@@ -30,6 +30,7 @@ class Route:
     gzip: bool = False  # sent compressed to a client that accepts it
     repeat: int = 1  # the body sent this many times over
     declare_length: bool = True  # else the body ends when the connection closes
+    slow_headers: int = 0  # header lines sent a second apart before the others
 
 
 @dataclass
@@ -72,6 +73,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             return
         self.send_response(route.status)
+        for number in range(route.slow_headers):  # each read in time, the whole never
+            self.send_header(f"X-Slow-{number}", "1")
+            self.flush_headers()
+            time.sleep(1)
         if route.location:
             self.send_header("Location", route.location)
         body = route.body

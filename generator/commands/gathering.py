@@ -16,6 +16,7 @@ from generator.gather.siteyaml import add_subscriptions, entry, rewrite
 from generator.intake.importer import IMPORTED, REFUSED
 from generator.settings.config import CONFIG_FILE, config_from_mapping, load_config, load_gathering
 from generator.settings.subscriptions import Subscription, url_key
+from generator.settings.yamlfile import YamlError
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -26,8 +27,9 @@ def fetch_command(args: argparse.Namespace) -> int:
     result = fetch(args.site, args.names, args.connections, bar)
     for report in result.reports:
         _say(report, args)
-    failed = result.count(FAILED)
-    print(result.summary(), file=sys.stderr if failed else sys.stdout)
+    failed = result.count(FAILED) + result.articles(REFUSED)
+    if failed or not args.quiet:
+        print(result.summary(), file=sys.stderr if failed else sys.stdout)
     code = EXIT_FAILED if failed else EXIT_OK
     if args.build and result.articles(IMPORTED):
         code = max(code, _build(args))
@@ -123,14 +125,31 @@ def _import(site: Path, file: Path, quiet: bool) -> int:
             urls.add(url_key(subscription.url))
             names.add(subscription.name.casefold())
             added.append(subscription)
-            if not quiet:
-                print(f"added {subscription.label}")
-    if added:
-        text = (site / CONFIG_FILE).read_text(encoding="utf-8")
-        rewrite(site, add_subscriptions(text, added))
+    if added and not _add(site, added):
+        return EXIT_FAILED
     if not quiet:
+        for subscription in added:
+            print(f"added {subscription.label}")
         print(f"subscriptions: {len(added)} added, {len(found) - len(added) - refused} skipped")
     return EXIT_FAILED if refused else EXIT_OK
+
+
+def _add(site: Path, added: list[Subscription]) -> bool:
+    """Write `added` into site.yaml; False, saying why, if that cannot be done."""
+    path = site / CONFIG_FILE
+    try:
+        with path.open(encoding="utf-8", newline="") as stream:  # CRLF stays CRLF
+            text = stream.read()
+        rewrite(site, add_subscriptions(text, added))
+    except (YamlError, SiteError) as exc:
+        reason = str(exc).splitlines()[0]
+        print(
+            f"error: {CONFIG_FILE}: cannot add the subscriptions there ({reason}); "
+            "add them by hand, or export the file to see them",
+            file=sys.stderr,
+        )
+        return False
+    return True
 
 
 def _named_apart(subscription: Subscription, names: set[str]) -> Subscription:

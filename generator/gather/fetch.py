@@ -2,7 +2,9 @@
 each feed's new entries imported as articles, in the order site.yaml lists them.
 
 A feed that fails is one report among the others: nothing of it is written,
-and its validators are not kept, so the next fetch downloads it whole. A feed
+and what was kept of it stays as it was. A feed whose entries could not all
+be written keeps its old validators, so that the next fetch downloads it
+whole rather than take a 304 for it. A feed
 that moved for good (every redirect a 301 or 308) gets its new URL in
 site.yaml. Entries become articles through the importer of `digest import`
 (generator.intake.importer), with the subscription's tags, draft, source and
@@ -15,13 +17,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from generator.errors import Problem, SiteError
-from generator.gather import http
+from generator.gather import download, http
 from generator.gather.siteyaml import replace_url, rewrite
 from generator.gather.state import Kept, load_state, save_state
 from generator.incremental.lock import FETCH_LOCK_NAME, build_lock
@@ -36,7 +37,8 @@ from generator.intake.importer import (
 )
 from generator.intake.plaintext import Refused
 from generator.settings.config import CONFIG_FILE, SiteConfig, load_config, load_gathering
-from generator.settings.subscriptions import Gathering, Subscription
+from generator.settings.subscriptions import Subscription, url_key
+from generator.settings.yamlfile import YamlError
 from generator.text import plural
 
 FETCHED, NOT_MODIFIED, FAILED = "fetched", "not modified", "failed"
@@ -100,25 +102,38 @@ def _fetch(
     config, gathering = load_config(site_dir), load_gathering(site_dir)
     chosen = _chosen(gathering.subscriptions, names)
     kept = load_state(site_dir)
-    answers = _download(chosen, kept, gathering, connections, progress)
     fetched = dt.datetime.now(config.tz).replace(microsecond=0)
-    # Every article's id, read only if some feed has entries to look up.
-    known = existing_ids(site_dir) if any(a.body is not None for a in answers) else {}
-    subscribed = {s.url for s in gathering.subscriptions}
+    taken = {url_key(s.url) for s in gathering.subscriptions}
+    known: dict[str, Path] | None = None  # every article's id, read at the first entries
     reports = []
-    for subscription, answer in zip(chosen, answers, strict=True):
-        report, state = _take(site_dir, config, subscription, answer, kept, known, fetched)
-        if report.moved_to in subscribed:
-            note = f"moved for good to {report.moved_to}, which is subscribed too: remove one"
-            report = dataclasses.replace(report, moved_to="", note=note)
+    for subscription, answer in download.answers(chosen, kept, gathering, connections, progress):
+        if answer.body is not None and known is None:
+            known = existing_ids(site_dir)
+        ids = known if known is not None else {}  # one dict for all: feeds share entries
+        report, state = _take(site_dir, config, subscription, answer, kept, ids, fetched)
+        report = _settled_move(report, taken)
         reports.append(report)
         if state is not None:
             kept.pop(subscription.url, None)
             kept[report.moved_to or subscription.url] = state
-    _move(site_dir, reports)
-    current = subscribed | {report.moved_to for report in reports}
+    reports = _move(site_dir, reports)
+    current = {s.url for s in gathering.subscriptions} | {r.moved_to for r in reports}
     save_state(site_dir, {url: feed for url, feed in kept.items() if url in current})
     return FetchResult(tuple(reports))
+
+
+def _settled_move(report: FeedReport, taken: set[str]) -> FeedReport:
+    """`report`, its move kept only if no other subscription (nor another move) has the
+    new URL; `taken` holds the URLs (as url_key gives them) subscribed so far."""
+    if not report.moved_to:
+        return report
+    new = url_key(report.moved_to)
+    if new in taken:
+        note = f"moved for good to {report.moved_to}, which is subscribed too: remove one"
+        return dataclasses.replace(report, moved_to="", note=note)
+    taken.discard(url_key(report.subscription.url))
+    taken.add(new)
+    return report
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -140,38 +155,6 @@ def _chosen(subscriptions: Sequence[Subscription], names: Sequence[str]) -> list
         message = f"no subscription called {missing[0]!r}; `digest subscriptions export` lists them"
         raise SiteError([Problem(CONFIG_FILE, None, message)])
     return chosen
-
-
-def _download(
-    chosen: Sequence[Subscription],
-    kept: dict[str, Kept],
-    gathering: Gathering,
-    connections: int,
-    progress: Callable[[str, int, int], None],
-) -> list[http.Answer]:
-    """The answer of each subscription's feed, fetched `connections` at once."""
-    pool = ThreadPoolExecutor(connections)
-    with http.client(connections, gathering.timeout) as client:
-        futures = [
-            pool.submit(
-                http.get,
-                client,
-                subscription.url,
-                kept.get(subscription.url, Kept()).validators,
-                gathering.timeout,
-                gathering.max_bytes,
-            )
-            for subscription in chosen
-        ]
-        try:
-            answers = []
-            for done, future in enumerate(futures, start=1):
-                answers.append(future.result())
-                progress("fetching", done, len(futures))
-        finally:  # Ctrl-C: no waiting for the feeds still coming
-            pool.shutdown(wait=False, cancel_futures=True)
-            progress("done", len(futures), len(futures))
-    return answers
 
 
 def _take(
@@ -204,16 +187,36 @@ def _take(
     except Refused as exc:
         return FeedReport(subscription, FAILED, str(exc)), None
     seen = {outcome.id for outcome in outcomes if outcome.id and outcome.action != REFUSED}
-    state = Kept(answer.validators, tuple(sorted(seen)))
+    # An entry refused (a file that could not be written, ...) must not be lost to a 304
+    # next time: the feed's old validators are kept, so it comes whole again.
+    refused = any(outcome.action == REFUSED for outcome in outcomes)
+    state = Kept(before.validators if refused else answer.validators, tuple(sorted(seen)))
     return FeedReport(subscription, FETCHED, moved_to=moved, outcomes=tuple(outcomes)), state
 
 
-def _move(site_dir: Path, reports: Sequence[FeedReport]) -> None:
-    """Write the new URL of each feed that moved for good into site.yaml."""
-    text = (site_dir / CONFIG_FILE).read_text(encoding="utf-8")
-    new_text = text
+def _move(site_dir: Path, reports: list[FeedReport]) -> list[FeedReport]:
+    """Write the new URL of each feed that moved for good into site.yaml, if the file
+    still reads right after; `reports`, each move that could not be written a note."""
+    path = site_dir / CONFIG_FILE
+    with path.open(encoding="utf-8", newline="") as stream:  # CRLF stays CRLF
+        text = stream.read()
+    new_text, written = text, set()
     for report in reports:
         if report.moved_to:
-            new_text = replace_url(new_text, report.subscription.url, report.moved_to)
+            changed = replace_url(new_text, report.subscription.url, report.moved_to)
+            if changed != new_text:
+                new_text = changed
+                written.add(report.subscription.url)
     if new_text != text:
-        rewrite(site_dir, new_text)
+        try:
+            rewrite(site_dir, new_text)
+        except (SiteError, YamlError, OSError):
+            written = set()
+    return [_written(report, report.subscription.url in written) for report in reports]
+
+
+def _written(report: FeedReport, written: bool) -> FeedReport:
+    if not report.moved_to or written:
+        return report
+    note = f"moved for good to {report.moved_to}: write it into site.yaml (digest could not)"
+    return dataclasses.replace(report, moved_to="", note=note)

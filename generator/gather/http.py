@@ -8,13 +8,11 @@ reason, in words a person can act on.
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -28,6 +26,7 @@ ACCEPT = (
 MAX_REDIRECTS = 5
 _PIECE = 1 << 16  # bytes inflated at a time
 PERMANENT = frozenset({301, 308})
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 @dataclass(frozen=True)
@@ -58,66 +57,73 @@ class Answer:
 
 
 def client(connections: int, timeout: float) -> httpx.Client:
-    """The one HTTP client of a fetch: `connections` at once, `timeout` seconds for each
-    step (connecting, each read), redirects followed up to MAX_REDIRECTS."""
+    """The one HTTP client of a fetch: `timeout` seconds for each step (connecting, each
+    read), `connections` kept alive between feeds; redirects are followed by `get`."""
     return httpx.Client(
         headers={"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"},
         timeout=httpx.Timeout(timeout),
-        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
-        follow_redirects=True,
-        max_redirects=MAX_REDIRECTS,
+        # No cap here: fetch.py lets `connections` feeds at once through, and one it
+        # stopped waiting for may still hold its connection.
+        limits=httpx.Limits(max_connections=None, max_keepalive_connections=connections),
+        follow_redirects=False,
     )
 
 
 def get(
     http: httpx.Client, url: str, validators: Validators, timeout: float, max_bytes: int
 ) -> Answer:
-    """GET `url` with `validators`, reading at most `max_bytes` (decompressed) within
-    `timeout` seconds in all."""
+    """GET `url` with `validators`, reading at most `max_bytes` (decompressed) of the
+    feed; its steps take `timeout` seconds at most each (fetch.py bounds the whole)."""
     deadline = time.monotonic() + timeout
-    unknown = _look_up(url, timeout)
-    if unknown:
-        return Answer(url, failure=unknown)
     try:
-        with http.stream("GET", url, headers=validators.headers()) as response:
-            return _answer(url, response, _read(response, deadline, max_bytes))
+        return _follow(http, url, validators, deadline, max_bytes)
     except _Failed as exc:
         return Answer(url, failure=str(exc))
     except httpx.TimeoutException:
         return Answer(url, failure=f"no answer within {timeout:g} s (fetch_timeout)")
-    except httpx.TooManyRedirects:
-        return Answer(url, failure=f"more than {MAX_REDIRECTS} redirects")
     except httpx.ConnectError as exc:
         return Answer(url, failure=f"cannot connect: {_reason(exc)}")
     except httpx.HTTPError as exc:  # a broken answer: the protocol, the encoding, ...
         return Answer(url, failure=f"{type(exc).__name__}: {_reason(exc)}")
+    except Exception as exc:  # a URL or a redirect that httpx cannot even take
+        return Answer(url, failure=f"not a URL digest can fetch ({type(exc).__name__}: {exc})")
 
 
-def _look_up(url: str, timeout: float) -> str:
-    """Why the host of `url` has no address within `timeout` seconds, or "" if it has.
-
-    A name lookup is the one step no socket timeout bounds (a resolver that never
-    answers held a fetch for 90 s), so it runs in a thread of its own, waited for as
-    long as `timeout`; httpx then finds the address at once.
-    """
-    host = urlsplit(url).hostname
-    if not host:
-        return ""
-    found: list[OSError] = []
-    done = threading.Event()
-
-    def look_up() -> None:
+def _follow(
+    http: httpx.Client, url: str, validators: Validators, deadline: float, max_bytes: int
+) -> Answer:
+    """GET `url`, following up to MAX_REDIRECTS redirects, none of whose bodies is read
+    (httpx would read each whole, however big)."""
+    target, moves = url, []
+    for _ in range(MAX_REDIRECTS + 1):
+        request = http.build_request("GET", target, headers=validators.headers())
+        response = http.send(request, stream=True)
         try:
-            socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-        except OSError as exc:
-            found.append(exc)
+            location = response.headers.get("Location", "")
+            if response.status_code in REDIRECTS and location:
+                moves.append(response.status_code)
+                target = _redirected(target, location)
+                continue
+            moved = target if moves and _moved_for_good(url, target, moves) else ""
+            return _answer(url, target, moved, response, _read(response, deadline, max_bytes))
         finally:
-            done.set()
+            response.close()
+    raise _Failed(f"more than {MAX_REDIRECTS} redirects")
 
-    threading.Thread(target=look_up, name=f"look up {host}", daemon=True).start()
-    if not done.wait(timeout):
-        return f"cannot connect: no address found for {host} within {timeout:g} s"
-    return f"cannot connect: {host}: {found[0].strerror or found[0]}" if found else ""
+
+def _redirected(current: str, location: str) -> str:
+    """Where a redirect from `current` to `location` leads; a feed is only on the web."""
+    target = urljoin(current, location.strip())
+    if urlsplit(target).scheme not in ("http", "https"):
+        raise _Failed(f"redirected to {target!r}, which is not an http(s) URL")
+    return target
+
+
+def _moved_for_good(url: str, target: str, moves: list[int]) -> bool:
+    """Whether the feed at `url` now lives at `target` for good: every redirect was
+    permanent, and none traded https for plain http (that is no address to keep)."""
+    downgrade = urlsplit(url).scheme == "https" and urlsplit(target).scheme == "http"
+    return all(code in PERMANENT for code in moves) and not downgrade
 
 
 class _Failed(Exception):
@@ -158,15 +164,16 @@ def _decoded(response: httpx.Response) -> Iterator[bytes]:
                 yield inflate.decompress(chunk, _PIECE)
                 chunk = inflate.unconsumed_tail
         yield inflate.flush()
+        if not inflate.eof:
+            raise _Failed(f"its {encoding} body was cut short")
     except zlib.error as exc:
         raise _Failed(f"its {encoding} body is broken ({exc})") from None
 
 
-def _answer(url: str, response: httpx.Response, body: bytes | None) -> Answer:
+def _answer(
+    url: str, final: str, moved: str, response: httpx.Response, body: bytes | None
+) -> Answer:
     status = response.status_code
-    moves = [r.status_code for r in response.history]
-    final = str(response.url)
-    moved = final if moves and all(code in PERMANENT for code in moves) else ""
     if status == 304:
         return Answer(url, final_url=final, moved_to=moved, not_modified=True)
     if status == 410:

@@ -18,9 +18,9 @@ from typing import Any
 
 import yaml
 
-from generator.settings.config import CONFIG_FILE
-from generator.settings.subscriptions import Subscription
-from generator.settings.yamlfile import load_mapping
+from generator.settings.config import CONFIG_FILE, config_from_mapping
+from generator.settings.subscriptions import Lines, Subscription
+from generator.settings.yamlfile import item_lines, load_mapping
 
 KEY = "subscriptions"
 _PLAIN_IN_LIST = re.compile(r"\w[\w .-]*", re.UNICODE)  # a tag written bare in `[a, b]`
@@ -92,12 +92,15 @@ def entry(subscription: Subscription) -> dict[str, Any]:
 
 
 def rewrite(site_dir: Path, new_text: str) -> None:
-    """Replace site.yaml with `new_text`, if it is still a mapping YAML can read."""
+    """Replace site.yaml with `new_text`, if it is still settings digest takes (its line
+    endings as they are)."""
     path = site_dir / CONFIG_FILE
-    load_mapping(new_text)  # raises YamlError: the edit would break the file
+    # YamlError or SiteError, and the old file stays: the edit would break it.
+    data, lines = load_mapping(new_text)
+    config_from_mapping(data, Lines(lines, item_lines(new_text, KEY)))
     handle, temporary = tempfile.mkstemp(dir=site_dir, prefix=".site-", suffix=".yaml")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(new_text)
         os.chmod(temporary, path.stat().st_mode & 0o7777)
         os.replace(temporary, path)

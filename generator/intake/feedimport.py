@@ -79,7 +79,10 @@ def from_entry(feed: Any, entry: Any, base: str = "") -> Incoming:
     that against `base`, the URL the feed was fetched from. (feedparser would resolve
     them itself if told the feed's URL, but ids too, which must stay as they are.)"""
     feed_link = absolute(str(feed.feed.get("link") or ""), base) or base
-    link = absolute(str(entry.get("link") or ""), feed_link)
+    link = str(entry.get("link") or "")
+    if entry.get("guidislink") and not is_web_url(link):
+        link = ""  # a guid feedparser took for a link: `<guid>story-1</guid>` is no page
+    link = absolute(link, feed_link)
     summary_detail = entry.get("summary_detail")
     summary = _detail_text(summary_detail) if summary_detail else ""
     contents = entry.get("content") or ([summary_detail] if summary_detail else [])

@@ -53,6 +53,9 @@ NO_DATE_IN_FILE = "no date in the file: used its modification time"
 NO_DATE_IN_ENTRY = "no date in the entry: used the file's modification time"
 NO_DATE_FETCHED = "no date in the entry: used the time it was fetched"
 DERIVED_TITLE = "title made from its text"
+# An entry dated before this year is refused: such a date is a placeholder, and before
+# 1900 time zones had offsets in seconds, which a front matter date cannot hold.
+EARLIEST_YEAR = 1970
 # Above `title:` in the file of an article whose title was made: a comment, not a key,
 # since a key the reader does not know would be warned about as a misspelt field.
 DERIVED_TITLE_COMMENT = "# title made from the entry's text\n"
@@ -171,10 +174,10 @@ class Importer:
         `undated` is what the outcome says when the article has no date and
         gets the input file's modification time (or the time it was fetched).
         """
+        if self.options.source:  # first: the summary's link names the source
+            incoming = credited(incoming, self.options.source)
         if self.options.summary_only:
             incoming = summary_only(incoming)
-        if self.options.source:
-            incoming = credited(incoming, self.options.source)
         present, known = self.known.get(incoming.id), incoming.id
         if present is not None:
             return ImportOutcome(
@@ -187,6 +190,8 @@ class Importer:
         notes: list[str] = []
         try:
             path = self._write(incoming, modified, undated, notes)
+        except Refused as exc:
+            return ImportOutcome(where, REFUSED, str(exc), known)
         except OSError as exc:
             reason = "it exists" if isinstance(exc, FileExistsError) else exc.strerror or exc
             return ImportOutcome(where, REFUSED, f"cannot write {exc.filename}: {reason}", known)
@@ -204,6 +209,8 @@ class Importer:
         if date is None:
             date = modified
             notes.append(f"{undated} {modified.isoformat()}")
+        if date.year < EARLIEST_YEAR:  # a feed's placeholder (.NET's 0001-01-01), not news
+            raise Refused(f"dated {date.date().isoformat()}, before {EARLIEST_YEAR}")
         date = date.astimezone(self.config.tz)
         planned = article_path(self.site_dir, self.config, date, incoming.title)
         path = free_path(planned)

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from generator.errors import Problem
+from generator.text import printable
 
 GATHERING_KEYS = ("subscriptions", "fetch_timeout", "fetch_max_bytes")
 CONTENT = ("summary", "full")
@@ -128,6 +129,11 @@ def _item_problems(item: Any) -> Iterator[tuple[str, str]]:
     for key in ("name", "source"):
         if not isinstance(item.get(key, ""), str):
             yield key, f"{key} must be text, got {item[key]!r}"
+    given = item.get("tags")
+    texts = [item.get(key) for key in ("url", "name", "source")]
+    texts += given if isinstance(given, list) else [given]
+    if any(isinstance(text, str) and printable(text) != text for text in texts):
+        yield "", "a subscription holds a control character, which no feed or page may carry"
     tags = item.get("tags", [])
     tags = [tags] if isinstance(tags, str) else tags
     if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
