@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from conftest import serving
+from conftest import SiteMaker, serving
+
+from generator.content.frontmatter import load_front_matter
 
 
 @dataclass
@@ -169,3 +171,29 @@ def laughs(feed: bytes) -> bytes:
     ]
     doctype = f"<!DOCTYPE rss [{''.join(entities)}]>".encode()
     return feed.replace(b"<rss", doctype + b"<rss", 1).replace(b"Votes counted", b"&lol9;")
+
+
+# A desk's site and two feeds, for the tests of digest fetch.
+
+CONFIG = "title: Desk\nbase_url: https://example.org/\ntimezone: UTC\nsearch: false\n"
+WIRE = rss("Wire", [("wire-1", "Storm hits coast"), ("wire-2", "Votes counted")])
+HERALD = atom(
+    "Herald",
+    [("h-1", "Port reopens", "<p>The port <a href='/ports'>reopened</a>.</p><script>x()</script>")],
+    "https://herald.example/news/",
+)
+
+
+def subscribed(make_site: SiteMaker, server: FeedServer, entries: str, extra: str = "") -> Path:
+    """A site subscribed to `entries` (YAML list items; `{url}` is the server)."""
+    items = entries.format(url=server.url("")).strip("\n")
+    return make_site(config=f"{CONFIG}{extra}# the desk's feeds\nsubscriptions:\n{items}\n")
+
+
+def articles(site: Path) -> dict[str, tuple[dict[str, object], str]]:
+    """Each article under content/ (by its id): its front matter and body."""
+    found = {}
+    for path in (site / "content").rglob("*.md"):
+        meta, _, body = load_front_matter(path.read_text())
+        found[str(meta["id"])] = (meta, body)
+    return found

@@ -59,3 +59,19 @@ def test_a_comment_after_an_empty_list_stays_on_its_line() -> None:
         "title: X\nsubscriptions:  # none yet\n  - url: https://a.example/rss\n    name: A\n"
         "base_url: https://e.org/\n"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "subscriptions: &feeds\n  - url: https://a.example/rss\ntitle: X\n",
+        "subscriptions: !!seq\n  - url: https://a.example/rss\n",
+        "subscriptions:\n  - url: https://a.example/rss\n    source: >\n      Wire\n\ntitle: X\n",
+    ],
+    ids=["an anchor", "a tag", "a block scalar last"],
+)
+def test_an_addition_reads_back_whatever_the_list_s_layout(text: str) -> None:
+    added = add_subscriptions(text, [Subscription("https://b.example/rss", "B")])
+    assert added.startswith(text.split("\n  - url: https://a.example/rss")[0])
+    urls = [entry["url"] for entry in yaml.safe_load(added)["subscriptions"]]
+    assert urls == ["https://a.example/rss", "https://b.example/rss"]

@@ -13,6 +13,7 @@ from generator.errors import SiteError
 from generator.gather.fetch import FAILED, FETCHED, NOT_MODIFIED, FeedReport, fetch
 from generator.gather.opml import OpmlError, from_opml, to_opml
 from generator.gather.siteyaml import add_subscriptions, entry, rewrite
+from generator.incremental.lock import FETCH_LOCK_NAME, build_lock
 from generator.intake.importer import IMPORTED, REFUSED
 from generator.settings.config import CONFIG_FILE, config_from_mapping, load_config, load_gathering
 from generator.settings.subscriptions import Subscription, url_key
@@ -125,8 +126,10 @@ def _import(site: Path, file: Path, quiet: bool) -> int:
             urls.add(url_key(subscription.url))
             names.add(subscription.name.casefold())
             added.append(subscription)
-    if added and not _add(site, added):
-        return EXIT_FAILED
+    if added:
+        with build_lock(site, name=FETCH_LOCK_NAME):  # a fetch may rewrite site.yaml too
+            if not _add(site, added):
+                return EXIT_FAILED
     if not quiet:
         for subscription in added:
             print(f"added {subscription.label}")

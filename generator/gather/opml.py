@@ -16,11 +16,11 @@ import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
 
+from generator.intake.feedimport import declares_entities
 from generator.settings.subscriptions import Subscription
 
 NAMESPACE = "urn:x-digest:opml:1"  # of digest's own attributes
 _DIGEST = f"{{{NAMESPACE}}}"
-_ENTITY = b"<!ENTITY"
 
 
 class OpmlError(ValueError):
@@ -58,7 +58,7 @@ def from_opml(data: bytes) -> list[Subscription]:
 
     A document that declares entities is refused unread (XXE, billion laughs).
     """
-    if _ENTITY in data:
+    if declares_entities(data):
         raise OpmlError("declares XML entities, which OPML has no need of")
     try:
         root = ET.fromstring(data)

@@ -40,8 +40,12 @@ def add_subscriptions(text: str, added: Sequence[Subscription]) -> str:
         lines = _items(added, "  ").rstrip("\n")
         return text[:start].rstrip(" ") + text[end:at] + "\n" + lines + text[at:]
     if isinstance(value, yaml.SequenceNode) and value.flow_style is not True:
-        at = _line_end(text, _last_leaf(value).end_mark.index)
-        indent = " " * value.start_mark.column
+        leaf = _last_leaf(value)
+        if isinstance(leaf, yaml.ScalarNode) and leaf.style in ("|", ">"):
+            at = len(text[: leaf.end_mark.index].rstrip())  # its end is the next line's start
+        else:
+            at = _line_end(text, leaf.end_mark.index)
+        indent = " " * _dash_column(text, value.value[0].start_mark.index)
         return text[:at] + "\n" + _items(added, indent).rstrip("\n") + text[at:]
     # A list in [brackets], with items: written again, on one line, as JSON (which is YAML).
     wanted = [*yaml.safe_load(text)[KEY], *map(entry, added)]
@@ -55,6 +59,13 @@ def _line_end(text: str, index: int) -> int:
     return len(text) if end == -1 else end
 
 
+def _dash_column(text: str, index: int) -> int:
+    """The column of the `-` before the list item at `index` (the list's own start may be
+    an anchor's or a tag's, on the key's line)."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.index("-", line_start) - line_start
+
+
 def _last_leaf(node: yaml.Node) -> yaml.Node:
     """The last scalar inside `node`: where its text ends (a list's or a mapping's own end
     is the start of whatever follows it, a line or more below)."""
@@ -65,11 +76,12 @@ def _last_leaf(node: yaml.Node) -> yaml.Node:
 
 
 def replace_url(text: str, old: str, new: str) -> str:
-    """`text` with the subscription at `old` now at `new`; the same `text` if none is."""
+    """`text` with the subscription at `old` now at `new`; the same `text` if none is
+    (or if its URL is written as a block of lines, which is for a person to change)."""
     value = _value_node(text)
     for item in value.value if isinstance(value, yaml.SequenceNode) else ():
         node = item if isinstance(item, yaml.ScalarNode) else _url_node(item)
-        if node is not None and node.value.strip() == old:
+        if node is not None and node.value.strip() == old and node.style not in ("|", ">"):
             start, end = node.start_mark.index, node.end_mark.index
             return text[:start] + json.dumps(new) + text[end:]
     return text

@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
+import re
 import xml.sax
 from collections.abc import Callable
 from typing import Any
@@ -34,9 +35,19 @@ from generator.intake.incoming import Incoming
 from generator.intake.plaintext import Refused
 
 # `<!ENTITY` as ASCII-compatible encodings and UTF-16 write it (an XML parser reads both).
-_ENTITY_DECLARATIONS = tuple(
-    "<!ENTITY".encode(encoding) for encoding in ("ascii", "utf-16-le", "utf-16-be")
-)
+_ENTITY = b"<!ENTITY"
+_ENTITY_UTF16 = tuple("<!ENTITY".encode(encoding) for encoding in ("utf-16-le", "utf-16-be"))
+# Where `<!ENTITY` is text, not markup: a CDATA section (a security blog's post quoting
+# an attack) or a comment.
+_NOT_MARKUP = re.compile(rb"<!\[CDATA\[.*?\]\]>|<!--.*?-->", re.DOTALL)
+
+
+def declares_entities(data: bytes) -> bool:
+    """Whether the XML document `data` declares an entity (outside CDATA and comments,
+    `<!ENTITY` can be nothing else); UTF-16 documents are looked at as they are."""
+    if _ENTITY in data and _ENTITY in _NOT_MARKUP.sub(b"", data):
+        return True
+    return any(declaration in data for declaration in _ENTITY_UTF16)
 
 
 def parse_feed(data: bytes) -> Any:
@@ -48,7 +59,7 @@ def parse_feed(data: bytes) -> Any:
     they are what XXE (an entity that reads a file or a URL) and billion laughs (one
     that expands to gigabytes) attacks are made of.
     """
-    if any(declaration in data for declaration in _ENTITY_DECLARATIONS):
+    if declares_entities(data):
         message = "declares XML entities, which no feed needs (an XXE or billion laughs attack?)"
         raise Refused(message)
     feed = feedparser.parse(data, sanitize_html=False)

@@ -65,7 +65,7 @@ def feed_entries_of(name: str, data: bytes, base: str) -> list[Callable[[], Inco
     if suffix in FEED_SUFFIXES or _MARKUP_START.match(data[:1000]):
         return feed_entries(data, base)
     if suffix == ".json" or _OBJECT_START.match(data[:1000]):
-        return _json_feed(suffix, decode(data))
+        return _json_feed(suffix, decode(data), base)
     return None
 
 
@@ -76,7 +76,7 @@ def decode(data: bytes) -> str:
         raise Refused(f"not UTF-8 text (byte {exc.start})") from None
 
 
-def _json_feed(suffix: str, text: str) -> list[Callable[[], Incoming]] | None:
+def _json_feed(suffix: str, text: str, base: str) -> list[Callable[[], Incoming]] | None:
     """The items of a JSON Feed, or None for a text that is not JSON and not named `.json`
     (a plain-text article may start with "{"); raise Refused for other JSON."""
     try:
@@ -85,4 +85,4 @@ def _json_feed(suffix: str, text: str) -> list[Callable[[], Incoming]] | None:
         if suffix == ".json":
             raise
         return None
-    return json_feed_items(document)
+    return json_feed_items(document, base)

@@ -50,8 +50,9 @@ def load_json(text: str) -> Any:
         raise Refused("not usable JSON: nested too deeply") from None
 
 
-def json_feed_items(document: Any) -> list[Callable[[], Incoming]]:
-    """One reader per item of the JSON Feed `document`; each raises Refused for its item."""
+def json_feed_items(document: Any, base: str = "") -> list[Callable[[], Incoming]]:
+    """One reader per item of the JSON Feed `document` (fetched from the URL `base`, if
+    it was); each raises Refused for its item."""
     if not is_json_feed(document):
         raise Refused(
             'JSON, but not a JSON Feed (no "version" starting with https://jsonfeed.org/version/)'
@@ -59,13 +60,15 @@ def json_feed_items(document: Any) -> list[Callable[[], Incoming]]:
     items = document.get("items")
     if not isinstance(items, list):
         raise Refused('not a usable JSON Feed: "items" is not a list')
-    return [functools.partial(from_item, document, item) for item in items]
+    return [functools.partial(from_item, document, item, base) for item in items]
 
 
-def from_item(feed: dict[str, Any], item: Any) -> Incoming:
+def from_item(feed: dict[str, Any], item: Any, base: str = "") -> Incoming:
+    """The article of one item; relative URLs resolve against the feed's home page, and
+    that against `base`, where the feed was fetched from."""
     if not isinstance(item, dict):
         raise Refused("the item is not a JSON object")
-    home = _text(feed, "home_page_url")
+    home = absolute(_text(feed, "home_page_url"), base) or base
     link = absolute(_text(item, "url"), home)
     summary = one_line(_text(item, "summary"))
     body = _item_body(item, link or home)
