@@ -19,6 +19,7 @@ from feedserver import (
     articles,
     feed_server,
     laughs,
+    rss,
     subscribed,
     xxe,
 )
@@ -178,3 +179,18 @@ def test_json_feeds_resolve_against_their_url_and_quoted_entities_are_text(
     assert meta["source"] == {"name": "J", "url": server.url("/posts/1")}
     assert f'src="{server.url("/posts/c.png")}"' in body
     assert "&lt;!ENTITY xxe" in articles(site)["wire-2"][1]  # a post about it, imported
+
+
+def test_two_feeds_numbering_their_entries_alike_both_come_in_once(
+    make_site: SiteMaker, server: FeedServer
+) -> None:
+    server.routes["/one.xml"] = Route(rss("One", [("1", "Port reopens")], "https://one.example/"))
+    server.routes["/two.xml"] = Route(rss("Two", [("1", "Rates rise")], "https://two.example/"))
+    site = subscribed(make_site, server, "  - {url}/one.xml\n  - {url}/two.xml")
+    first = run_digest("fetch", "--site", site)
+    assert first.returncode == 0, first.stderr
+    assert "2 articles new" in first.stdout
+    found = {str(meta["title"]): story_id for story_id, (meta, _) in articles(site).items()}
+    assert found == {"Port reopens": "1", "Rates rise": "https://two.example/1"}
+    again = run_digest("fetch", "--site", site)  # no validators: both feeds come whole
+    assert "0 articles new, 2 skipped" in again.stdout, again.stdout

@@ -27,12 +27,16 @@ to each.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from generator.content.frontmatter import load_front_matter
 from generator.content.slugs import slugify, unique_by_slug
 from generator.intake.authoring import article_path, existing_ids, free_path, front_matter
 from generator.intake.entrytext import credited, summary_only
@@ -44,7 +48,7 @@ from generator.intake.importinputs import (
     read_input,
     url_refusal,
 )
-from generator.intake.incoming import Incoming, from_plain_text
+from generator.intake.incoming import ENTRY_NAMESPACE, Incoming, from_plain_text
 from generator.intake.plaintext import Refused
 from generator.settings.config import SiteConfig, load_config
 
@@ -178,6 +182,7 @@ class Importer:
             incoming = credited(incoming, self.options.source)
         if self.options.summary_only:
             incoming = summary_only(incoming)
+        incoming = self._apart(incoming)
         present, known = self.known.get(incoming.id), incoming.id
         if present is not None:
             return ImportOutcome(
@@ -198,6 +203,16 @@ class Importer:
         self.known[incoming.id] = path
         note = f" ({'; '.join(notes)})" if notes else ""
         return ImportOutcome(where, IMPORTED, self._relative(path) + note, known)
+
+    def _apart(self, incoming: Incoming) -> Incoming:
+        """`incoming`, with an id of its own if an article from another site has its id:
+        feeds number their entries 1, 2, 3, and such an id is the feed's, not the world's.
+        Its own is its link (the same each time it comes), else one made from its source."""
+        present = self.known.get(incoming.id)
+        if present is None or _same_host(_source_url(present), incoming.link):
+            return incoming
+        own = incoming.link or str(uuid.uuid5(ENTRY_NAMESPACE, f"{incoming.source}#{incoming.id}"))
+        return dataclasses.replace(incoming, id=own)
 
     def _write(
         self, incoming: Incoming, modified: dt.datetime, undated: str, notes: list[str]
@@ -261,3 +276,20 @@ def import_paths(
     outcome per article or input."""
     importer = Importer(site_dir, load_config(site_dir), options)
     return [outcome for path in paths for outcome in importer.import_path(str(path))]
+
+
+def _source_url(path: Path) -> str:
+    """The web address the article at `path` credits, if it can be read."""
+    try:
+        meta, _, _ = load_front_matter(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    source = meta.get("source")
+    url = source.get("url") if isinstance(source, dict) else source
+    return url if isinstance(url, str) else ""
+
+
+def _same_host(one: str, other: str) -> bool:
+    """Whether two links are of one site (or either is missing, and none can tell)."""
+    hosts = {urlsplit(url).hostname for url in (one, other) if url}
+    return len(hosts) < 2
