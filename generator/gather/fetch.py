@@ -4,12 +4,12 @@ each feed's new entries imported as articles, in the order site.yaml lists them.
 A feed that fails is one report among the others: nothing of it is written,
 and what was kept of it stays as it was. A feed whose entries could not all
 be written keeps its old validators, so that the next fetch downloads it
-whole rather than take a 304 for it. A feed
-that moved for good (every redirect a 301 or 308) gets its new URL in
-site.yaml. Entries become articles through the importer of `digest import`
-(generator.intake.importer), with the subscription's tags, draft, source and
-content; the ids of each feed's last entries are kept, so that an article a
-curator deleted does not come back on the next fetch.
+whole rather than take a 304 for it. A feed that moved for good (every
+redirect a 301 or 308) gets its new URL in site.yaml. Entries become
+articles through the importer of `digest import` (generator.intake.importer),
+with the subscription's tags, draft, source and content; the ids of each
+feed's last entries are kept, so that an article a curator deleted does not
+come back on the next fetch.
 """
 
 from __future__ import annotations
@@ -186,6 +186,9 @@ def _take(
         outcomes = importer.import_feed(label, name, answer.body, base, fetched)
     except Refused as exc:
         return FeedReport(subscription, FAILED, str(exc)), None
+    except Exception as exc:  # a bug of digest's, met in one feed: the others go on
+        reason = f"internal error ({type(exc).__name__}: {exc}); this is a bug in digest"
+        return FeedReport(subscription, FAILED, reason), None
     seen = {outcome.id for outcome in outcomes if outcome.id and outcome.action != REFUSED}
     # An entry refused (a file that could not be written, ...) must not be lost to a 304
     # next time: the feed's old validators are kept, so it comes whole again.
