@@ -14,8 +14,13 @@ from generator.gather.fetch import FAILED, FETCHED, NOT_MODIFIED, FeedReport, fe
 from generator.gather.opml import OpmlError, from_opml, to_opml
 from generator.gather.siteyaml import add_subscriptions, entry, rewrite
 from generator.incremental.lock import FETCH_LOCK_NAME, build_lock
-from generator.intake.importer import IMPORTED, REFUSED
-from generator.settings.config import CONFIG_FILE, config_from_mapping, load_config, load_gathering
+from generator.intake.importer import IMPORTED, REFUSED, SKIPPED
+from generator.settings.config import (
+    CONFIG_FILE,
+    config_from_mapping,
+    load_gathering,
+    load_settings,
+)
 from generator.settings.subscriptions import Subscription, url_key
 from generator.settings.yamlfile import YamlError
 
@@ -59,7 +64,7 @@ def _say(report: FeedReport, args: argparse.Namespace) -> None:
     if report.status == NOT_MODIFIED:
         print(f"not modified {label}")
     elif report.status == FETCHED:
-        print(f"fetched {label}: {report.count(IMPORTED)} new, {report.count('skipped')} skipped")
+        print(f"fetched {label}: {report.count(IMPORTED)} new, {report.count(SKIPPED)} skipped")
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -92,7 +97,8 @@ def subscriptions_command(args: argparse.Namespace) -> int:
 
 
 def _export(site: Path, output: Path | None) -> int:
-    document = to_opml(load_config(site).title, load_gathering(site).subscriptions)
+    config, gathering = load_settings(site)
+    document = to_opml(config.title, gathering.subscriptions)
     if output is None:
         sys.stdout.write(document)
     else:

@@ -60,17 +60,18 @@ def answers(
     pool = ThreadPoolExecutor(max_workers=max(1, len(chosen)), thread_name_prefix="fetch")
     client = http.client(connections, gathering.timeout)
 
-    def fetch_one(slot: _Slot, subscription: Subscription) -> http.Answer:
+    def fetch_one(slot: _Slot, url: str, validators: http.Validators) -> http.Answer:
         slot.take()
         try:
-            validators = kept.get(subscription.url, Kept()).validators
-            return http.get(
-                client, subscription.url, validators, gathering.timeout, gathering.max_bytes
-            )
+            return http.get(client, url, validators, gathering.timeout, gathering.max_bytes)
         finally:
             slot.give_back()
 
-    futures = [pool.submit(fetch_one, *pair) for pair in zip(slots, chosen, strict=True)]
+    # Each feed's validators taken now: `kept` changes as the answers are imported.
+    futures = [
+        pool.submit(fetch_one, slot, s.url, kept.get(s.url, Kept()).validators)
+        for slot, s in zip(slots, chosen, strict=True)
+    ]
     came: dict[int, http.Answer] = {}
     try:
         for number in range(len(chosen)):

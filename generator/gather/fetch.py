@@ -36,7 +36,7 @@ from generator.intake.importer import (
     ImportOutcome,
 )
 from generator.intake.plaintext import Refused
-from generator.settings.config import CONFIG_FILE, SiteConfig, load_config, load_gathering
+from generator.settings.config import CONFIG_FILE, SiteConfig, load_settings
 from generator.settings.subscriptions import Subscription, url_key
 from generator.settings.yamlfile import YamlError
 from generator.text import plural
@@ -99,7 +99,7 @@ def _fetch(
     connections: int,
     progress: Callable[[str, int, int], None],
 ) -> FetchResult:
-    config, gathering = load_config(site_dir), load_gathering(site_dir)
+    config, gathering = load_settings(site_dir)
     chosen = _chosen(gathering.subscriptions, names)
     kept = load_state(site_dir)
     fetched = dt.datetime.now(config.tz).replace(microsecond=0)

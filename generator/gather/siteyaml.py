@@ -9,15 +9,14 @@ before it replaces the old one (atomically, keeping its permissions).
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from generator.incremental.store import write_atomically
 from generator.settings.config import CONFIG_FILE, config_from_mapping
 from generator.settings.subscriptions import Lines, Subscription
 from generator.settings.yamlfile import item_lines, load_mapping
@@ -110,15 +109,8 @@ def rewrite(site_dir: Path, new_text: str) -> None:
     # YamlError or SiteError, and the old file stays: the edit would break it.
     data, lines = load_mapping(new_text)
     config_from_mapping(data, Lines(lines, item_lines(new_text, KEY)))
-    handle, temporary = tempfile.mkstemp(dir=site_dir, prefix=".site-", suffix=".yaml")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(new_text)
-        os.chmod(temporary, path.stat().st_mode & 0o7777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    mode = path.stat().st_mode & 0o7777
+    write_atomically(path, new_text.encode("utf-8"), mode)  # its line endings as they are
 
 
 def _items(added: Sequence[Subscription], indent: str) -> str:
@@ -144,10 +136,9 @@ def _scalar(value: Any) -> str:
 
 
 def _is_plain(text: str) -> bool:
-    """Whether `text` reads back as itself written without quotes."""
-    if not text or text != text.strip() or any(c in text for c in "#:'\"{}[],&*!|>%@`\n"):
-        return "://" in text and " " not in text and _reads_as(text, text)
-    return _reads_as(text, text)
+    """Whether `text` reads back as itself written without quotes (YAML says: `yes`,
+    `#x`, `a: b` and ` padded` do not)."""
+    return bool(text) and "\n" not in text and _reads_as(text, text)
 
 
 def _reads_as(written: str, value: object) -> bool:

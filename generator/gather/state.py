@@ -10,14 +10,12 @@ something in it changed.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.gather.http import Validators
-from generator.incremental.store import CACHE_DIR
+from generator.incremental.store import CACHE_DIR, write_atomically
 
 STATE_FILE = "fetch.json"
 _VERSION = 1
@@ -66,13 +64,4 @@ def save_state(site_dir: Path, state: Mapping[str, Kept]) -> None:
         for url, kept in sorted(state.items())
     }
     text = json.dumps({"version": _VERSION, "feeds": feeds}, indent=1, ensure_ascii=False)
-    path = state_file(site_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".fetch-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text + "\n")
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(state_file(site_dir), (text + "\n").encode("utf-8"))

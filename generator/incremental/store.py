@@ -144,14 +144,17 @@ def _checksum(payload: bytes) -> bytes:
     return zlib.crc32(payload).to_bytes(4, "big") + len(payload).to_bytes(8, "big")
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write a cache file whole or not at all: a killed build cannot leave half of it,
-    and two builds writing at once (a build and a serve) each write a whole file."""
+def write_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write a file whole or not at all: a killed build cannot leave half of it, and two
+    builds writing at once (a build and a serve) each write a whole file. `mode`: its
+    permissions (those of the file it replaces, for one a person keeps)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
+        if mode is not None:
+            os.chmod(temporary, mode)
         if path.is_dir():
             remove(path)  # a folder where the cache keeps a file: not the cache's
         os.replace(temporary, path)

@@ -11,7 +11,13 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.errors import Problem, SiteError
-from generator.settings.subscriptions import GATHERING_KEYS, Gathering, Lines, gathering_from
+from generator.settings.subscriptions import (
+    GATHERING_KEYS,
+    WEB_URL,
+    Gathering,
+    Lines,
+    gathering_from,
+)
 from generator.settings.yamlfile import YamlError, item_lines, load_mapping
 from generator.text import printable
 
@@ -23,7 +29,6 @@ DIGEST_PERIODS = ("daily", "weekly")
 ID_DATE = "2000-01-01"  # of `tag:` ids (RFC 4151), when a site sets none: never to change
 OPTIONAL_KINDS = ("digests", "archive", "sources", "rss", "atom", "json")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-_WEB_URL = re.compile(r"https?://[^/?#\s]+(/\S*)?")
 
 
 @dataclass(frozen=True)
@@ -76,9 +81,14 @@ def load_config(site_dir: Path, overrides: dict[str, Any] | None = None) -> Site
 def load_gathering(site_dir: Path) -> Gathering:
     """The subscriptions of `site_dir/site.yaml` and the limits of fetching them; raise
     SiteError if anything in site.yaml is wrong."""
+    return load_settings(site_dir)[1]
+
+
+def load_settings(site_dir: Path) -> tuple[SiteConfig, Gathering]:
+    """Both halves of `site_dir/site.yaml`, read once: what shapes the site, and what
+    `digest fetch` gathers; raise SiteError if anything in it is wrong."""
     data, lines = _read(site_dir)
-    config_from_mapping(data, lines)
-    return gathering_from(data, lines, CONFIG_FILE)[0]
+    return config_from_mapping(data, lines), gathering_from(data, lines, CONFIG_FILE)[0]
 
 
 def _read(site_dir: Path) -> tuple[dict[str, Any], Lines]:
@@ -155,7 +165,7 @@ def _check_value(key: str, value: Any) -> str | None:
         return f"base_url must be an absolute http(s) URL without query or fragment, got {value!r}"
     if isinstance(value, str) and printable(value) != value:
         return f"{key} holds a control character, which no page or feed may carry"
-    if key == "websub_hub" and value and not _WEB_URL.fullmatch(value):
+    if key == "websub_hub" and value and not WEB_URL.fullmatch(value):
         return f"websub_hub must be an absolute http(s) URL, got {value!r}"
     if key in ("page_size", "feed_items", "max_article_bytes") and value < 1:
         return f"{key} must be at least 1"

@@ -18,7 +18,7 @@ from generator.text import printable
 
 GATHERING_KEYS = ("subscriptions", "fetch_timeout", "fetch_max_bytes")
 CONTENT = ("summary", "full")
-_WEB_URL = re.compile(r"https?://[^/?#\s]+(/\S*)?", re.IGNORECASE)
+WEB_URL = re.compile(r"https?://[^/?#\s]+(/\S*)?", re.IGNORECASE)  # of a feed, or a hub
 _ITEM_KEYS = ("url", "name", "tags", "source", "draft", "content")
 
 
@@ -124,7 +124,7 @@ def _item_problems(item: Any) -> Iterator[tuple[str, str]]:
         if key not in _ITEM_KEYS:
             yield str(key), f"unknown key {key!r}; known keys: {', '.join(_ITEM_KEYS)}"
     url = item.get("url")
-    if not isinstance(url, str) or not _WEB_URL.fullmatch(url.strip()):
+    if not isinstance(url, str) or not WEB_URL.fullmatch(url.strip()):
         yield "url", f"url must be the absolute http(s) URL of a feed, got {url!r}"
     for key in ("name", "source"):
         if not isinstance(item.get(key, ""), str):
