@@ -42,7 +42,7 @@ def make_article(
         id=f"id-{name}",
         id_pinned=True,
         source=source,
-        author=None,
+        authors=(),
         draft=False,
         slug=name,
         url=URLS.article(date, name),

@@ -52,11 +52,16 @@ KNOWN_KEYS = frozenset(
         "pubdate",
         "expiryDate",  # Hugo: not published from then on
         "expirydate",
+        "expires",
+        "section",  # a desk, as `categories`: apart from tags on a site with sections
+        "url",  # the page's own URL, instead of the permalink's
         "slug",
         "aliases",
         "lang",  # the article's language, when it is not the site's (a BCP 47 tag)
     }
 )
+# Read, and kept for templates too: `layout: page` makes a standalone page.
+LAYOUT = "layout"
 _BY_FOLDED_NAME = {key.casefold(): key for key in KNOWN_KEYS}
 
 
@@ -230,25 +235,40 @@ class FieldReader:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.error(key, f"{key} must be a list of paths such as /2019/old-name/")
             return ()
-        urls = []
+        urls, noun = [], "alias" if key == "aliases" else key
         for path in value:
             url = path.strip().lstrip("/")
             parts = url.split("/")
             if not url or "\\" in url or "\0" in url or "%" in url or "://" in path:
-                self.error(key, f"alias {path!r} must be a path inside the site, like /2019/old/")
+                self.error(key, f"{noun} {path!r} must be a path inside the site, like /2019/old/")
             elif any(part in (".", "..") for part in parts) or "" in parts[:-1]:
-                self.error(key, f"alias {path!r} must not contain '.', '..' or '//'")
+                self.error(key, f"{noun} {path!r} must not contain '.', '..' or '//'")
             else:
                 urls.append(url if url.endswith("/") or "." in parts[-1] else url + "/")
         return tuple(urls)
 
-    def names(self, key: str) -> str | None:
-        """A list of names (Hugo's `authors`) as one text: "A, B"; or a single name."""
+    def names(self, key: str) -> tuple[str, ...]:
+        """A name, or a list of names (Hugo's `authors`), each once."""
         value = self.meta.get(key)
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             names = [" ".join(printable(v).split()) for v in value]
-            return ", ".join(name for name in names if name) or None
-        return self.text(key)
+            return tuple(dict.fromkeys(name for name in names if name))
+        if isinstance(value, list):
+            self.error(key, f"{key} must be a name or a list of names")
+            return ()
+        name = self.text(key)
+        return (name,) if name else ()
+
+    def url(self, key: str) -> str | None:
+        """A site-relative URL of the article's own (`/about/` -> `about/`), or None."""
+        value = self.meta.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip("/ "):
+            self.error(key, f"{key} must be a path inside the site, like /about/")
+            return None
+        found = self.aliases(key)
+        return found[0] if found else None
 
     def source(self, key: str) -> Source | None:
         value = self.meta.get(key)

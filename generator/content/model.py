@@ -4,35 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from generator.content.frontmatter import Source
 from generator.errors import Problem
+from generator.frozen import FrozenMapping
 
+__all__ = ["UNDATED", "Article", "FrozenMapping", "LoadedContent"]
+
+# The date of a standalone page that gives none: it is in no list ordered by date.
+UNDATED = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
-
-
-class FrozenMapping(Mapping[str, Any]):
-    """A read-only mapping that, unlike MappingProxyType, can travel between processes."""
-
-    __slots__ = ("_data",)
-
-    def __init__(self, data: Mapping[str, Any]) -> None:
-        self._data = dict(data)
-
-    def __getitem__(self, key: str) -> Any:
-        return self._data[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __repr__(self) -> str:
-        return f"FrozenMapping({self._data!r})"
 
 
 @dataclass(frozen=True)
@@ -51,7 +35,7 @@ class Article:
     id: str
     id_pinned: bool
     source: Source | None
-    author: str | None
+    authors: tuple[str, ...]  # names, in the order the article gives them
     draft: bool
     slug: str
     url: str
@@ -60,6 +44,18 @@ class Article:
     aliases: tuple[str, ...]
     extra: Mapping[str, Any]
     lang: str | None = None  # the article's language, if not the site's (front matter `lang`)
+    sections: tuple[str, ...] = ()  # its desks (`categories`), when the site has sections
+    page: bool = False  # a standalone page (About): no date, in no list, feed or digest
+
+    @property
+    def author(self) -> str | None:
+        """The byline's names as one text ("Ann, Bob"), or None."""
+        return ", ".join(self.authors) or None
+
+    @property
+    def dated(self) -> bool:
+        """Whether the article has a date of its own (a page may have none)."""
+        return self.date != UNDATED
 
     @property
     def goes_live(self) -> dt.datetime:

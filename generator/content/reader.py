@@ -14,13 +14,14 @@ from generator.content.dates import date_from_filename
 from generator.content.files import decode_article, read_article_bytes
 from generator.content.frontmatter import (
     KNOWN_KEYS,
+    LAYOUT,
     FieldReader,
     Source,
     load_front_matter,
     misspelt_key,
 )
 from generator.content.markup.render import MarkdownRenderer, first_paragraph_text
-from generator.content.model import Article, FrozenMapping
+from generator.content.model import UNDATED, Article, FrozenMapping
 from generator.content.slugs import slugify
 from generator.errors import Problem
 from generator.settings.config import SiteConfig
@@ -29,6 +30,7 @@ from generator.settings.yamlfile import YamlError
 from generator.text import printable
 from generator.urls import Urls
 
+PAGES = "content/pages/"  # every file below it is a standalone page
 _ID_NAMESPACE = uuid.UUID("6f1c1f2e-6d1a-4d55-9a0e-3c1f0d9b7a10")
 
 
@@ -50,6 +52,7 @@ class ArticleReader:
     urls: Urls
     max_bytes: int
     safe_html: bool
+    sections: bool = False  # `categories` are sections, apart from tags
 
     def read(self, path: Path) -> Read:
         """The article in the file at `path`, with its problems."""
@@ -65,13 +68,14 @@ class ArticleReader:
         if data is None or text is None:
             return None, problems, data
         renderer = markdown_renderer(self.urls.base_path, self.safe_html)
-        return (*parse_article(relative, text, self.tz, self.urls, renderer), data)
+        read = parse_article(relative, text, self.tz, self.urls, renderer, self.sections)
+        return (*read, data)
 
 
 def article_reader(site_dir: Path, config: SiteConfig, urls: Urls) -> ArticleReader:
     """The reader of the site's articles, with its settings."""
     return ArticleReader(
-        site_dir, config.tz, urls, config.max_article_bytes, not config.unsafe_html
+        site_dir, config.tz, urls, config.max_article_bytes, not config.unsafe_html, config.sections
     )
 
 
@@ -86,13 +90,16 @@ class _Fields(NamedTuple):
 
     title: str
     date: dt.datetime
+    page: bool
+    url: str | None
     updated: dt.datetime | None
     publish_date: dt.datetime | None
     expiry_date: dt.datetime | None
     tags: tuple[str, ...]
+    sections: tuple[str, ...]
     summary: str | None
     source: Source | None
-    author: str | None
+    authors: tuple[str, ...]
     draft: bool
     slug: str | None
     id: str | None
@@ -101,15 +108,22 @@ class _Fields(NamedTuple):
 
 
 def parse_article(
-    path: str, text: str, tz: ZoneInfo, urls: Urls, renderer: MarkdownRenderer
+    path: str,
+    text: str,
+    tz: ZoneInfo,
+    urls: Urls,
+    renderer: MarkdownRenderer,
+    sections: bool = False,
 ) -> tuple[Article | None, list[Problem]]:
-    """Read one article; return it (None if unusable) and its problems (warnings too)."""
+    """Read one article; return it (None if unusable) and its problems (warnings too).
+    With `sections`, its `categories` are its sections rather than more tags (six
+    parameters: the file, and the site's rules for reading it)."""
     split = _front_matter(path, text)
     if isinstance(split, Problem):
         return None, [split]
     meta, lines, body = split
     reader = FieldReader(path, meta, {k: v + 1 for k, v in lines.items()})
-    fields = _read_fields(reader, PurePosixPath(path).name, tz)
+    fields = _read_fields(reader, path, tz, sections)
     if fields is None:
         return None, reader.problems
     folder = PurePosixPath(path).parent.relative_to("content").as_posix()
@@ -125,20 +139,22 @@ def parse_article(
         publish_date=fields.publish_date,
         expiry_date=fields.expiry_date,
         tags=fields.tags,
+        sections=fields.sections,
         summary=fields.summary or first_paragraph_text(body_html),
         summary_from_body=not fields.summary,
         id=article_id,
         id_pinned=fields.id is not None,
         source=fields.source,
-        author=fields.author,
+        authors=fields.authors,
         draft=fields.draft,
         slug=slug,
-        url=urls.article(fields.date.astimezone(tz), slug),
+        url=fields.url or _permalink(path, fields, slug, tz, urls),
         body_html=body_html,
         words=len(body.split()),
         aliases=fields.aliases,
         extra=FrozenMapping({k: v for k, v in meta.items() if k not in KNOWN_KEYS}),
         lang=fields.lang,
+        page=fields.page,
     )
     return article, reader.warnings + ([] if fields.id else [_unpinned_id(path, article_id)])
 
@@ -155,23 +171,31 @@ def _front_matter(path: str, text: str) -> tuple[dict[str, Any], dict[str, int],
         return Problem(path, 1, str(exc))
 
 
-def _read_fields(reader: FieldReader, name: str, tz: ZoneInfo) -> _Fields | None:
-    """The fields digest knows, from the front matter of the file called `name`, under
+def _read_fields(reader: FieldReader, path: str, tz: ZoneInfo, sections: bool) -> _Fields | None:
+    """The fields digest knows, from the front matter of the file at `path`, under
     its names or those Hugo and Jekyll give them; None if any is wrong (the reader
-    holds the problems) or a required one is missing."""
+    holds the problems) or a required one is missing. A page needs no date."""
     title = reader.text("title", required=True)
+    page = _is_page(reader, path)
     publish_date = reader.date(reader.first("publishDate", "publishdate", "pubdate"), tz)
-    date = reader.date("date", tz) or publish_date or date_from_filename(name, tz)
+    named = date_from_filename(PurePosixPath(path).name, tz)
+    date = reader.date("date", tz) or publish_date or named
+    if date is None and page and reader.meta.get("date") is None:
+        date = UNDATED
     if date is None and reader.meta.get("date") is None:
         reader.error("date", "missing required field 'date' (or a YYYY-MM-DD- file name prefix)")
+    desks = ("categories", "section")
     fields = (
+        page,
+        reader.url("url"),
         reader.date("updated", tz) or reader.date("lastmod", tz),
         publish_date,
-        reader.date(reader.first("expiryDate", "expirydate"), tz),
-        reader.tag_set("tags", "categories"),
+        reader.date(reader.first("expiryDate", "expirydate", "expires"), tz),
+        reader.tag_set("tags") if sections else reader.tag_set("tags", *desks),
+        reader.tag_set(*desks) if sections else (),
         reader.text("summary") or reader.text("description"),
         reader.source("source"),
-        reader.text("author") or reader.names("authors"),
+        tuple(dict.fromkeys(reader.names("author") + reader.names("authors"))),
         reader.flag("draft") or not reader.flag("published", default=True),
         reader.slug("slug"),
         reader.text("id"),
@@ -184,6 +208,24 @@ def _read_fields(reader: FieldReader, name: str, tz: ZoneInfo) -> _Fields | None
     if reader.problems or title is None or date is None:
         return None
     return _Fields(title, date, *fields)
+
+
+def _is_page(reader: FieldReader, path: str) -> bool:
+    """Whether the file at `path` is a standalone page: under content/pages/, or of
+    `layout: page`; another layout (Jekyll's `post`) is an article's."""
+    return path.startswith(PAGES) or reader.text(LAYOUT) == "page"
+
+
+def _permalink(path: str, fields: _Fields, slug: str, tz: ZoneInfo, urls: Urls) -> str:
+    """The URL of an article that does not give its own: the site's permalink, or,
+    for a page, its path below content/pages/ (`pages/legal/privacy.md` ->
+    `legal/privacy/`), or its slug (`about/`) when it is elsewhere."""
+    if not fields.page:
+        return urls.article(fields.date.astimezone(tz), slug)
+    if path.startswith(PAGES):
+        folder = PurePosixPath(path).parent.as_posix().removeprefix(PAGES.rstrip("/"))
+        return f"{folder.strip('/')}/{slug}/".lstrip("/")
+    return f"{slug}/"
 
 
 def _unpinned_id(path: str, article_id: str) -> Problem:

@@ -11,6 +11,14 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.errors import Problem, SiteError
+from generator.frozen import FrozenMapping
+from generator.settings.structured import (
+    STRUCTURED,
+    AuthorInfo,
+    MenuItem,
+    check_structured,
+    structured,
+)
 from generator.settings.subscriptions import (
     GATHERING_KEYS,
     WEB_URL,
@@ -28,6 +36,7 @@ DIGEST_PERIODS = ("daily", "weekly")
 # What a site may leave out: kinds of pages (with their feeds) and feed formats.
 ID_DATE = "2000-01-01"  # of `tag:` ids (RFC 4151), when a site sets none: never to change
 OPTIONAL_KINDS = ("digests", "archive", "sources", "rss", "atom", "json")
+NO_PARAMS = FrozenMapping({})
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -56,6 +65,10 @@ class SiteConfig:
     disable: tuple[str, ...] = ()  # of OPTIONAL_KINDS
     search: bool = True  # a search page and its index (see search/)
     websub_hub: str = ""  # a WebSub hub every feed names, for instant delivery
+    menu: tuple[MenuItem, ...] = ()  # the header's links, instead of the built-in ones
+    params: FrozenMapping = NO_PARAMS  # free values for templates: site.params
+    authors: tuple[AuthorInfo, ...] = ()  # what the site says of its authors
+    sections: bool = False  # `categories` are sections (desks), apart from tags
 
     @property
     def tz(self) -> ZoneInfo:
@@ -142,6 +155,8 @@ def config_from_mapping(
         values["tag_aliases"] = tuple(sorted(values["tag_aliases"].items()))
     if "disable" in values:
         values["disable"] = tuple(sorted(set(values["disable"])))
+    base_url = values.get("base_url", SiteConfig.base_url)
+    values.update({k: structured(k, v, base_url) for k, v in values.items() if k in STRUCTURED})
     return SiteConfig(**values)
 
 
@@ -151,7 +166,7 @@ def _check_setting(key: str, value: Any, known: dict[str, dataclasses.Field[Any]
     field = known.get(key)
     if field is None:
         return f"unknown key {key!r}; known keys: {', '.join([*known, *GATHERING_KEYS])}"
-    expected = {"tag_aliases": dict, "disable": list}.get(key, type(field.default))
+    expected = {"tag_aliases": dict, "disable": list, **STRUCTURED}.get(key, type(field.default))
     if value is None:
         return None
     if type(value) is not expected:
@@ -161,6 +176,8 @@ def _check_setting(key: str, value: Any, known: dict[str, dataclasses.Field[Any]
 
 def _check_value(key: str, value: Any) -> str | None:
     """What is wrong with one well-typed value, or None."""
+    if key in STRUCTURED:
+        return check_structured(key, value)
     if key == "base_url" and not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", value):
         return f"base_url must be an absolute http(s) URL without query or fragment, got {value!r}"
     if isinstance(value, str) and printable(value) != value:
