@@ -8,7 +8,7 @@ import re
 import pytest
 from conftest import REPO, run_digest
 
-from generator.content.frontmatter import KNOWN_KEYS
+from generator.content.frontmatter import KNOWN_KEYS, LAYOUT
 from generator.settings.config import SiteConfig
 from generator.settings.subscriptions import GATHERING_KEYS, Gathering, Subscription
 
@@ -34,8 +34,9 @@ def test_every_site_yaml_key_is_documented_with_its_default() -> None:
         == {f.name for f in dataclasses.fields(SiteConfig)} | set(GATHERING_KEYS)
     )
     for name, value in defaults.items():
-        empty = "{}" if name == "tag_aliases" else "[]"  # a mapping or a list in YAML
-        shown = {"": '""', (): empty}.get(value, value)  # type: ignore[call-overload]
+        mapping = name in ("tag_aliases", "authors", "params")  # else a list in YAML
+        shown = {"": '""', (): "{}" if mapping else "[]"}.get(value, value)  # type: ignore[call-overload]
+        shown = "{}" if name == "params" else shown
         assert f"| `{name}` | `{shown}` |" in README
 
 
@@ -51,8 +52,8 @@ def test_every_subscription_key_is_documented_with_its_default() -> None:
 def test_every_front_matter_field_is_documented() -> None:
     documented = table_keys("## Articles")
     aliases = {"description", "lastmod", "categories", "published", "authors"}
-    aliases |= {"publishdate", "pubdate", "expirydate"}  # Hugo's other spellings
-    assert documented == KNOWN_KEYS - aliases
+    aliases |= {"publishdate", "pubdate", "expirydate", "expires"}  # other spellings
+    assert documented == KNOWN_KEYS - aliases | {LAYOUT}
     for alias in aliases:
         assert f"`{alias}`" in README
 
