@@ -67,15 +67,15 @@ def plan_outputs(
 
 
 def _search_index(site: Site, outputs: Sequence[Output]) -> SearchIndex | None:
-    """The index of the articles' pages, if the site has a search page; SiteError if an
-    output stands where the index goes."""
+    """The index of the articles' pages and the standalone pages, if the site has a
+    search page; SiteError if an output stands where the index goes."""
     if not site.config.makes("search"):
         return None
     taken = [output for output in outputs if output.file.startswith(BUNDLE)]
     if taken:
         message = f"{BUNDLE} is where the search index goes; move it, or set `search: false`"
         raise SiteError([Problem(output.origin, None, message) for output in taken])
-    pages = tuple(output_file(article.url) for article in site.articles)
+    pages = tuple(output_file(article.url) for article in (*site.articles, *site.pages))
     return SearchIndex(pages)
 
 

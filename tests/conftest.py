@@ -23,6 +23,13 @@ from generator.pipeline import BuildOptions, BuildResult
 from generator.theme.environment import default_theme_dir
 
 REPO = Path(__file__).resolve().parent.parent
+SAMPLE_PAGES = REPO / "content" / "pages"  # the sample site's standalone pages
+
+
+def sample_article_files() -> list[Path]:
+    """The sample site's article files (not its pages), sorted."""
+    files = (REPO / "content").rglob("*.md")
+    return sorted(path for path in files if not path.is_relative_to(SAMPLE_PAGES))
 
 SiteMaker = Callable[..., Path]
 Tree = dict[str, bytes]

@@ -18,6 +18,7 @@ from conftest import (
     build_with_cli,
     parse_feed,
     run_digest,
+    sample_article_files,
     tree,
 )
 
@@ -33,7 +34,7 @@ CONFIG = (
 def sample_articles() -> list[dict[str, object]]:
     """Front matter of the sample articles, newest first."""
     metas = []
-    for path in (REPO / "content").rglob("*.md"):
+    for path in sample_article_files():
         meta = yaml.safe_load(path.read_text().split("---")[1])
         if "date" not in meta:  # dated by its file name
             meta["date"] = dt.datetime.fromisoformat(path.name[:10] + "T00:00:00+09:00")

@@ -267,7 +267,8 @@ def build_sample_without(tmp_path: Path, kinds: list[str]) -> Path:
     """The sample site built with `disable: kinds` added to its site.yaml."""
     site = tmp_path / "site"
     shutil.copytree(REPO / "content", site / "content")
-    config = (REPO / "site.yaml").read_text()
+    # Without its menu, which links to the pages left out.
+    config = re.sub(r"^menu:\n(?:  .*\n)+", "", (REPO / "site.yaml").read_text(), flags=re.M)
     (site / "site.yaml").write_text(f"{config}\ndisable: [{', '.join(kinds)}]\n")
     result = run_digest("build", "--site", site)
     assert result.returncode == 0, result.stderr

@@ -3,9 +3,10 @@ its line and the page being made, through the real command line."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from conftest import SiteMaker, article, assert_same_as_cold, run_digest
+from conftest import REPO, SiteMaker, article, assert_same_as_cold, run_digest
 
 ARTICLE = {"content/2025/a.md": article("Alpha", id="a", body="Some text.")}
 PAGE = "2025/03/12/alpha/index.html"
@@ -107,3 +108,15 @@ def test_strict_templates_make_an_undefined_variable_an_error(make_site: SiteMak
     assert built.returncode == 1
     where = strict / "layouts" / "404.html"
     assert f"{where}:1: template error: 'missing' is undefined (making 404.html)" in built.stderr
+
+
+def test_the_default_theme_makes_every_kind_of_page_with_strict_templates(
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "content", site / "content")
+    config = (REPO / "site.yaml").read_text() + "\nstrict_templates: true\n"
+    (site / "site.yaml").write_text(config)
+    checked = run_digest("check", "--site", site)
+    assert checked.returncode == 0, checked.stderr
+    assert "template error" not in checked.stderr

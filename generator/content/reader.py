@@ -129,8 +129,9 @@ def parse_article(
     folder = PurePosixPath(path).parent.relative_to("content").as_posix()
     body_html = renderer.render(printable(body), "" if folder == "." else folder)
     article_id = fields.id or derived_id(path)
-    slug = fields.slug or slugify(fields.title) or slugify(PurePosixPath(path).stem)
-    slug = slug or article_id[:8]
+    stem = slugify(PurePosixPath(path).stem)
+    named = (stem, slugify(fields.title)) if fields.page else (slugify(fields.title), stem)
+    slug = fields.slug or named[0] or named[1] or article_id[:8]
     article = Article(
         path=path,
         title=fields.title,
@@ -156,7 +157,8 @@ def parse_article(
         lang=fields.lang,
         page=fields.page,
     )
-    return article, reader.warnings + ([] if fields.id else [_unpinned_id(path, article_id)])
+    pinned = fields.id or fields.page  # a page is in no feed: its id is never seen
+    return article, reader.warnings + ([] if pinned else [_unpinned_id(path, article_id)])
 
 
 def _front_matter(path: str, text: str) -> tuple[dict[str, Any], dict[str, int], str] | Problem:
@@ -219,13 +221,15 @@ def _is_page(reader: FieldReader, path: str) -> bool:
 def _permalink(path: str, fields: _Fields, slug: str, tz: ZoneInfo, urls: Urls) -> str:
     """The URL of an article that does not give its own: the site's permalink, or,
     for a page, its path below content/pages/ (`pages/legal/privacy.md` ->
-    `legal/privacy/`), or its slug (`about/`) when it is elsewhere."""
+    `legal/privacy/`, `pages/legal/index.md` -> `legal/`), or its slug (`about/`)
+    when it is elsewhere."""
     if not fields.page:
         return urls.article(fields.date.astimezone(tz), slug)
-    if path.startswith(PAGES):
-        folder = PurePosixPath(path).parent.as_posix().removeprefix(PAGES.rstrip("/"))
-        return f"{folder.strip('/')}/{slug}/".lstrip("/")
-    return f"{slug}/"
+    if not path.startswith(PAGES):
+        return f"{slug}/"
+    folder = PurePosixPath(path).parent.as_posix().removeprefix(PAGES.rstrip("/")).strip("/")
+    parts = [*folder.split("/"), "" if slug == "index" and not fields.slug else slug]
+    return "/".join(part for part in parts if part) + "/"
 
 
 def _unpinned_id(path: str, article_id: str) -> Problem:

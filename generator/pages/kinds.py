@@ -21,8 +21,17 @@ def page_jobs(site: Site) -> Iterator[PageJob]:
         yield from kind(site)
 
 
+# What a template that makes several kinds of page is told of the kinds it is not
+# making: None, so that a theme can ask `{% if tag %}` with `strict_templates` on.
+_OTHER_KINDS = {
+    "list.html": {"tag": None, "source": None, "latest_digest": None},
+    "archive.html": {"years": None, "year": None, "month": None},
+}
+
+
 def _job(template: str, url: str, origin: str, shows: Iterable[Article], **context: Any) -> PageJob:
     """A listed page (in the sitemap) that shows `shows`."""
+    context = {**_OTHER_KINDS.get(template, {}), **context}
     return PageJob(template, url, origin, context, listed=True, shows=tuple(shows))
 
 
@@ -42,9 +51,23 @@ def article_pages(site: Site) -> Iterator[PageJob]:
 
 
 def article_job(site: Site, article: Article) -> PageJob:
-    """The page of `article`, with its place in `site`: its neighbours and related articles."""
+    """The page of `article`, with its place in `site`: its neighbours and related
+    articles; or, for a standalone page, the page alone."""
+    if article.page:
+        return page_job(article)
     context = {"article": article, "links": site.links[article.path]}
     return PageJob("article.html", article.url, article.path, context, shows=(article,))
+
+
+def standalone_pages(site: Site) -> Iterator[PageJob]:
+    for page in site.pages:
+        yield page_job(page)
+
+
+def page_job(page: Article) -> PageJob:
+    """A standalone page: in the sitemap, with its last change if it gives a date."""
+    shows = (page,) if page.dated or page.updated else ()
+    return PageJob("page.html", page.url, page.path, {"page": page}, shows=shows)
 
 
 def tag_pages(site: Site) -> Iterator[PageJob]:
@@ -123,6 +146,7 @@ def not_found_page(site: Site) -> Iterator[PageJob]:
 PAGE_KINDS: tuple[Callable[[Site], Iterable[PageJob]], ...] = (
     home_pages,
     article_pages,
+    standalone_pages,
     tag_pages,
     tags_index,
     digest_pages,

@@ -56,7 +56,7 @@ def preview(last: LastBuild, changed: Iterable[Path]) -> list[str]:
     changed = sorted(p for p in set(changed) if not (p.is_relative_to(content) and p.is_dir()))
     if not changed or len(changed) > MAX_PREVIEWED:
         return []
-    published = {article.path: article for article in site.articles}
+    published = {article.path: article for article in (*site.articles, *site.pages)}
     reader = article_reader(site_dir, site.config, site.urls)
     pages = []
     for path in changed:
@@ -91,4 +91,5 @@ def _same_place(before: Article, after: Article) -> bool:
         and after.date == before.date
         and after.tags == before.tags
         and after.draft == before.draft
+        and after.page == before.page
     )

@@ -74,7 +74,7 @@ def first_due(
             moments.append(article.goes_live)
         if article.expiry_date is not None and article.expiry_date > now:
             moments.append(article.expiry_date)
-        if article.date >= open_from and _is_published(article, selection):
+        if article.date >= open_from and not article.page and _is_published(article, selection):
             in_open_periods.append(article.date)
     if config.makes("digests") and in_open_periods:
         earliest = period_of(min(in_open_periods), config.digest_period, config.tz)
@@ -97,7 +97,8 @@ def assemble_again(
     returned as it is.
     """
     articles = tuple(articles)
-    chosen = [a for a in articles if _is_published(a, selection)]
+    published_pages = [a for a in articles if a.page and _is_published(a, selection)]
+    chosen = [a for a in articles if not a.page and _is_published(a, selection)]
     again = _indexed_again(chosen, kept, urls) if kept is not None else None
     if kept is not None and again is not None:
         published, tags, links = again
@@ -105,6 +106,7 @@ def assemble_again(
     else:
         _check_unique_ids(articles)
         published, tags, links, indexes = _index(chosen, config, urls)
+    pages = tuple(sorted(published_pages, key=lambda page: page.url))
     site = Site(
         config=config,
         urls=urls,
@@ -118,8 +120,9 @@ def assemble_again(
         archive=build_archive(published, config.tz, urls) if config.makes("archive") else (),
         sources=index_sources(published, urls) if config.makes("sources") else (),
         links=MappingProxyType(links),
-        redirects=redirects(published, tags, config.tag_aliases, urls),
+        redirects=redirects((*published, *pages), tags, config.tag_aliases, urls),
         warnings=indexes.duplicates,
+        pages=pages,
     )
     return site, indexes
 

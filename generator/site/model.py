@@ -45,7 +45,8 @@ class Redirect:
 
 @dataclass(frozen=True)
 class Site:
-    """The published site: its settings, articles newest first, and their indexes."""
+    """The published site: its settings, articles newest first, and their indexes; and
+    its standalone pages, which are in none of them."""
 
     config: SiteConfig
     urls: Urls
@@ -57,6 +58,7 @@ class Site:
     links: Mapping[str, ArticleLinks]
     redirects: tuple[Redirect, ...]
     warnings: tuple[Problem, ...]
+    pages: tuple[Article, ...] = ()  # the standalone pages (About), by URL
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ PAGES = {
     "article in Japanese": "/2025/03/14/東京都が大規模な防災訓練-首都直下地震を想定/",
     "search": "/search/",
     "search results": "/search/?q=missile",  # opened once its results are shown
+    "page": "/about/",
 }
 
 # Lighthouse audits every page above except the tags index, the 404 page, and the
