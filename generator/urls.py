@@ -17,6 +17,8 @@ TAGS = "tags/"
 DIGESTS = "digest/"
 ARCHIVE = "archive/"
 SOURCES = "sources/"
+AUTHORS = "authors/"
+SECTIONS = "sections/"
 SEARCH = "search/"
 FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
 
@@ -61,6 +63,18 @@ class Urls:
 
     def sources_index(self) -> str:
         return SOURCES
+
+    def author(self, slug: str) -> str:
+        return f"{AUTHORS}{slug}/"
+
+    def authors_index(self) -> str:
+        return AUTHORS
+
+    def section(self, slug: str) -> str:
+        return f"{SECTIONS}{slug}/"
+
+    def sections_index(self) -> str:
+        return SECTIONS
 
     def search(self) -> str:
         return SEARCH

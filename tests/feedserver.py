@@ -15,7 +15,7 @@ from pathlib import Path
 
 from conftest import SiteMaker, serving
 
-from generator.content.frontmatter import load_front_matter
+from generator.content.fences import load_front_matter
 
 
 @dataclass

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import SiteMaker, article
 
-from generator.content.frontmatter import Source, split_front_matter
+from generator.content.fences import split_front_matter
+from generator.content.frontmatter import Source
 from generator.content.loading import read_content
 from generator.content.markup.render import MarkdownRenderer, resolve_link
 from generator.content.model import Article

@@ -48,7 +48,10 @@ def test_every_sample_feed_parses_cleanly(sample: Path) -> None:
     feeds = sorted(sample.rglob("feed.xml")) + sorted(sample.rglob("atom.xml"))
     tags = (sample / "tags/index.html").read_text().count('class="count"')
     aliases = 1  # site.yaml's tag alias DPRK: its old feed goes on
-    assert len(feeds) == 2 * (1 + tags + aliases + 1)  # site, tags, digest
+    authors = (sample / "authors/index.html").read_text().count('class="count"')
+    sections = (sample / "sections/index.html").read_text().count('class="count"')
+    assert authors >= 2 and sections >= 2
+    assert len(feeds) == 2 * (1 + tags + aliases + 1 + authors + sections)
     for path in feeds:
         assert parse_feed(path).entries, path
     parsed = json.loads((sample / "feed.json").read_text())
@@ -228,9 +231,12 @@ def test_source_and_author_in_each_format(make_site: SiteMaker) -> None:
     atom = parse_feed(out / "atom.xml").entries[0]
     assert [link.href for link in atom.links if link.rel == "via"] == ["https://wire.example.net/1"]
     assert atom.author_detail.name == "Ana Ruiz"
+    assert atom.author_detail.href == "https://example.org/news/authors/ana-ruiz/"
     item = json.loads((out / "feed.json").read_text())["items"][0]
     assert item["external_url"] == "https://wire.example.net/1"
-    assert item["authors"] == [{"name": "Ana Ruiz"}]
+    assert item["authors"] == [
+        {"name": "Ana Ruiz", "url": "https://example.org/news/authors/ana-ruiz/"}
+    ]
 
 
 def test_rebuilt_feeds_are_byte_identical(make_site: SiteMaker, tmp_path: Path) -> None:

@@ -90,7 +90,8 @@ def test_hugo_authors_are_the_byline(make_site: SiteMaker) -> None:
     site = make_site({"content/a.md": article("A", id="a", authors="[Kim Min-ji, Lee Jun]")})
     build_with_cli(site)
     html = (site / "output/2025/03/12/a/index.html").read_text(encoding="utf-8")
-    assert "By Kim Min-ji, Lee Jun" in html
+    byline = '>Kim Min-ji</a>, <a href="/authors/lee-jun/" rel="author">Lee Jun</a>'
+    assert f'By <a href="/authors/kim-min-ji/" rel="author"{byline}' in html
 
 
 def test_toml_front_matter_is_read_as_hugo_writes_it(make_site: SiteMaker) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
-import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -19,16 +18,8 @@ from zoneinfo import ZoneInfo
 from generator.content.dates import parse_date
 from generator.content.slugs import slugify, unique_by_slug
 from generator.errors import Problem
-from generator.settings.tomlfile import load_toml
-from generator.settings.yamlfile import load_mapping
 from generator.text import is_language_tag, printable
 
-# YAML between `---` lines, as Jekyll and Hugo write it, or TOML between `+++`, as Hugo does.
-_OPENING = re.compile(r"(---|\+\+\+)[ \t]*\r?\n")
-_CLOSING = {
-    "---": re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE),
-    "+++": re.compile(r"^\+\+\+[ \t]*\r?$", re.MULTILINE),
-}
 _NOT_IN_SLUG = ("/", "\\", "%", "\0")
 # Each field digest reads, with the other names other generators give it.
 KNOWN_KEYS = frozenset(
@@ -71,37 +62,6 @@ class Source:
 
     name: str
     url: str | None = None
-
-
-def split_front_matter(text: str) -> tuple[str, str, int]:
-    """Split a file into (front matter, body, line number where the body starts).
-
-    Raises ValueError when the file does not open with a `---` (YAML) or `+++`
-    (TOML) fenced block.
-    """
-    text = text.removeprefix("\ufeff")
-    opening = _OPENING.match(text)
-    if opening is None:
-        raise ValueError("no front matter: the file must start with a line '---' (or '+++')")
-    closing = _CLOSING[opening[1]].search(text, opening.end())
-    if closing is None:
-        raise ValueError(f"front matter is not closed by a line '{opening[1]}'")
-    meta = text[opening.end() : closing.start()]
-    body = text[closing.end() :].lstrip("\r\n")
-    body_line = text.count("\n", 0, len(text) - len(body)) + 1
-    return meta, body, body_line
-
-
-def load_front_matter(text: str) -> tuple[dict[str, Any], dict[str, int], str]:
-    """The front matter of the article `text`, the line of each of its keys within
-    the front matter, and the body. Raises YamlError or TomlError for a front
-    matter that does not parse, ValueError for a file without one."""
-    meta_text, body, _ = split_front_matter(text)
-    if text.removeprefix("\ufeff").startswith("+++"):
-        meta, lines = load_toml(meta_text)
-    else:
-        meta, lines = load_mapping(meta_text)
-    return meta, lines, body
 
 
 @functools.lru_cache(maxsize=1024)  # a site's own keys come back in every article
@@ -252,12 +212,19 @@ class FieldReader:
         value = self.meta.get(key)
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             names = [" ".join(printable(v).split()) for v in value]
-            return tuple(dict.fromkeys(name for name in names if name))
+            return self._named(key, tuple(dict.fromkeys(name for name in names if name)))
         if isinstance(value, list):
             self.error(key, f"{key} must be a name or a list of names")
             return ()
         name = self.text(key)
-        return (name,) if name else ()
+        return self._named(key, (name,) if name else ())
+
+    def _named(self, key: str, names: tuple[str, ...]) -> tuple[str, ...]:
+        """`names`, each of which must make a URL (an author's page)."""
+        for name in names:
+            if not slugify(name):
+                self.error(key, f"name {name!r} has no letters or digits to make a URL from")
+        return tuple(name for name in names if slugify(name))
 
     def url(self, key: str) -> str | None:
         """A site-relative URL of the article's own (`/about/` -> `about/`), or None."""

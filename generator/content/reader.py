@@ -11,13 +11,13 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from generator.content.dates import date_from_filename
+from generator.content.fences import load_front_matter
 from generator.content.files import decode_article, read_article_bytes
 from generator.content.frontmatter import (
     KNOWN_KEYS,
     LAYOUT,
     FieldReader,
     Source,
-    load_front_matter,
     misspelt_key,
 )
 from generator.content.markup.render import MarkdownRenderer, first_paragraph_text

@@ -17,13 +17,14 @@ import jinja2
 
 from generator.content.markup.links import resolve_srcset
 from generator.content.model import Article
+from generator.content.slugs import slugify
 from generator.feeds.check import check_feed
 from generator.feeds.jsonfeed import json_feed
 from generator.feeds.model import Feed, FeedFile, FeedItem
 from generator.outputs import Output
 from generator.pages.render import template_errors
 from generator.site.digests import Digest
-from generator.site.model import Site, Tag
+from generator.site.model import Author, Section, Site, Tag
 from generator.text import plural
 from generator.urls import output_file
 
@@ -92,6 +93,8 @@ def site_feeds(site: Site) -> list[Feed]:
     ]
     if config.makes("digests"):
         feeds.append(_digest_feed(site, xml))
+    feeds += [_group_feed(site, author, xml, "by", "author") for author in site.authors]
+    feeds += [_group_feed(site, section, xml, "in", "section") for section in site.sections]
     return [feed for feed in feeds if feed.formats]
 
 
@@ -106,6 +109,21 @@ def _tag_feed(site: Site, tag: Tag, formats: tuple[str, ...], page: str = "") ->
         formats,
         f"tag {tag.name!r}" + (f" (at its alias {page})" if page else ""),
         home=tag.url,
+    )
+
+
+def _group_feed(
+    site: Site, group: Author | Section, formats: tuple[str, ...], word: str, kind: str
+) -> Feed:
+    """The feed of an author's or a section's articles (`word`: "by" or "in")."""
+    title = site.config.title
+    return Feed(
+        f"{title}: {group.name}",
+        f"Articles {word} {group.name} on {title}",
+        group.url,
+        group.articles[: site.config.feed_items],
+        formats,
+        f"{kind} {group.name!r}",
     )
 
 
@@ -143,7 +161,9 @@ def article_item(article: Article, site: Site) -> FeedItem:
         content_html=absolute_links(article.body_html, link)
         if config.feed_content == "full"
         else None,
-        author=article.author,
+        authors=tuple(
+            (name, site.urls.absolute(site.urls.author(slugify(name)))) for name in article.authors
+        ),
         categories=article.tags,
         source=article.source if article.source is not None and article.source.url else None,
     )

@@ -43,8 +43,8 @@ def _json_item(item: FeedItem) -> dict[str, object]:
         entry["date_modified"] = item.updated.isoformat()
     if item.source is not None:
         entry["external_url"] = item.source.url
-    if item.author:
-        entry["authors"] = [{"name": item.author}]
+    if item.authors:
+        entry["authors"] = [{"name": name, "url": page} for name, page in item.authors]
     if item.categories:
         entry["tags"] = list(item.categories)
     return entry

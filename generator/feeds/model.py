@@ -25,7 +25,7 @@ class FeedItem:
     updated: dt.datetime
     summary: str
     content_html: str | None
-    author: str | None = None
+    authors: tuple[tuple[str, str], ...] = ()  # each name, with its page's absolute URL
     categories: tuple[str, ...] = ()
     source: Source | None = None
 

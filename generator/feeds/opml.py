@@ -34,8 +34,8 @@ def opml_outputs(site: Site, feeds: Sequence[Feed]) -> list[Output]:
 
 
 def feeds_opml(site: Site, feeds: Sequence[Feed]) -> bytes:
-    """The OPML 2.0 document of `feeds`: tag feeds in an outline of their own, after
-    the others."""
+    """The OPML 2.0 document of `feeds`: the feeds of tags, authors and sections each
+    in an outline of their own, after the others."""
     root = ElementTree.Element("opml", version="2.0")
     head = ElementTree.SubElement(root, "head")
     ElementTree.SubElement(head, "title").text = site.config.title
@@ -43,13 +43,19 @@ def feeds_opml(site: Site, feeds: Sequence[Feed]) -> bytes:
         ElementTree.SubElement(head, "ownerName").text = site.config.author
     ElementTree.SubElement(head, "docs").text = OPML_SPEC
     body = ElementTree.SubElement(root, "body")
-    tag_pages = {tag.url for tag in site.tags}
+    groups = {
+        "Tags": {tag.url for tag in site.tags},
+        "Authors": {author.url for author in site.authors},
+        "Sections": {section.url for section in site.sections},
+    }
+    grouped = set().union(*groups.values())
     for feed in feeds:
-        if feed.page not in tag_pages:
+        if feed.page not in grouped:
             body.append(_outline(site, feed))
-    tags = [_outline(site, feed) for feed in feeds if feed.page in tag_pages]
-    if tags:
-        ElementTree.SubElement(body, "outline", text="Tags", title="Tags").extend(tags)
+    for name, pages in groups.items():
+        outlines = [_outline(site, feed) for feed in feeds if feed.page in pages]
+        if outlines:
+            ElementTree.SubElement(body, "outline", text=name, title=name).extend(outlines)
     ElementTree.indent(root)
     text = _NOT_XML.sub("", ElementTree.tostring(root, encoding="unicode"))
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{text}\n'.encode()

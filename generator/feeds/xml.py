@@ -100,8 +100,8 @@ def _rss_entry(entry: FeedEntry, item: FeedItem) -> None:
     entry.description(item.summary)
     if item.content_html is not None:
         entry.content(item.content_html)  # beside a description: <content:encoded>
-    if item.author:
-        entry.dc.dc_creator(item.author)
+    for name, _ in item.authors:
+        entry.dc.dc_creator(name)
     if item.source is not None:
         entry.source(url=item.source.url, title=item.source.name)
 
@@ -112,7 +112,7 @@ def _atom_entry(entry: FeedEntry, item: FeedItem) -> None:
     entry.summary(item.summary)
     if item.content_html is not None:
         entry.content(item.content_html, type="html")
-    if item.author:
-        entry.author({"name": item.author})
+    for name, page in item.authors:
+        entry.author({"name": name, "uri": page})
     if item.source is not None:
         entry.via.url = item.source.url

@@ -150,7 +150,9 @@ def _settings_key(reader: ArticleReader) -> str:
     # The fields too: articles kept by a version of digest with other fields are
     # not taken for these.
     fields = tuple(field.name for field in dataclasses.fields(Article))
-    settings = (reader.tz.key, reader.urls, reader.max_bytes, reader.safe_html)
+    # Every rule of the reader but where the site is: a rule added is never left out.
+    rules = (f.name for f in dataclasses.fields(reader) if f.name != "site_dir")
+    settings = tuple(repr(getattr(reader, name)) for name in rules)
     key = repr((__version__, FORMAT, (*settings, library_versions(), fields)))
     return hashlib.sha256(key.encode()).hexdigest()[:20]
 

@@ -36,12 +36,15 @@ from generator.pages.render import template_errors
 from generator.settings.config import SiteConfig
 from generator.site.archive import Month, SourcePage, Year
 from generator.site.digests import Digest, DigestGroup
-from generator.site.model import Tag
+from generator.site.model import Author, Section, Tag
 from generator.site.related import ArticleLinks
 from generator.theme.environment import STATIC, THEME
 
-SHARED = frozenset({Article, Tag, Digest, DigestGroup, Month, Year, SourcePage, ArticleLinks})
-NAMED_ONLY = frozenset({Tag, SourcePage})  # may be keyed on their names alone (see page_key)
+SHARED = frozenset(
+    {Article, Tag, Author, Section, Digest, DigestGroup, Month, Year, SourcePage, ArticleLinks}
+)
+# What may be keyed on its names alone (see page_key).
+NAMED_ONLY = frozenset({Tag, SourcePage, Author, Section})
 # Values that hold no article (digested as their pickle).
 PLAIN = frozenset({int, float, bool, type(None), bytes, dt.datetime, dt.date, dt.timedelta})
 
@@ -229,8 +232,9 @@ class OutputKeys:
 
 
 def _named_part(value: object) -> bytes:
-    """A tag or source as a key takes it in when its templates only name it."""
-    named = [str(getattr(value, field)).encode() for field in sorted(NAMED_FIELDS)]
+    """A tag, source, author or section as a key takes it in when its templates only
+    name it (a field it does not have is "")."""
+    named = [str(getattr(value, field, "")).encode() for field in sorted(NAMED_FIELDS)]
     return _digest(*named, b"%d" % len(cast(Tag, value).articles))
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from jinja2 import nodes
 
-NAMED_FIELDS = frozenset({"name", "slug", "url"})
+# What names a tag, source, author or section (an author's bio and link are site.yaml's).
+NAMED_FIELDS = frozenset({"name", "slug", "url", "bio", "link"})
 COUNTS = frozenset({"length", "count"})
 # What a loop may say of where it is without showing any item (see _loop_is_named).
 LOOP_PLACES = frozenset(

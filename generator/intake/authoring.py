@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from generator.content.frontmatter import load_front_matter
+from generator.content.fences import load_front_matter
 from generator.content.slugs import slugify
 from generator.errors import Problem, SiteError
 from generator.pipeline import build_time

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator.content.frontmatter import load_front_matter
+from generator.content.fences import load_front_matter
 from generator.content.slugs import slugify, unique_by_slug
 from generator.intake.authoring import article_path, existing_ids, free_path, front_matter
 from generator.intake.entrytext import credited, summary_only

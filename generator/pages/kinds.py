@@ -12,7 +12,11 @@ from typing import Any
 
 from generator.content.model import Article
 from generator.pages.jobs import PageJob, paginate
-from generator.site.model import Site
+from generator.site.archive import SourcePage
+from generator.site.model import Author, Section, Site, Tag
+
+# What a list page may be the page of.
+Listed = Tag | SourcePage | Author | Section
 
 
 def page_jobs(site: Site) -> Iterator[PageJob]:
@@ -24,7 +28,13 @@ def page_jobs(site: Site) -> Iterator[PageJob]:
 # What a template that makes several kinds of page is told of the kinds it is not
 # making: None, so that a theme can ask `{% if tag %}` with `strict_templates` on.
 _OTHER_KINDS = {
-    "list.html": {"tag": None, "source": None, "latest_digest": None},
+    "list.html": {
+        "tag": None,
+        "source": None,
+        "author": None,
+        "section": None,
+        "latest_digest": None,
+    },
     "archive.html": {"years": None, "year": None, "month": None},
 }
 
@@ -71,11 +81,7 @@ def page_job(page: Article) -> PageJob:
 
 
 def tag_pages(site: Site) -> Iterator[PageJob]:
-    for tag in site.tags:
-        for pager in paginate(tag.articles, site.config.page_size, tag.url):
-            yield _job(
-                "list.html", pager.url, f"tag {tag.name!r}", pager.items, pager=pager, tag=tag
-            )
+    yield from _list_pages(site, "tag", site.tags)
 
 
 def tags_index(site: Site) -> Iterator[PageJob]:
@@ -119,10 +125,38 @@ def sources_index(site: Site) -> Iterator[PageJob]:
 
 
 def source_pages(site: Site) -> Iterator[PageJob]:
-    for source in site.sources:
-        for pager in paginate(source.articles, site.config.page_size, source.url):
-            origin = f"source {source.name!r}"
-            yield _job("list.html", pager.url, origin, pager.items, pager=pager, source=source)
+    yield from _list_pages(site, "source", site.sources)
+
+
+def author_pages(site: Site) -> Iterator[PageJob]:
+    yield from _list_pages(site, "author", site.authors)
+
+
+def authors_index(site: Site) -> Iterator[PageJob]:
+    """Every author with their bio and number of articles, if the site has any."""
+    if site.authors:
+        url = site.urls.authors_index()
+        yield _job("authors.html", url, "authors index", site.articles, authors=site.authors)
+
+
+def section_pages(site: Site) -> Iterator[PageJob]:
+    yield from _list_pages(site, "section", site.sections)
+
+
+def _list_pages(site: Site, kind: str, groups: Iterable[Listed]) -> Iterator[PageJob]:
+    """The pages of each tag, source, author or section in `groups`, `kind` of them:
+    its articles, paginated, with the group as the variable `kind` of list.html."""
+    for group in groups:
+        origin = f"{kind} {group.name!r}"
+        for pager in paginate(group.articles, site.config.page_size, group.url):
+            context = {"pager": pager, kind: group}
+            yield _job("list.html", pager.url, origin, pager.items, **context)
+
+
+def sections_index(site: Site) -> Iterator[PageJob]:
+    if site.sections:
+        url = site.urls.sections_index()
+        yield _job("sections.html", url, "sections index", site.articles, sections=site.sections)
 
 
 def redirect_pages(site: Site) -> Iterator[PageJob]:
@@ -154,6 +188,10 @@ PAGE_KINDS: tuple[Callable[[Site], Iterable[PageJob]], ...] = (
     archive_pages,
     sources_index,
     source_pages,
+    authors_index,
+    author_pages,
+    sections_index,
+    section_pages,
     search_page,
     redirect_pages,
     not_found_page,

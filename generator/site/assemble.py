@@ -21,6 +21,7 @@ from generator.settings.config import SiteConfig
 from generator.site.archive import build_archive, index_sources
 from generator.site.digests import build_digests, closes, opens, period_of
 from generator.site.duplicates import possible_duplicates
+from generator.site.groups import index_authors, index_sections
 from generator.site.model import KeptIndexes, Redirect, Selection, Site, Tag
 from generator.site.related import ArticleLinks, link_articles, link_paths, relink
 from generator.urls import Urls
@@ -123,6 +124,8 @@ def assemble_again(
         redirects=redirects((*published, *pages), tags, config.tag_aliases, urls),
         warnings=indexes.duplicates,
         pages=pages,
+        authors=index_authors(published, config.authors, urls),
+        sections=index_sections(published, urls) if config.sections else (),
     )
     return site, indexes
 

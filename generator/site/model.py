@@ -26,6 +26,29 @@ class Tag:
 
 
 @dataclass(frozen=True)
+class Author:
+    """An author with their articles, newest first, and what site.yaml says of them:
+    `bio`, and `link`, a page or profile of theirs elsewhere ("" if none)."""
+
+    name: str
+    slug: str
+    url: str
+    articles: tuple[Article, ...]
+    bio: str = ""
+    link: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section (a desk: `categories` on a site with `sections: true`), newest first."""
+
+    name: str
+    slug: str
+    url: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
 class Selection:
     """Which articles a build publishes."""
 
@@ -59,6 +82,8 @@ class Site:
     redirects: tuple[Redirect, ...]
     warnings: tuple[Problem, ...]
     pages: tuple[Article, ...] = ()  # the standalone pages (About), by URL
+    authors: tuple[Author, ...] = ()  # by name
+    sections: tuple[Section, ...] = ()  # by name, on a site with `sections: true`
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,8 @@ def make_environment(
         absolute=urls.absolute,
         tag_url=lambda name: urls.tag(slugify(name)),
         tag_href=lambda name: urls.href(urls.tag(slugify(name))),
+        author_href=lambda name: urls.href(urls.author(slugify(name))),
+        section_href=lambda name: urls.href(urls.section(slugify(name))),
         feed_href=lambda kind, page="": urls.href(urls.feed(page, kind)),
         makes=config.makes,
         month_name=lambda month: dt.date(2000, month, 1).strftime("%B"),
@@ -133,7 +135,10 @@ def make_environment(
         # The link helpers as filters too: a filter is called directly, where a
         # call goes through the context, and `{{ 'style.css' | href }}` of a
         # constant is worked out once, when the template is compiled.
-        **{name: env.globals[name] for name in ("href", "absolute", "tag_href", "feed_href")},
+        **{
+            name: env.globals[name]
+            for name in ("href", "absolute", "tag_href", "author_href", "section_href", "feed_href")
+        },
     )
     return env
 

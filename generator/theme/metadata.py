@@ -8,6 +8,7 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.content.model import Article
+from generator.content.slugs import slugify
 from generator.settings.config import SiteConfig
 from generator.urls import Urls
 
@@ -15,11 +16,10 @@ from generator.urls import Urls
 def news_article(article: Article, config: SiteConfig, urls: Urls) -> dict[str, Any]:
     """A schema.org NewsArticle describing `article`."""
     publisher = {"@type": "Organization", "name": config.title, "url": config.base_url}
-    author = (
-        {"@type": "Person", "name": article.author}
-        if article.author
-        else {"@type": "Organization", "name": config.author or config.title}
-    )
+    author: Any = [person(name, config, urls) for name in article.authors] or {
+        "@type": "Organization",
+        "name": config.author or config.title,
+    }
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -35,8 +35,21 @@ def news_article(article: Article, config: SiteConfig, urls: Urls) -> dict[str, 
         "inLanguage": article.lang or config.language,
         "wordCount": article.words,
     }
+    if article.sections:
+        data["articleSection"] = list(article.sections)
     if article.source is not None and article.source.url:
         data["isBasedOn"] = article.source.url
+    return data
+
+
+def person(name: str, config: SiteConfig, urls: Urls) -> dict[str, Any]:
+    """A schema.org Person: an author, with their page on the site and, if site.yaml
+    gives one, their page elsewhere."""
+    slug = slugify(name)
+    data = {"@type": "Person", "name": name, "url": urls.absolute(urls.author(slug))}
+    link = next((info.url for info in config.authors if slugify(info.name) == slug), "")
+    if link:
+        data["sameAs"] = link
     return data
 
 

@@ -14,10 +14,13 @@ PAGES = {
     "search": "/search/",
     "search results": "/search/?q=missile",  # opened once its results are shown
     "page": "/about/",
+    "author": "/authors/lee-jun/",
+    "authors": "/authors/",
+    "section": "/sections/defense/",
 }
 
-# Lighthouse audits every page above except the tags index, the 404 page, and the
-# pages of the same kind as another in another state (the Japanese article, results).
-LIGHTHOUSE_PAGES = [
-    name for name in PAGES if name not in ("tags", "404", "article in Japanese", "search results")
-]
+# Lighthouse audits every page above except the indexes (tags, authors), the 404 page,
+# and the pages of the same kind as another in another state (the Japanese article,
+# results, a section page: a list page as a tag's is).
+SAME_KIND = ("tags", "authors", "404", "article in Japanese", "search results", "section")
+LIGHTHOUSE_PAGES = [name for name in PAGES if name not in SAME_KIND]
