@@ -9,7 +9,8 @@ import jinja2
 import pytest
 from factories import make_article, utc
 
-from generator.content.model import Article, FrozenMapping
+from generator.content.model import Article
+from generator.frozen import FrozenMapping
 from generator.incremental.keys import OutputKeys
 from generator.incremental.reach import Reach
 from generator.settings.config import SiteConfig

@@ -10,9 +10,6 @@ from typing import Any
 
 from generator.content.frontmatter import Source
 from generator.errors import Problem
-from generator.frozen import FrozenMapping
-
-__all__ = ["UNDATED", "Article", "FrozenMapping", "LoadedContent"]
 
 # The date of a standalone page that gives none: it is in no list ordered by date.
 UNDATED = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

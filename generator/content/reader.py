@@ -21,9 +21,10 @@ from generator.content.frontmatter import (
     misspelt_key,
 )
 from generator.content.markup.render import MarkdownRenderer, first_paragraph_text
-from generator.content.model import UNDATED, Article, FrozenMapping
+from generator.content.model import UNDATED, Article
 from generator.content.slugs import slugify
 from generator.errors import Problem
+from generator.frozen import FrozenMapping
 from generator.settings.config import SiteConfig
 from generator.settings.tomlfile import TomlError
 from generator.settings.yamlfile import YamlError
