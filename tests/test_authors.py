@@ -157,3 +157,11 @@ def test_edits_of_bios_and_bylines_build_what_a_cold_build_makes(
     assert after["authors/park-ha-na/index.html"] == before["authors/park-ha-na/index.html"]
     assert after["2025/03/14/drill/index.html"] != before["2025/03/14/drill/index.html"]
     assert_same_as_cold(site, out)
+
+
+def test_an_author_is_named_as_site_yaml_spells_them(make_site: SiteMaker) -> None:
+    files = {"content/a.md": article("A", id="a", author="kim min-ji")}
+    out = build_with_cli(make_site(files, CONFIG))
+    assert "<h1>Kim Min-ji</h1>" in (out / "authors/kim-min-ji/index.html").read_text()
+    # The byline keeps the article's own spelling.
+    assert ">kim min-ji</a>" in (out / "2025/03/12/a/index.html").read_text()

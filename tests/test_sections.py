@@ -91,3 +91,12 @@ def test_moving_an_article_between_sections_builds_what_a_cold_build_makes(
     out = build_with_cli(site)
     assert "tags/politics/index.html" in tree(out)
     assert_same_as_cold(site, out)
+
+
+def test_two_sections_of_one_url_in_an_article_are_an_error(make_site: SiteMaker) -> None:
+    files = {"content/a.md": article("A", id="a", categories="[Sport, sport!]")}
+    failed = run_digest("build", "--site", make_site(files, CONFIG))
+    assert failed.returncode == 1
+    assert "content/a.md:5: sections 'Sport' and 'sport!' make the same URL (sections/sport/)" in (
+        failed.stderr
+    )

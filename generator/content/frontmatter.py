@@ -155,9 +155,9 @@ class FieldReader:
                 self.error(key, f"tag {name!r} has no letters or digits to make a URL from")
         return [name for name in names if name]
 
-    def tag_set(self, *keys: str) -> tuple[str, ...]:
-        """The tags of `keys` together, once each; two that are different names but
-        make the same URL are an error, as they are across articles."""
+    def tag_set(self, *keys: str, kind: str = "tags") -> tuple[str, ...]:
+        """The tags (or, `kind`, sections) of `keys` together, once each; two that are
+        different names but make the same URL are an error, as across articles."""
         names = [name for key in keys for name in self.tags(key, spaced=key == "categories")]
         by_slug: dict[str, list[str]] = {}
         for name in names:
@@ -167,7 +167,7 @@ class FieldReader:
         for slug, spellings in by_slug.items():
             if len(spellings) > 1:
                 both = " and ".join(repr(name) for name in spellings)
-                message = f"tags {both} make the same URL (tags/{slug}/); keep one of them"
+                message = f"{kind} {both} make the same URL ({kind}/{slug}/); keep one of them"
                 self.error(self.first(*keys), message)
         return unique_by_slug(names)
 

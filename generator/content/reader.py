@@ -195,7 +195,7 @@ def _read_fields(reader: FieldReader, path: str, tz: ZoneInfo, sections: bool) -
         publish_date,
         reader.date(reader.first("expiryDate", "expirydate", "expires"), tz),
         reader.tag_set("tags") if sections else reader.tag_set("tags", *desks),
-        reader.tag_set(*desks) if sections else (),
+        reader.tag_set(*desks, kind="sections") if sections else (),
         reader.text("summary") or reader.text("description"),
         reader.source("source"),
         tuple(dict.fromkeys(reader.names("author") + reader.names("authors"))),

@@ -18,11 +18,13 @@ def index_authors(
     articles: Sequence[Article], infos: Iterable[AuthorInfo], urls: Urls
 ) -> tuple[Author, ...]:
     """Every author of `articles` (newest first), by name, with what site.yaml says of
-    them (matched by the URL their name makes, so `Kim Min-ji` is `kim min-ji`)."""
+    them (matched by the URL their name makes, so `Kim Min-ji` is `kim min-ji`, and
+    then named as site.yaml spells it)."""
     about = {slugify(info.name): info for info in infos}
     authors = []
-    for name, slug, members in _grouped(articles, lambda a: a.authors, "authors"):
-        info = about.get(slug, AuthorInfo(name))
+    for used, slug, members in _grouped(articles, lambda a: a.authors, "authors"):
+        info = about.get(slug, AuthorInfo(used))
+        name = info.name
         authors.append(Author(name, slug, urls.author(slug), members, info.bio, info.url))
     return tuple(authors)
 
