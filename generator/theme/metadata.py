@@ -7,6 +7,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from generator.content.leadimage import LeadImage
 from generator.content.model import Article
 from generator.settings.config import SiteConfig
 from generator.urls import Urls
@@ -37,7 +38,17 @@ def news_article(article: Article, config: SiteConfig, urls: Urls) -> dict[str, 
     }
     if article.source is not None and article.source.url:
         data["isBasedOn"] = article.source.url
+    if article.image is not None:
+        data["image"] = image_object(article.image)
     return data
+
+
+def image_object(image: LeadImage) -> dict[str, Any] | str:
+    """A schema.org ImageObject of a lead image, or its URL alone when its size is not
+    known."""
+    if image.width is None:
+        return image.url
+    return {"@type": "ImageObject", "url": image.url, "width": image.width, "height": image.height}
 
 
 def json_ld(data: dict[str, Any]) -> Markup:
