@@ -31,6 +31,7 @@ def sample_article_files() -> list[Path]:
     files = (REPO / "content").rglob("*.md")
     return sorted(path for path in files if not path.is_relative_to(SAMPLE_PAGES))
 
+
 SiteMaker = Callable[..., Path]
 Tree = dict[str, bytes]
 
