@@ -70,7 +70,13 @@ def make_variant(source: ResizedImage, origin: str) -> bytes:
     data = source.path.read_bytes()
     if fingerprint(data) != source.fingerprint:
         raise SiteError([Problem(origin, None, "changed while the site was built; build again")])
-    return resized(data, source.width, source.height, source.format)
+    from PIL import Image
+
+    try:
+        return resized(data, source.width, source.height, source.format)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        # Its header was read, not its pixels: a file cut short is found here.
+        raise SiteError([Problem(origin, None, f"cannot be resized: {exc}")]) from None
 
 
 def resized(data: bytes, width: int, height: int, kind: str) -> bytes:

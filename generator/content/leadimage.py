@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from generator.urls import Urls
 
@@ -25,6 +26,15 @@ MEDIA_TYPES = {
     "SVG": "image/svg+xml",
 }
 RESIZED = frozenset({"JPEG", "MPO", "PNG", "WEBP"})
+_SUFFIX_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".gif": "image/gif",
+    ".avif": "image/avif",
+    ".svg": "image/svg+xml",
+}
 
 
 @dataclass(frozen=True)
@@ -60,7 +70,7 @@ class LeadImage:
 
     original: Picture
     alt: str
-    media_type: str | None  # None: not known (an image on another site)
+    media_type: str | None  # None: not known (an image on another site, of no known suffix)
     length: int | None  # the original's bytes, for feed enclosures; None if not known
     variants: tuple[Picture, ...]  # resized copies, narrowest first
     from_body: bool  # the body's first image, which its page shows already
@@ -109,8 +119,11 @@ def local_image(file: str, measured: Measured, alt: str, urls: Urls, from_body: 
 
 
 def remote_image(url: str, alt: str, from_body: bool) -> LeadImage:
-    """The lead image at `url`, on another site: used as it is, its size not known."""
-    return LeadImage(Picture(None, url, url, None, None), alt, None, None, (), from_body)
+    """The lead image at `url`, on another site: used as it is, its size not known, its
+    media type that of its name's suffix, if it is one of an image."""
+    suffix = posixpath.splitext(urlsplit(url).path)[1].lower()
+    media_type = _SUFFIX_TYPES.get(suffix)
+    return LeadImage(Picture(None, url, url, None, None), alt, media_type, None, (), from_body)
 
 
 def variant_file(file: str, width: int) -> str:

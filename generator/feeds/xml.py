@@ -129,8 +129,8 @@ def _rss_entry(entry: FeedEntry, item: FeedItem) -> None:
     image = item.image
     if image is not None and image.length is not None and image.media_type:
         entry.enclosure(image.url, str(image.length), image.media_type)
-    elif image is not None:  # on another site: its length and type are not known
-        entry.media.content(url=image.url, medium="image", group=None)
+    elif image is not None:  # on another site: its length is not known
+        entry.media.content(url=image.url, type=image.media_type, medium="image", group=None)
 
 
 def _atom_entry(entry: FeedEntry, item: FeedItem) -> None:
