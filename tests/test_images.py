@@ -269,3 +269,12 @@ def test_a_copy_is_keyed_on_its_originals_bytes_size_and_format(tmp_path: Path) 
 
 OTHER_PARTS = {"fingerprint": "e" * 64, "width": 481, "height": 321, "format": "PNG"}
 OTHER_PARTS |= {"pillow": "14.0.0"}
+
+
+def test_the_sample_sites_photo_leads_its_article(sample: Path) -> None:
+    page = sample / "2025/03/13/tokyo-hosts-regional-forum-on-space-debris-monitoring/index.html"
+    html = page.read_text()
+    url = "https://news.example.org/2025/03/falcon-9-launch.jpg"
+    assert f'<meta property="og:image" content="{url}">' in html
+    assert "/2025/03/falcon-9-launch-480w.jpg 480w" in figure(html)
+    assert size_and_format(sample / "2025/03/falcon-9-launch-480w.jpg") == (480, 320, "JPEG")
