@@ -30,7 +30,7 @@ class Output:
     file: str
     origin: str
     make: Callable[[], bytes]
-    source: object  # a PageJob, a FeedFile, a CopiedFile, or the fingerprint of fixed bytes
+    source: object  # a PageJob, FeedFile, CopiedFile or ResizedImage, or a fixed fingerprint
 
 
 class CopiedFile(NamedTuple):

@@ -3,7 +3,8 @@
 Pages (see pages/) with the files that index them for machines (sitemap.xml,
 robots.txt, feeds.opml), feeds (see feeds/) and the files copied as they
 are: the theme's static files, a site's own overriding the default theme's,
-then the files of content/ that are not articles.
+then the files of content/ that are not articles; and the resized copies of
+the lead images (see variants.py).
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from generator.content.files import is_skipped
 from generator.errors import Problem, SiteError
 from generator.feeds.feeds import feed_outputs, site_feeds
 from generator.feeds.opml import OPML_FILE, opml_outputs
-from generator.outputs import Output, check_outputs, file_output
+from generator.outputs import CopiedFile, Output, check_outputs, file_output
 from generator.pages.render import page_outputs
 from generator.search.index import BUNDLE, SearchIndex
 from generator.site.model import Site
 from generator.theme.environment import Theme
 from generator.urls import output_file
+from generator.variants import variant_outputs
 
 # Files a build makes that a site's own file of the same path (in content/ or in
 # layouts/static/) replaces, where any other would collide.
@@ -55,7 +57,8 @@ def plan_outputs(
 ) -> Plan:
     """Every output of `site`: its pages and feeds rendered with `env`, the static files
     of `theme`, and the `content` files (the folder, and paths below it); checked."""
-    assets = tuple(collect_assets(theme, *content))
+    copied = collect_assets(theme, *content)
+    assets = (*copied, *variant_outputs((*site.articles, *site.pages), content[0], _prints(copied)))
     own = {asset.file for asset in assets} & REPLACEABLE
     chosen = site_feeds(site)
     made = [*page_outputs(site, env), *opml_outputs(site, chosen)]
@@ -77,6 +80,15 @@ def _search_index(site: Site, outputs: Sequence[Output]) -> SearchIndex | None:
         raise SiteError([Problem(output.origin, None, message) for output in taken])
     pages = tuple(output_file(article.url) for article in (*site.articles, *site.pages))
     return SearchIndex(pages)
+
+
+def _prints(assets: Sequence[Output]) -> dict[str, str]:
+    """The fingerprint of each file of content/ copied as it is, by its path below it."""
+    return {
+        output.file: output.source.fingerprint
+        for output in assets
+        if type(output.source) is CopiedFile and output.origin == f"content/{output.file}"
+    }
 
 
 def collect_assets(theme: Theme, content_dir: Path, content_files: Sequence[str]) -> list[Output]:

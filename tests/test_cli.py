@@ -62,7 +62,7 @@ def test_summary_line_and_second_build_writes_nothing(tmp_path: Path) -> None:
     first = run_digest("build", "--site", REPO, "--output", out)
     assert first.returncode == 0
     assert re.fullmatch(
-        r"built 11 articles: \d+ pages, 53 feeds, 3 files in [\d.]+s; 0 warnings "
+        r"built 11 articles: \d+ pages, 53 feeds, 5 files in [\d.]+s; 0 warnings "
         r"\(\d+ rendered, \d+ written, 0 unchanged, 0 removed\)\n",
         first.stdout,
     )

@@ -49,6 +49,8 @@ KNOWN_KEYS = frozenset(
         "slug",
         "aliases",
         "lang",  # the article's language, when it is not the site's (a BCP 47 tag)
+        "image",  # the lead image: a path beside the article or in the site, or a URL
+        "image_alt",  # its alternative text
     }
 )
 # Read, and kept for templates too: `layout: page` makes a standalone page.

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.content.frontmatter import Source
+from generator.content.leadimage import LeadImage
 from generator.errors import Problem
 
 # The date of a standalone page that gives none: it is in no list ordered by date.
@@ -43,6 +44,7 @@ class Article:
     lang: str | None = None  # the article's language, if not the site's (front matter `lang`)
     sections: tuple[str, ...] = ()  # its desks (`categories`), when the site has sections
     page: bool = False  # a standalone page (About): no date, in no list, feed or digest
+    image: LeadImage | None = None  # its lead image (`image`, or the body's first photo)
 
     @property
     def author(self) -> str | None:

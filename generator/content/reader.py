@@ -20,6 +20,7 @@ from generator.content.frontmatter import (
     Source,
     misspelt_key,
 )
+from generator.content.images import ImageFiles, lead_image
 from generator.content.markup.render import MarkdownRenderer, first_paragraph_text
 from generator.content.model import UNDATED, Article
 from generator.content.slugs import slugify
@@ -69,7 +70,8 @@ class ArticleReader:
         if data is None or text is None:
             return None, problems, data
         renderer = markdown_renderer(self.urls.base_path, self.safe_html)
-        read = parse_article(relative, text, self.tz, self.urls, renderer, self.sections)
+        images = ImageFiles(self.site_dir / "content", self.urls)
+        read = parse_article(relative, text, self.tz, self.urls, renderer, self.sections, images)
         return (*read, data)
 
 
@@ -115,10 +117,12 @@ def parse_article(
     urls: Urls,
     renderer: MarkdownRenderer,
     sections: bool = False,
+    images: ImageFiles | None = None,
 ) -> tuple[Article | None, list[Problem]]:
     """Read one article; return it (None if unusable) and its problems (warnings too).
-    With `sections`, its `categories` are its sections rather than more tags (six
-    parameters: the file, and the site's rules for reading it)."""
+    With `sections`, its `categories` are its sections rather than more tags; its lead
+    image is looked for in `images`, if given (seven parameters: the file, and the
+    site's rules and files for reading it)."""
     split = _front_matter(path, text)
     if isinstance(split, Problem):
         return None, [split]
@@ -129,6 +133,9 @@ def parse_article(
         return None, reader.problems
     folder = PurePosixPath(path).parent.relative_to("content").as_posix()
     body_html = renderer.render(printable(body), "" if folder == "." else folder)
+    image = lead_image(reader, body_html, text, urls, images)
+    if reader.problems:
+        return None, reader.problems
     article_id = fields.id or derived_id(path)
     stem = slugify(PurePosixPath(path).stem)
     named = (stem, slugify(fields.title)) if fields.page else (slugify(fields.title), stem)
@@ -157,6 +164,7 @@ def parse_article(
         extra=FrozenMapping({k: v for k, v in meta.items() if k not in KNOWN_KEYS}),
         lang=fields.lang,
         page=fields.page,
+        image=image,
     )
     pinned = fields.id or fields.page  # a page is in no feed: its id is never seen
     return article, reader.warnings + ([] if pinned else [_unpinned_id(path, article_id)])

@@ -166,6 +166,7 @@ def article_item(article: Article, site: Site) -> FeedItem:
         ),
         categories=article.tags,
         source=article.source if article.source is not None and article.source.url else None,
+        image=article.image,
     )
 
 

@@ -47,4 +47,6 @@ def _json_item(item: FeedItem) -> dict[str, object]:
         entry["authors"] = [{"name": name, "url": page} for name, page in item.authors]
     if item.categories:
         entry["tags"] = list(item.categories)
+    if item.image is not None:
+        entry["image"] = item.image.url
     return entry

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from generator.content.frontmatter import Source
+from generator.content.leadimage import LeadImage
 from generator.content.model import Article
 from generator.site.digests import Digest
 
@@ -28,6 +29,7 @@ class FeedItem:
     authors: tuple[tuple[str, str], ...] = ()  # each name, with its page's absolute URL
     categories: tuple[str, ...] = ()
     source: Source | None = None
+    image: LeadImage | None = None  # the article's lead image: an enclosure, or media:content
 
 
 @dataclass(frozen=True)

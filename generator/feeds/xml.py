@@ -14,6 +14,7 @@ from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
 from generator import __version__
+from generator.content.leadimage import LeadImage
 from generator.feeds.model import Feed, FeedItem, newest_date
 from generator.site.model import Site
 
@@ -29,6 +30,24 @@ class _ViaLink(BaseEntryExtension):  # type: ignore[misc]
     def extend_atom(self, entry: Any) -> Any:
         if self.url:
             xml_elem("link", entry, href=self.url, rel="via")
+        return entry
+
+
+class _EnclosureLink(BaseEntryExtension):  # type: ignore[misc]
+    """Atom's `<link rel="enclosure">` of an entry's lead image (feedgen drops the rel,
+    as it does the via link's)."""
+
+    def __init__(self) -> None:
+        self.image: LeadImage | None = None
+
+    def extend_atom(self, entry: Any) -> Any:
+        image = self.image
+        if image is not None:
+            link = xml_elem("link", entry, href=image.url, rel="enclosure")
+            if image.media_type:
+                link.set("type", image.media_type)
+            if image.length is not None:
+                link.set("length", str(image.length))
         return entry
 
 
@@ -57,8 +76,11 @@ def xml_feed(site: Site, feed: Feed, items: tuple[FeedItem, ...], kind: str) -> 
     generator = FeedGenerator()
     if kind == "rss":
         generator.load_extension("dc", atom=False)
+        if any(item.image is not None and item.image.length is None for item in items):
+            generator.load_extension("media", atom=False)  # for images on other sites
     else:
         generator.register_extension("via", _NoFeedExtension, _ViaLink, atom=True, rss=False)
+        generator.register_extension("lead", _NoFeedExtension, _EnclosureLink, rss=False)
     generator.title(feed.title)
     generator.description(feed.description)
     generator.language(config.language)
@@ -104,6 +126,11 @@ def _rss_entry(entry: FeedEntry, item: FeedItem) -> None:
         entry.dc.dc_creator(name)
     if item.source is not None:
         entry.source(url=item.source.url, title=item.source.name)
+    image = item.image
+    if image is not None and image.length is not None and image.media_type:
+        entry.enclosure(image.url, str(image.length), image.media_type)
+    elif image is not None:  # on another site: its length is not known
+        entry.media.content(url=image.url, type=image.media_type, medium="image", group=None)
 
 
 def _atom_entry(entry: FeedEntry, item: FeedItem) -> None:
@@ -116,3 +143,4 @@ def _atom_entry(entry: FeedEntry, item: FeedItem) -> None:
         entry.author({"name": name, "uri": page})
     if item.source is not None:
         entry.via.url = item.source.url
+    entry.lead.image = item.image

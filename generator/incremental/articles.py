@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, cast
 
 from generator import __version__
+from generator.content.images import image_inputs
 from generator.content.model import Article
 from generator.content.reader import ArticleReader, Read
 from generator.errors import Problem
@@ -38,7 +40,7 @@ from generator.incremental.store import (
 from generator.outputs import fingerprint
 
 SHARDS = 64
-FORMAT = 2  # of the shards' entries: another format is kept in another folder
+FORMAT = 3  # of the shards' entries: another format is kept in another folder
 # What an article says, not where it stands in the site, each with a blank value.
 TEXT_FIELDS: Mapping[str, Any] = {
     "body_html": "",
@@ -50,13 +52,15 @@ TEXT_FIELDS: Mapping[str, Any] = {
 
 class Entry(NamedTuple):
     """One article as kept: the fingerprint of its file's bytes, the article, its
-    warnings, its digest and the digest of its place in the site."""
+    warnings, its digest, the digest of its place in the site, and the fingerprint of
+    each image file its lead image was read from ("" for one that was not there)."""
 
     stamp: str
     article: Article
     warnings: tuple[Problem, ...]
     digest: bytes
     place: bytes
+    images: tuple[tuple[str, str], ...]  # (path below content/, fingerprint)
 
 
 def article_digest(article: Article) -> bytes:
@@ -86,7 +90,9 @@ class DigestingReader:
         if article is None:
             return Read(None, problems)
         taken = fingerprint(data) if data is not None else ""
-        return Read(article, problems, (taken, article_digest(article), place_digest(article)))
+        images = image_inputs(article.image, article.body_html, self.reader.urls.base_path)
+        noted = (taken, article_digest(article), place_digest(article), images)
+        return Read(article, problems, noted)
 
 
 class ArticleStore:
@@ -99,6 +105,7 @@ class ArticleStore:
 
     def __init__(self, site_dir: Path, reader: ArticleReader, prints: Mapping[str, str]) -> None:
         self.folder = site_dir / CACHE_DIR / f"articles-{_settings_key(reader)}"
+        self.content = os.path.join(site_dir, "content")
         self.prints = prints
         self.max_bytes = reader.max_bytes
         self.cached = load_entries(self.folder)
@@ -114,6 +121,8 @@ class ArticleStore:
         self.stamps[relative] = stamp
         if stamp is None or hit is None or hit.stamp != stamp:
             return None
+        if any(self._image_print(file) != print_ for file, print_ in hit.images):
+            return None  # an image beside it changed, came or went: read it again
         return Read(hit.article, list(hit.warnings), hit)
 
     def reading(self, reader: ArticleReader) -> Callable[[Path], Read]:
@@ -124,13 +133,20 @@ class ArticleStore:
             if isinstance(read.notes, Entry):
                 self.entries[relative] = read.notes
             elif read.article is not None:  # keyed on the bytes stamped, if they were
-                noted = cast(tuple[str, bytes, bytes], read.notes)  # see DigestingReader
-                taken, digest, place = noted
+                noted = cast(tuple[str, bytes, bytes, tuple[str, ...]], read.notes)
+                taken, digest, place, files = noted  # see DigestingReader
                 warned = tuple(p for p in read.problems if p.warning)
                 stamp = self.stamps.get(relative) or taken
-                self.entries[relative] = Entry(stamp, read.article, warned, digest, place)
+                images = tuple((file, self._image_print(file)) for file in files)
+                self.entries[relative] = Entry(stamp, read.article, warned, digest, place, images)
         gone = self.cached.keys() - self.entries.keys()
         save_entries(self.folder, self.entries, [*read_now, *gone])
+
+    def _image_print(self, file: str) -> str:
+        """The fingerprint of the file at `file` below content/ (as taken by the build's
+        input stamp, if it was); "" if there is none."""
+        name = os.path.join(self.content, *file.split("/"))
+        return self.prints.get(name) or file_fingerprint(name) or ""
 
     def digests(self) -> tuple[bytes, ...]:
         """Each article's digest, in the order of their files."""

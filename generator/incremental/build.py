@@ -58,6 +58,7 @@ from generator.outputs import CopiedFile, Output
 from generator.pipeline import BuildOptions, BuildResult, Settings
 from generator.site.assemble import first_due
 from generator.site.model import Site
+from generator.variants import ResizedImage
 from generator.write.write import WriteHooks, WriteReport, write_site
 
 
@@ -191,14 +192,14 @@ def _write_whole(
 
 
 def _check_as_stamped(assets: Iterable[Output], stamp: InputStamp) -> None:
-    """Fail if a file copied as it is changed since the inputs were fingerprinted: the
-    record would say this build made it from other bytes than it did."""
+    """Fail if a file copied as it is (or resized) changed since the inputs were
+    fingerprinted: the record would say this build made it from other bytes than it did."""
     prints = stamp.prints
     for output in assets:
         source = output.source
-        if type(source) is CopiedFile and prints.get(str(source.path), source.fingerprint) != (
-            source.fingerprint
-        ):
+        if not isinstance(source, CopiedFile | ResizedImage):
+            continue
+        if prints.get(str(source.path), source.fingerprint) != source.fingerprint:
             message = "changed while the site was built; build again"
             raise SiteError([Problem(output.origin, None, message)])
 

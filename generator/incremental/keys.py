@@ -39,6 +39,7 @@ from generator.site.digests import Digest, DigestGroup
 from generator.site.model import Author, Section, Tag
 from generator.site.related import ArticleLinks
 from generator.theme.environment import STATIC, THEME
+from generator.variants import ResizedImage
 
 SHARED = frozenset(
     {Article, Tag, Author, Section, Digest, DigestGroup, Month, Year, SourcePage, ArticleLinks}
@@ -75,6 +76,8 @@ class OutputKeys:
             return self.key(source.feed.templates, source.kind, source.feed)
         if type(source) is CopiedFile:
             return source.fingerprint
+        if type(source) is ResizedImage:  # its original's bytes, its size, format and Pillow
+            return _digest(*(str(part).encode() for part in source[1:])).hex()
         assert isinstance(source, str), source  # the fingerprint of its bytes
         return source
 

@@ -26,7 +26,17 @@ from typing import Any, TypeVar
 from generator.outputs import fingerprint
 
 CACHE_DIR = ".digest-cache"
-LIBRARIES = ("markdown", "jinja2", "markupsafe", "pyyaml", "feedgen", "nh3", "lxml", "tzdata")
+LIBRARIES = (
+    "markdown",
+    "jinja2",
+    "markupsafe",
+    "pyyaml",
+    "feedgen",
+    "nh3",
+    "lxml",
+    "tzdata",
+    "pillow",
+)
 CHECKSUM_BYTES = 12
 Kept = TypeVar("Kept")
 

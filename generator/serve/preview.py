@@ -92,4 +92,5 @@ def _same_place(before: Article, after: Article) -> bool:
         and after.tags == before.tags
         and after.draft == before.draft
         and after.page == before.page
+        and after.image == before.image  # its copies are made by the build
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from generator.content.leadimage import LeadImage
 from generator.content.model import Article
 from generator.content.slugs import slugify
 from generator.settings.config import SiteConfig
@@ -39,6 +40,8 @@ def news_article(article: Article, config: SiteConfig, urls: Urls) -> dict[str, 
         data["articleSection"] = list(article.sections)
     if article.source is not None and article.source.url:
         data["isBasedOn"] = article.source.url
+    if article.image is not None:
+        data["image"] = image_object(article.image)
     return data
 
 
@@ -51,6 +54,14 @@ def person(name: str, config: SiteConfig, urls: Urls) -> dict[str, Any]:
     if link:
         data["sameAs"] = link
     return data
+
+
+def image_object(image: LeadImage) -> dict[str, Any] | str:
+    """A schema.org ImageObject of a lead image, or its URL alone when its size is not
+    known."""
+    if image.width is None:
+        return image.url
+    return {"@type": "ImageObject", "url": image.url, "width": image.width, "height": image.height}
 
 
 def json_ld(data: dict[str, Any]) -> Markup:

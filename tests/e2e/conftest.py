@@ -194,6 +194,7 @@ class LighthouseResult:
     scores: dict[str, int | None]  # category -> 0..100, None if it could not be scored
     weight: int  # total bytes transferred, all requests
     requests: int
+    images: int  # bytes transferred for images, of `weight`
     failing: list[str]  # audits below a full score that count towards a category
     report: Path
 
@@ -254,14 +255,18 @@ def lighthouse(
             score = report["categories"][category]["score"]
             scores[category] = None if score is None else round(score * 100)
         weight = int(report["audits"]["total-byte-weight"]["numericValue"])
-        requests = len(report["audits"]["network-requests"]["details"]["items"])
+        items = report["audits"]["network-requests"]["details"]["items"]
+        shown_images = [i for i in items if i.get("resourceType") == "Image"]
+        images = sum(int(i.get("transferSize", 0)) for i in shown_images)
+        failing = _failing_audits(report)
         result = LighthouseResult(
-            name, url, scores, weight, requests, _failing_audits(report), report_path
+            name, url, scores, weight, len(items), images, failing, report_path
         )
         results[name] = result
         shown = "  ".join(f"{category} {score}" for category, score in scores.items())
         SUMMARY.setdefault("Lighthouse 12 (mobile, default config)", []).append(
-            f"{name:8} {shown}  weight {weight:,} B in {requests} requests  {path}"
+            f"{name:8} {shown}  weight {weight:,} B ({images:,} B of images) in {len(items)} "
+            f"requests  {path}"
         )
         return result
 

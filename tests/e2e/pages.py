@@ -6,6 +6,7 @@ from __future__ import annotations
 PAGES = {
     "home": "/",
     "article": "/2025/03/12/north-korea-enhances-military-ties-with-russia-amid-troop-deployments/",
+    "article with image": "/2025/03/13/tokyo-hosts-regional-forum-on-space-debris-monitoring/",
     "tag": "/tags/north-korea/",
     "tags": "/tags/",
     "404": "/404.html",
