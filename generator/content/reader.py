@@ -21,6 +21,7 @@ from generator.content.frontmatter import (
     misspelt_key,
 )
 from generator.content.images import ImageFiles, lead_image
+from generator.content.leadimage import LeadImage
 from generator.content.markup.render import MarkdownRenderer, first_paragraph_text
 from generator.content.model import UNDATED, Article
 from generator.content.slugs import slugify
@@ -136,11 +137,29 @@ def parse_article(
     image = lead_image(reader, body_html, text, urls, images)
     if reader.problems:
         return None, reader.problems
+    article = _article(path, fields, _Text(meta, body, body_html, image), tz, urls)
+    pinned = fields.id or fields.page  # a page is in no feed: its id is never seen
+    return article, reader.warnings + ([] if pinned else [_unpinned_id(path, article.id)])
+
+
+class _Text(NamedTuple):
+    """What an article says besides its fields: all of its front matter, its body as
+    written and as HTML, and its lead image."""
+
+    meta: dict[str, Any]
+    body: str
+    body_html: str
+    image: LeadImage | None
+
+
+def _article(path: str, fields: _Fields, text: _Text, tz: ZoneInfo, urls: Urls) -> Article:
+    """The Article of the file at `path`, from what it says."""
     article_id = fields.id or derived_id(path)
     stem = slugify(PurePosixPath(path).stem)
     named = (stem, slugify(fields.title)) if fields.page else (slugify(fields.title), stem)
     slug = fields.slug or named[0] or named[1] or article_id[:8]
-    article = Article(
+    body_html = text.body_html
+    return Article(
         path=path,
         title=fields.title,
         date=fields.date,
@@ -159,15 +178,13 @@ def parse_article(
         slug=slug,
         url=fields.url or _permalink(path, fields, slug, tz, urls),
         body_html=body_html,
-        words=len(body.split()),
+        words=len(text.body.split()),
         aliases=fields.aliases,
-        extra=FrozenMapping({k: v for k, v in meta.items() if k not in KNOWN_KEYS}),
+        extra=FrozenMapping({k: v for k, v in text.meta.items() if k not in KNOWN_KEYS}),
         lang=fields.lang,
         page=fields.page,
-        image=image,
+        image=text.image,
     )
-    pinned = fields.id or fields.page  # a page is in no feed: its id is never seen
-    return article, reader.warnings + ([] if pinned else [_unpinned_id(path, article_id)])
 
 
 def _front_matter(path: str, text: str) -> tuple[dict[str, Any], dict[str, int], str] | Problem:
