@@ -92,6 +92,12 @@ class Urls:
         return self.base_url + _quoted(url)
 
 
+def is_web_url(text: str) -> bool:
+    """Whether `text` is an absolute http(s) URL with a host."""
+    parts = urlsplit(text)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
 @functools.lru_cache(maxsize=1 << 16)  # pages link to the same few URLs over and over
 def _quoted(url: str) -> str:
     return quote(url)

@@ -19,6 +19,7 @@ from generator.content.dates import parse_date
 from generator.content.slugs import slugify, unique_by_slug
 from generator.errors import Problem
 from generator.text import is_language_tag, printable
+from generator.urls import is_web_url
 
 _NOT_IN_SLUG = ("/", "\\", "%", "\0")
 # Each field digest reads, with the other names other generators give it.
@@ -245,13 +246,13 @@ class FieldReader:
             return None
         if isinstance(value, str):
             value = " ".join(printable(value).split())
-            if _is_url(value):
+            if is_web_url(value):
                 return Source(name=urlsplit(value).hostname or value, url=value)
             return Source(name=value) if value else None
         if isinstance(value, dict) and set(value) <= {"name", "url"}:
             name, url = value.get("name"), value.get("url")
             if (name is None or isinstance(name, str)) and (url is None or isinstance(url, str)):
-                if url is not None and not _is_url(url):
+                if url is not None and not is_web_url(url):
                     self.error(key, f"source url must be an http(s) URL, got {url!r}")
                     return None
                 if name or url:
@@ -259,8 +260,3 @@ class FieldReader:
                     return Source(name=name or urlsplit(url or "").hostname or "", url=url)
         self.error(key, "source must be a name, a URL, or a mapping with 'name' and 'url'")
         return None
-
-
-def _is_url(text: str) -> bool:
-    parts = urlsplit(text)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)

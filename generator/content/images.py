@@ -23,18 +23,19 @@ from urllib.parse import unquote, urlsplit
 from generator.content.files import is_skipped
 from generator.content.frontmatter import FieldReader
 from generator.content.leadimage import (
+    SUFFIX_TYPES,
     LeadImage,
     Measured,
     local_image,
     remote_image,
 )
 from generator.errors import Problem
-from generator.urls import Urls
+from generator.urls import Urls, is_web_url
 
 IMAGE, IMAGE_ALT = "image", "image_alt"
 _READ = ("JPEG", "PNG", "WEBP", "GIF", "AVIF")  # Pillow's names of the formats it may read
 # The body's first image is a lead image only if it is a photo: of these kinds, or remote.
-_RASTER = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif")
+_RASTER = tuple(suffix for suffix, kind in SUFFIX_TYPES.items() if kind != "image/svg+xml")
 _FIRST_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""\s([a-zA-Z-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
 _SVG_ROOT = re.compile(rb"<svg\b[^>]*>", re.IGNORECASE)
@@ -81,7 +82,7 @@ def lead_image(
     if written is not None:
         if IMAGE_ALT not in reader.meta:
             reader.warn(IMAGE, "image without image_alt: describe it for those who cannot see it")
-        if _is_remote(written):
+        if is_web_url(written):
             return remote_image(written, alt, False)
         file = _file_of(reader, written)
         line = reader.lines.get(IMAGE, 1)
@@ -90,7 +91,7 @@ def lead_image(
     if first is None:
         return None
     src, body_alt = first
-    if _is_remote(src):
+    if is_web_url(src):
         return remote_image(src, alt or body_alt, True)
     if images is None or not src.lower().endswith(_RASTER) or not images.has(src):
         return None  # a diagram, or a file the site lacks (digest check reports it)
@@ -141,18 +142,13 @@ def first_body_image(body_html: str, base_path: str) -> tuple[str, str] | None:
         m[1].lower(): html.unescape(m[2].strip("\"'")) for m in _ATTRIBUTE.finditer(tag[0])
     }
     src, alt = attributes.get("src", ""), attributes.get("alt", "")
-    if _is_remote(src):
+    if is_web_url(src):
         return src, alt
     if src.startswith(base_path) and not src.startswith("//"):
         path = unquote(urlsplit(src).path)[len(base_path) :]
         if path and not path.endswith("/"):
             return path, alt
     return None
-
-
-def _is_remote(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def _line_of(text: str, file: str) -> int:
@@ -241,4 +237,4 @@ def image_inputs(image: LeadImage | None, body_html: str, base_path: str) -> tup
     if image is not None and not image.from_body:
         return () if image.original.file is None else (image.original.file,)
     first = first_body_image(body_html, base_path)
-    return () if first is None or _is_remote(first[0]) else (first[0],)
+    return () if first is None or is_web_url(first[0]) else (first[0],)

@@ -26,7 +26,8 @@ MEDIA_TYPES = {
     "SVG": "image/svg+xml",
 }
 RESIZED = frozenset({"JPEG", "MPO", "PNG", "WEBP"})
-_SUFFIX_TYPES = {
+# The media type of an image by its name's suffix (of one on another site, or in a body).
+SUFFIX_TYPES = {
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
     ".png": "image/png",
@@ -122,7 +123,7 @@ def remote_image(url: str, alt: str, from_body: bool) -> LeadImage:
     """The lead image at `url`, on another site: used as it is, its size not known, its
     media type that of its name's suffix, if it is one of an image."""
     suffix = posixpath.splitext(urlsplit(url).path)[1].lower()
-    media_type = _SUFFIX_TYPES.get(suffix)
+    media_type = SUFFIX_TYPES.get(suffix)
     return LeadImage(Picture(None, url, url, None, None), alt, media_type, None, (), from_body)
 
 

@@ -23,6 +23,7 @@ from generator.content.markup.sanitizer import sanitize
 from generator.intake.incoming import ENTRY_NAMESPACE, Incoming
 from generator.intake.plaintext import UUID_LINE, Refused, split_paragraphs
 from generator.text import printable
+from generator.urls import is_web_url
 
 _BLOCK_TAG = (
     r"(?:p|div|h[1-6]|ul|ol|dl|blockquote|pre|table|figure|section|article|aside|hr|details)"
@@ -163,8 +164,3 @@ def entry_source(feed_title: str, feed_link: str, link: str) -> str | dict[str, 
 
 def host(url: str) -> str:
     return (urlsplit(url).hostname or "") if is_web_url(url) else ""
-
-
-def is_web_url(text: str) -> bool:
-    parts = urlsplit(text)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)

@@ -26,13 +26,13 @@ from generator.intake.entrytext import (
     body_html,
     entry_id,
     entry_source,
-    is_web_url,
     one_line,
     plain,
     title_from_text,
 )
 from generator.intake.incoming import Incoming
 from generator.intake.plaintext import Refused
+from generator.urls import is_web_url
 
 # `<!ENTITY` as ASCII-compatible encodings and UTF-16 write it (an XML parser reads both).
 _ENTITY = b"<!ENTITY"
